@@ -1,0 +1,81 @@
+#ifndef OOMLAB_SHIM_H
+#define OOMLAB_SHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// Atomically loads a 64-bit counter from the page shared between supervisor and worker.
+/// Swift has no atomic view of raw shared memory, so C11 builtins do it.
+static inline uint64_t oomlab_load_u64(const uint64_t *slot) {
+  return __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+}
+
+/// Atomically stores a 64-bit counter into the shared page.
+static inline void oomlab_store_u64(uint64_t *slot, uint64_t value) {
+  __atomic_store_n(slot, value, __ATOMIC_RELEASE);
+}
+
+/// Atomically adds a signed delta to a 64-bit counter in the shared page.
+static inline void oomlab_add_u64(uint64_t *slot, int64_t delta) {
+  __atomic_fetch_add(slot, (uint64_t)delta, __ATOMIC_ACQ_REL);
+}
+
+/// Asks the kernel to send `sig` to the calling process when its parent dies.
+/// The corresponding C call is `prctl(PR_SET_PDEATHSIG, sig)`, which is variadic.
+int oomlab_set_parent_death_signal(int sig);
+
+/// An opaque thread that touched part of its own stack and waits to be released.
+typedef struct oomlab_stack_thread oomlab_stack_thread;
+
+/// Starts a thread with a stack of `stack_bytes` that writes `touch_bytes` of it and then waits.
+/// Returns NULL and sets errno on failure. Swift cannot grow a stack frame by a run-time size
+/// (alloca), which is what "a thread that uses N bytes of its stack" needs.
+oomlab_stack_thread *oomlab_stack_thread_start(size_t stack_bytes, size_t touch_bytes);
+
+/// Releases a stack thread and joins it; its stack is unmapped by the C library.
+void oomlab_stack_thread_stop(oomlab_stack_thread *thread);
+
+/// Returns the path of the shared object that serves `malloc` for this process, or NULL.
+/// The corresponding C calls are `dlsym(RTLD_DEFAULT, "malloc")` and `dladdr`.
+const char *oomlab_malloc_provider(void);
+
+/// glibc malloc statistics, in bytes, as `mallinfo2` reports them summed over all arenas.
+typedef struct {
+  uint64_t arena;     ///< non-mmapped space obtained from the OS (sbrk and arena heaps)
+  uint64_t in_use;    ///< bytes in chunks handed out (uordblks)
+  uint64_t free;      ///< bytes in free chunks (fordblks)
+  uint64_t mmapped;   ///< bytes in chunks served directly by mmap (hblkhd)
+  uint64_t keepcost;  ///< releasable bytes at the top of the main arena
+  uint64_t arenas;    ///< number of arenas (heaps) listed by malloc_info
+} oomlab_glibc_stats;
+
+/// Reads glibc's statistics; returns 0 on success, -1 when this process's malloc is not glibc's.
+int oomlab_glibc_read_stats(oomlab_glibc_stats *out, int count_arenas);
+
+/// jemalloc statistics, in bytes, read through `mallctl` after refreshing `epoch`.
+typedef struct {
+  uint64_t allocated;
+  uint64_t active;
+  uint64_t resident;
+  uint64_t mapped;
+  uint64_t retained;
+  uint64_t metadata;
+  uint64_t dirty;     ///< bytes in dirty unused pages (stats.arenas.<all>.pdirty * page)
+  uint64_t muzzy;     ///< bytes in muzzy unused pages
+  uint64_t arenas;    ///< arenas.narenas
+} oomlab_jemalloc_stats;
+
+/// Reads jemalloc's statistics; returns 0 on success, -1 when `mallctl` is not available.
+/// `mallctl` is looked up at run time so the worker runs without jemalloc when it is not preloaded.
+int oomlab_jemalloc_read_stats(oomlab_jemalloc_stats *out);
+
+/// Returns 1 when `mallctl` (jemalloc's control interface) is reachable in this process.
+int oomlab_jemalloc_present(void);
+
+/// Purges unused dirty and muzzy pages of all jemalloc arenas (`arena.<MALLCTL_ARENAS_ALL>.purge`).
+int oomlab_jemalloc_purge_all(void);
+
+/// Calls glibc's `malloc_trim(0)`; returns its result (1 when memory was released).
+int oomlab_glibc_trim(void);
+
+#endif

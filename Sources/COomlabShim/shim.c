@@ -1,0 +1,166 @@
+#define _GNU_SOURCE
+#include "oomlab_shim.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+int oomlab_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
+
+struct oomlab_stack_thread {
+  pthread_t thread;
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  size_t touch_bytes;
+  int ready;
+  int stop;
+};
+
+// Writes `bytes` of this thread's stack through a variable-length array, so the pages
+// become resident exactly as a deep call chain would make them.
+static __attribute__((noinline)) void touch_own_stack(size_t bytes) {
+  if (bytes == 0) return;
+  volatile unsigned char frame[bytes];
+  for (size_t i = 0; i < bytes; i += 4096) frame[i] = 1;
+  frame[bytes - 1] = 1;
+}
+
+static void *stack_thread_main(void *arg) {
+  oomlab_stack_thread *t = arg;
+  touch_own_stack(t->touch_bytes);
+  pthread_mutex_lock(&t->lock);
+  t->ready = 1;
+  pthread_cond_broadcast(&t->cond);
+  while (!t->stop) pthread_cond_wait(&t->cond, &t->lock);
+  pthread_mutex_unlock(&t->lock);
+  return NULL;
+}
+
+oomlab_stack_thread *oomlab_stack_thread_start(size_t stack_bytes, size_t touch_bytes) {
+  oomlab_stack_thread *t = calloc(1, sizeof(*t));
+  if (!t) return NULL;
+  pthread_mutex_init(&t->lock, NULL);
+  pthread_cond_init(&t->cond, NULL);
+  t->touch_bytes = touch_bytes;
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  int rc = pthread_attr_setstacksize(&attr, stack_bytes);
+  if (rc == 0) rc = pthread_create(&t->thread, &attr, stack_thread_main, t);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) {
+    free(t);
+    errno = rc;
+    return NULL;
+  }
+  pthread_mutex_lock(&t->lock);
+  while (!t->ready) pthread_cond_wait(&t->cond, &t->lock);
+  pthread_mutex_unlock(&t->lock);
+  return t;
+}
+
+void oomlab_stack_thread_stop(oomlab_stack_thread *t) {
+  if (!t) return;
+  pthread_mutex_lock(&t->lock);
+  t->stop = 1;
+  pthread_cond_broadcast(&t->cond);
+  pthread_mutex_unlock(&t->lock);
+  pthread_join(t->thread, NULL);
+  pthread_mutex_destroy(&t->lock);
+  pthread_cond_destroy(&t->cond);
+  free(t);
+}
+
+const char *oomlab_malloc_provider(void) {
+  void *sym = dlsym(RTLD_DEFAULT, "malloc");
+  Dl_info info;
+  if (!sym || !dladdr(sym, &info)) return NULL;
+  return info.dli_fname;
+}
+
+// Counts `<heap nr=` entries in malloc_info's XML: glibc exposes the arena count nowhere else.
+static uint64_t glibc_arena_count(void) {
+  char *buffer = NULL;
+  size_t size = 0;
+  FILE *stream = open_memstream(&buffer, &size);
+  if (!stream) return 0;
+  malloc_info(0, stream);
+  fclose(stream);
+  uint64_t count = 0;
+  for (const char *p = buffer; p && (p = strstr(p, "<heap nr=")); p += 9) count++;
+  free(buffer);
+  return count;
+}
+
+int oomlab_glibc_read_stats(oomlab_glibc_stats *out, int count_arenas) {
+  if (oomlab_jemalloc_present()) return -1;
+  struct mallinfo2 mi = mallinfo2();
+  out->arena = mi.arena;
+  out->in_use = mi.uordblks;
+  out->free = mi.fordblks;
+  out->mmapped = mi.hblkhd;
+  out->keepcost = mi.keepcost;
+  out->arenas = count_arenas ? glibc_arena_count() : 0;
+  return 0;
+}
+
+typedef int (*mallctl_fn)(const char *, void *, size_t *, void *, size_t);
+
+static mallctl_fn find_mallctl(void) {
+  static mallctl_fn cached;
+  static int looked;
+  if (!looked) {
+    cached = (mallctl_fn)dlsym(RTLD_DEFAULT, "mallctl");
+    looked = 1;
+  }
+  return cached;
+}
+
+int oomlab_jemalloc_present(void) { return find_mallctl() != NULL; }
+
+static int read_size(mallctl_fn ctl, const char *name, uint64_t *out) {
+  size_t value = 0, len = sizeof(value);
+  if (ctl(name, &value, &len, NULL, 0) != 0) return -1;
+  *out = value;
+  return 0;
+}
+
+int oomlab_jemalloc_read_stats(oomlab_jemalloc_stats *out) {
+  mallctl_fn ctl = find_mallctl();
+  if (!ctl) return -1;
+  uint64_t epoch = 1;
+  size_t len = sizeof(epoch);
+  ctl("epoch", &epoch, &len, &epoch, len);
+  memset(out, 0, sizeof(*out));
+  if (read_size(ctl, "stats.allocated", &out->allocated) != 0) return -1;
+  read_size(ctl, "stats.active", &out->active);
+  read_size(ctl, "stats.resident", &out->resident);
+  read_size(ctl, "stats.mapped", &out->mapped);
+  read_size(ctl, "stats.retained", &out->retained);
+  read_size(ctl, "stats.metadata", &out->metadata);
+  size_t page = 4096;
+  len = sizeof(page);
+  ctl("arenas.page", &page, &len, NULL, 0);
+  uint64_t pdirty = 0, pmuzzy = 0;
+  // 4096 is MALLCTL_ARENAS_ALL: the merged statistics of every arena.
+  read_size(ctl, "stats.arenas.4096.pdirty", &pdirty);
+  read_size(ctl, "stats.arenas.4096.pmuzzy", &pmuzzy);
+  out->dirty = pdirty * page;
+  out->muzzy = pmuzzy * page;
+  unsigned narenas = 0;
+  len = sizeof(narenas);
+  if (ctl("arenas.narenas", &narenas, &len, NULL, 0) == 0) out->arenas = narenas;
+  return 0;
+}
+
+int oomlab_jemalloc_purge_all(void) {
+  mallctl_fn ctl = find_mallctl();
+  if (!ctl) return -1;
+  return ctl("arena.4096.purge", NULL, NULL, NULL, 0);
+}
+
+int oomlab_glibc_trim(void) { return malloc_trim(0); }

@@ -1,0 +1,50 @@
+import Glibc
+
+/// Reads one process's /proc files each tick through descriptors opened once.
+public final class ProcessProbe {
+  let pid: Int32
+  let status: ProcFile
+  let stat: ProcFile
+  let oomScore: ProcFile
+  let oomScoreAdj: ProcFile
+  let smapsRollup: ProcFile?
+  private var lastRollup: SmapsRollup?
+  private var lastRollupTime: UInt64 = 0
+  /// How often smaps_rollup is read: it walks every mapping, so it costs far more than status.
+  let rollupInterval: UInt64
+
+  /// Opens the /proc files of `pid`.
+  public init(pid: Int32, rollupInterval: UInt64 = 250_000_000) throws {
+    self.pid = pid
+    let base = "/proc/\(pid)"
+    status = try ProcFile("\(base)/status")
+    stat = try ProcFile("\(base)/stat", capacity: 1024)
+    oomScore = try ProcFile("\(base)/oom_score", capacity: 64)
+    oomScoreAdj = try ProcFile("\(base)/oom_score_adj", capacity: 64)
+    smapsRollup = try? ProcFile("\(base)/smaps_rollup", capacity: 2048)
+    self.rollupInterval = rollupInterval
+  }
+
+  /// Fills the kernel's side of `sample`; returns false when the process is gone.
+  public func read(into sample: inout Sample, now: UInt64, forceRollup: Bool = false) -> Bool {
+    guard let status = status.withContents({ ProcStatus.parse($0) }), status.vms > 0 || status.threads > 0 else {
+      return false
+    }
+    sample.status = status
+    sample.stat = stat.text().flatMap(ProcStat.parse)
+    sample.oomScore = oomScore.withContents { Self.integer($0) } ?? nil
+    sample.oomScoreAdj = oomScoreAdj.withContents { Self.integer($0) } ?? nil
+    if let smapsRollup, forceRollup || lastRollup == nil || now &- lastRollupTime >= rollupInterval {
+      if let rollup = smapsRollup.withContents({ SmapsRollup.parse($0) }) {
+        lastRollup = rollup
+        lastRollupTime = now
+      }
+    }
+    sample.rollup = lastRollup
+    return true
+  }
+
+  static func integer(_ bytes: UnsafeRawBufferPointer) -> Int? {
+    Int(String(decoding: bytes, as: UTF8.self).trimmingSpaces().filter { $0 != "\n" })
+  }
+}

@@ -1,0 +1,29 @@
+/// The summed figures of `/proc/PID/smaps_rollup` that status does not give, in bytes.
+public struct SmapsRollup: Equatable, Sendable {
+  /// `Pss`: proportional set size, shared pages divided among their sharers.
+  public var pss: UInt64 = 0
+  /// `AnonHugePages`: anonymous memory backed by transparent huge pages.
+  public var anonHuge: UInt64 = 0
+
+  /// Creates an empty reading.
+  public init() {}
+
+  /// Parses the text of /proc/PID/smaps_rollup.
+  public static func parse(_ text: String) -> SmapsRollup {
+    var copy = text
+    return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
+  }
+
+  /// Parses the raw bytes of /proc/PID/smaps_rollup.
+  public static func parse(_ bytes: UnsafeRawBufferPointer) -> SmapsRollup {
+    var rollup = SmapsRollup()
+    KeyValueText.scan(bytes) { key, value in
+      switch key {
+      case "Pss": rollup.pss = value
+      case "AnonHugePages": rollup.anonHuge = value
+      default: break
+      }
+    }
+    return rollup
+  }
+}

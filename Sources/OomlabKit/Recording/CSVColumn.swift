@@ -1,0 +1,24 @@
+/// One column of the time-series CSV: its name, unit, where the number comes from, and how to get it.
+public struct CSVColumn {
+  /// The header name, snake_case, `_bytes` for byte counts.
+  public let name: String
+  /// The unit of the values.
+  public let unit: String
+  /// The file and field (or computation) the value is read from.
+  public let source: String
+  /// What the value means.
+  public let meaning: String
+  let value: (Sample) -> CSVValue
+}
+
+/// A CSV cell: a number, text, or empty when the source had nothing to say.
+public enum CSVValue: Equatable {
+  case integer(Int64)
+  case unsigned(UInt64)
+  case decimal(Double)
+  case text(String)
+  case empty
+
+  init(_ value: UInt64?) { self = value.map(CSVValue.unsigned) ?? .empty }
+  init(_ value: Int?) { self = value.map { .integer(Int64($0)) } ?? .empty }
+}

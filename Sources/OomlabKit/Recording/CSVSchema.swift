@@ -1,0 +1,63 @@
+/// The columns of the time-series CSV, in order; the README's column table is generated from it.
+public enum CSVSchema {
+  static func status(_ name: String, _ field: String, _ meaning: String, _ get: @escaping (ProcStatus) -> UInt64)
+    -> CSVColumn
+  {
+    CSVColumn(name: name, unit: name.hasSuffix("_bytes") ? "bytes" : "count", source: "/proc/PID/status \(field)",
+      meaning: meaning, value: { CSVValue($0.status.map(get)) })
+  }
+
+  static func shared(_ name: String, _ counter: SharedCounter, _ meaning: String) -> CSVColumn {
+    CSVColumn(name: name, unit: name.hasSuffix("_bytes") ? "bytes" : "count",
+      source: "worker (shared page)", meaning: meaning, value: { CSVValue($0.counter(counter)) })
+  }
+
+  /// Every column, in file order.
+  public static let columns: [CSVColumn] = [
+    CSVColumn(name: "t_seconds", unit: "seconds", source: "supervisor, CLOCK_MONOTONIC",
+      meaning: "time since the worker was started", value: { .decimal($0.seconds) }),
+    CSVColumn(name: "process", unit: "text", source: "scenario",
+      meaning: "the worker's name: `worker`, or its name under `processes:`", value: { .text($0.process) }),
+    CSVColumn(name: "pid", unit: "pid", source: "supervisor", meaning: "the worker's process ID",
+      value: { .integer(Int64($0.pid)) }),
+    CSVColumn(name: "step_index", unit: "index", source: "worker (shared page)",
+      meaning: "pre-order index of the step in progress over the whole scenario, nested steps included; empty before the first",
+      value: { CSVValue($0.stepIndex) }),
+    CSVColumn(name: "step", unit: "text", source: "scenario + worker",
+      meaning: "kind of the step in progress: `start` before the first step, `end` once all have run",
+      value: { .text($0.step) }),
+    status("rss_bytes", "VmRSS", "resident set size: what the OOM killer weighs", \.rss),
+    status("rss_anon_bytes", "RssAnon", "resident anonymous memory: heap, malloc, stacks, anonymous mmap", \.rssAnon),
+    status("rss_file_bytes", "RssFile", "resident file-backed memory: the binary and shared libraries", \.rssFile),
+    status("rss_shmem_bytes", "RssShmem", "resident shared memory (includes the 4 KiB page shared with the supervisor)", \.rssShmem),
+    status("vms_bytes", "VmSize", "virtual address space mapped: reserved, not necessarily resident", \.vms),
+    status("hwm_bytes", "VmHWM", "the kernel's own peak RSS since the worker started", \.hwm),
+    status("data_bytes", "VmData", "private writable mappings (heap and anonymous mmaps), resident or not", \.data),
+    status("pte_bytes", "VmPTE", "page tables that map the process's memory", \.pte),
+    status("swap_bytes", "VmSwap", "anonymous memory swapped out", \.swap),
+    status("threads", "Threads", "number of threads", \.threads),
+    CSVColumn(name: "minor_faults", unit: "count", source: "/proc/PID/stat field 10 (minflt)",
+      meaning: "page faults served without I/O, first touches included", value: { CSVValue($0.stat?.minorFaults) }),
+    CSVColumn(name: "major_faults", unit: "count", source: "/proc/PID/stat field 12 (majflt)",
+      meaning: "page faults that needed I/O", value: { CSVValue($0.stat?.majorFaults) }),
+    CSVColumn(name: "oom_score", unit: "points", source: "/proc/PID/oom_score",
+      meaning: "the kernel's badness, scaled to the whole machine's RAM + swap (not the cgroup limit)",
+      value: { CSVValue($0.oomScore) }),
+    CSVColumn(name: "oom_score_adj", unit: "points", source: "/proc/PID/oom_score_adj",
+      meaning: "the adjustment added to the badness, -1000...1000", value: { CSVValue($0.oomScoreAdj) }),
+    CSVColumn(name: "anon_huge_bytes", unit: "bytes", source: "/proc/PID/smaps_rollup AnonHugePages",
+      meaning: "anonymous memory backed by transparent huge pages (read every few ticks)",
+      value: { CSVValue($0.rollup?.anonHuge) }),
+    CSVColumn(name: "pss_bytes", unit: "bytes", source: "/proc/PID/smaps_rollup Pss",
+      meaning: "proportional set size: shared pages split among their users (read every few ticks)",
+      value: { CSVValue($0.rollup?.pss) }),
+    shared("buffers_live_bytes", .buffersLiveBytes, "bytes of `buffers` (and `leak of: buffers`) allocated and not freed"),
+    shared("native_live_bytes", .nativeLiveBytes, "bytes of `native` (and `leak of: native`) malloc'ed and not freed"),
+    shared("pages_reserved_bytes", .pagesReservedBytes, "bytes of `pages` regions mapped"),
+    shared("pages_touched_bytes", .pagesTouchedBytes, "bytes of `pages` regions written (whole pages), or prefaulted with populate"),
+    shared("stacks_reserved_bytes", .stacksReservedBytes, "stack bytes reserved by `threads` steps"),
+  ]
+
+  /// The header line.
+  public static var header: String { columns.map(\.name).joined(separator: ",") }
+}

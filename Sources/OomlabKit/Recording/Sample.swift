@@ -1,0 +1,33 @@
+/// Everything the supervisor learned about one worker at one tick.
+public struct Sample {
+  /// Seconds since the worker was started.
+  public var seconds: Double = 0
+  /// The worker's name (`worker`, or the name under `processes:`).
+  public var process: String = "worker"
+  /// The worker's PID.
+  public var pid: Int32 = 0
+  /// The pre-order index of the step in progress, nil before the first step.
+  public var stepIndex: Int?
+  /// The kind of the step in progress: `start` before the first, `end` after the last.
+  public var step: String = "start"
+  /// /proc/PID/status.
+  public var status: ProcStatus?
+  /// /proc/PID/stat.
+  public var stat: ProcStat?
+  /// /proc/PID/oom_score.
+  public var oomScore: Int?
+  /// /proc/PID/oom_score_adj.
+  public var oomScoreAdj: Int?
+  /// /proc/PID/smaps_rollup, from the latest tick that read it.
+  public var rollup: SmapsRollup?
+  /// The worker's shared page, indexed by `SharedCounter.rawValue`.
+  public var counters: [UInt64] = []
+
+  /// Creates an empty sample.
+  public init() {}
+
+  /// A counter from the worker's shared page.
+  public func counter(_ counter: SharedCounter) -> UInt64? {
+    counter.rawValue < counters.count ? counters[counter.rawValue] : nil
+  }
+}

@@ -1,0 +1,16 @@
+/// Parses durations written as `250ms`, `2s`, `1.5s` or `3m`.
+public enum DurationValue {
+  /// Parses a duration into nanoseconds, or nil when it is malformed or negative.
+  public static func parseNanoseconds(_ text: String) -> UInt64? {
+    let body = text.trimmingSpaces()
+    let units: [(String, Double)] = [("ms", 1e6), ("us", 1e3), ("s", 1e9), ("m", 60e9)]
+    for (suffix, factor) in units where body.hasSuffix(suffix) {
+      let number = String(body.dropLast(suffix.count)).trimmingSpaces()
+      guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+        let value = Double(number), value.isFinite, value * factor < 1.8e19
+      else { return nil }
+      return UInt64((value * factor).rounded())
+    }
+    return nil
+  }
+}

@@ -1,0 +1,204 @@
+import Yams
+
+/// Reads one YAML mapping field by field and refuses the keys nobody asked for.
+public final class FieldReader {
+  let context: ParseContext
+  /// The dotted path of this mapping, such as `steps[1].buffers`.
+  let path: String
+  let mapping: Node.Mapping
+  let mark: Mark?
+  private var asked: [String] = []
+
+  init(context: ParseContext, path: String, mapping: Node.Mapping) {
+    self.context = context
+    self.path = path
+    self.mapping = mapping
+    self.mark = mapping.mark
+  }
+
+  /// The path of a field of this mapping.
+  func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+  /// The raw node of `key`, recording that `key` is allowed here.
+  func node(_ key: String) -> Node? {
+    if !asked.contains(key) { asked.append(key) }
+    return mapping[key]
+  }
+
+  func error(_ key: String, _ node: Node?, _ problem: String) -> ScenarioError {
+    context.error(at: node?.mark ?? mark, field: fieldPath(key), problem)
+  }
+
+  /// Refuses keys that were never asked for, listing the ones that are allowed.
+  func finish() throws {
+    for (key, _) in mapping {
+      guard let name = key.scalar?.string else {
+        throw context.error(at: key.mark, field: path, "expected plain text keys, got \(key.describe)")
+      }
+      if !asked.contains(name) {
+        throw context.error(
+          at: key.mark, field: fieldPath(name),
+          "unknown key \"\(name)\"; expected one of: \(asked.joined(separator: ", "))")
+      }
+    }
+  }
+
+  /// Fails with the field's path when a required field is missing.
+  func require<T>(_ key: String, _ read: (String) throws -> T?) throws -> T {
+    guard let value = try read(key) else {
+      throw context.error(at: mark, field: fieldPath(key), "missing required field \"\(key)\"")
+    }
+    return value
+  }
+
+  /// A plain text scalar.
+  func string(_ key: String) throws -> String? {
+    guard let node = node(key) else { return nil }
+    guard let scalar = node.scalar, !isNull(node) else {
+      throw error(key, node, "expected text, got \(node.describe)")
+    }
+    return scalar.string
+  }
+
+  /// An integer within `range`.
+  func int(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
+    guard let node = node(key) else { return nil }
+    guard node.scalar != nil, !isNull(node), let value = Int(node.scalar!.string.trimmingSpaces()) else {
+      throw error(key, node, "expected an integer in \(range.lowerBound)...\(range.upperBound), got \(node.describe)")
+    }
+    guard range.contains(value) else {
+      throw error(key, node, "expected an integer in \(range.lowerBound)...\(range.upperBound), got \(value)")
+    }
+    return value
+  }
+
+  /// `true` or `false`.
+  func bool(_ key: String) throws -> Bool? {
+    guard let node = node(key) else { return nil }
+    switch node.scalar?.string {
+    case "true": return true
+    case "false": return false
+    default: throw error(key, node, "expected true or false, got \(node.describe)")
+    }
+  }
+
+  /// A size such as `10MiB`, or with `allowPercent` a share of the limit such as `75%`.
+  func size(_ key: String, allowZero: Bool = false, allowPercent: Bool = true) throws -> SizeSpec? {
+    guard let node = node(key) else { return nil }
+    return try Self.size(node, field: fieldPath(key), context: context, allowZero: allowZero, allowPercent: allowPercent)
+  }
+
+  static func size(
+    _ node: Node, field: String, context: ParseContext, allowZero: Bool = false, allowPercent: Bool = true
+  ) throws -> SizeSpec {
+    let expected = "expected a size like 10MiB, 4KB or 4096\(allowPercent ? " or a share of the limit like 75%" : "")"
+    guard let text = node.scalar?.string, !isNull(node) else {
+      throw context.error(at: node.mark, field: field, "\(expected), got \(node.describe)")
+    }
+    let body = text.trimmingSpaces()
+    if body.hasSuffix("%") {
+      guard allowPercent else { throw context.error(at: node.mark, field: field, "\(expected), got \"\(text)\"") }
+      guard let percent = Double(String(body.dropLast()).trimmingSpaces()), percent > 0, percent <= 100 else {
+        throw context.error(at: node.mark, field: field, "expected a percentage in (0, 100]%, got \"\(text)\"")
+      }
+      context.percentFields.append((field, node.mark))
+      return .percentOfLimit(percent)
+    }
+    switch ByteSize.parse(body, allowZero: allowZero) {
+    case .success(let bytes): return .bytes(bytes)
+    case .failure(.negative): throw context.error(at: node.mark, field: field, "\(expected); a size cannot be negative, got \"\(text)\"")
+    case .failure(.zero): throw context.error(at: node.mark, field: field, "\(expected); a size must be above zero, got \"\(text)\"")
+    case .failure(.overflow): throw context.error(at: node.mark, field: field, "size \"\(text)\" overflows 63 bits")
+    case .failure(.malformed): throw context.error(at: node.mark, field: field, "\(expected), got \"\(text)\"")
+    }
+  }
+
+  /// A size that must be absolute bytes (no percentage).
+  func bytes(_ key: String, allowZero: Bool = false) throws -> UInt64? {
+    guard case .bytes(let b)? = try size(key, allowZero: allowZero, allowPercent: false) else { return nil }
+    return b
+  }
+
+  /// A duration such as `250ms`, `2s` or `1m`, in nanoseconds.
+  func duration(_ key: String, allowZero: Bool = true) throws -> UInt64? {
+    guard let node = node(key) else { return nil }
+    return try Self.duration(node, field: fieldPath(key), context: context, allowZero: allowZero)
+  }
+
+  static func duration(_ node: Node, field: String, context: ParseContext, allowZero: Bool = true) throws -> UInt64 {
+    guard let text = node.scalar?.string, !isNull(node), let ns = DurationValue.parseNanoseconds(text) else {
+      throw context.error(at: node.mark, field: field, "expected a duration like 250ms, 2s or 1m, got \(node.describe)")
+    }
+    if ns == 0 && !allowZero {
+      throw context.error(at: node.mark, field: field, "expected a duration above zero, got \"\(text)\"")
+    }
+    return ns
+  }
+
+  /// A fraction in 0...1, written as `0.25` or `25%`.
+  func fraction(_ key: String) throws -> Double? {
+    guard let node = node(key) else { return nil }
+    return try Self.fraction(node, field: fieldPath(key), context: context)
+  }
+
+  static func fraction(_ node: Node, field: String, context: ParseContext) throws -> Double {
+    guard let text = node.scalar?.string.trimmingSpaces(), !isNull(node) else {
+      throw context.error(at: node.mark, field: field, "expected a fraction in 0...1, got \(node.describe)")
+    }
+    let value: Double?
+    if text.hasSuffix("%") { value = Double(text.dropLast()).map { $0 / 100 } } else { value = Double(text) }
+    guard let value, value.isFinite, (0...1).contains(value) else {
+      throw context.error(at: node.mark, field: field, "expected a fraction in 0...1, got \"\(text)\"")
+    }
+    return value
+  }
+
+  /// How much of an allocation to write: `none`, `all`, or a fraction in 0...1.
+  func touch(_ key: String) throws -> Double? {
+    guard let node = node(key) else { return nil }
+    switch node.scalar?.string {
+    case "none": return 0
+    case "all": return 1
+    case .some:
+      do { return try Self.fraction(node, field: fieldPath(key), context: context) } catch {
+        throw self.error(key, node, "expected none, all or a fraction in 0...1, got \(node.describe)")
+      }
+    case nil: throw self.error(key, node, "expected none, all or a fraction in 0...1, got \(node.describe)")
+    }
+  }
+
+  /// One of the listed words.
+  func choice(_ key: String, _ options: [String]) throws -> String? {
+    guard let node = node(key) else { return nil }
+    guard let text = node.scalar?.string, options.contains(text) else {
+      throw error(key, node, "expected one of \(options.joined(separator: ", ")), got \(node.describe)")
+    }
+    return text
+  }
+
+  /// A name given with `as:` (letters, digits, `-` and `_`).
+  func name(_ key: String) throws -> String? {
+    guard let text = try string(key) else { return nil }
+    guard !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+      throw error(key, node(key), "expected a name of letters, digits, - and _, got \"\(text)\"")
+    }
+    return text
+  }
+}
+
+func isNull(_ node: Node) -> Bool {
+  guard let scalar = node.scalar else { return false }
+  return scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+}
+
+extension Node {
+  /// How a node reads in an error message: a quoted scalar or the kind of collection.
+  var describe: String {
+    switch self {
+    case .scalar(let scalar): return isNull(self) ? "nothing (null)" : "\"\(scalar.string)\""
+    case .mapping: return "a mapping"
+    case .sequence: return "a list"
+    case .alias: return "an alias"
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import Yams
+
+/// A validated scenario: what to allocate, in which order, under which settings.
+public struct Scenario {
+  /// The file the scenario was read from.
+  public let file: String
+  /// The scenario language version; only 1 exists.
+  public let version: Int
+  /// A short name, used for default output file names.
+  public let name: String
+  /// What the scenario demonstrates.
+  public let about: String
+  /// The memory limit: nil when the scenario says nothing, `.some(nil)` for `none`.
+  public let limit: UInt64??
+  /// The managed heap's ceiling, possibly a share of the limit.
+  public let heapLimit: SizeSpec?
+  /// `glibc`, `jemalloc` or a path to a preloadable allocator.
+  public let allocator: String?
+  /// jemalloc's MALLOC_CONF for this scenario.
+  public let mallocConf: String?
+  /// glibc's arena cap for this scenario.
+  public let arenaMax: Int?
+  /// The sampling interval in nanoseconds.
+  public let sampleInterval: UInt64?
+  /// The outcome the scenario is meant to reach.
+  public let expect: ExpectedOutcome?
+  /// The workers to run; a scenario with top-level `steps` has one, named after the scenario.
+  public let processes: [ProcessSpec]
+  /// The kind of every step in pre-order, indexed like `PlannedStep.index`.
+  public let stepKinds: [String]
+  /// Fields written as a share of the limit, which need one to be set.
+  public let percentFields: [(field: String, line: Int, column: Int)]
+
+  /// Fails when a field is a share of the limit and there is no limit to take it from.
+  public func checkPercentages(limit: UInt64?) throws {
+    guard limit == nil, let first = percentFields.first else { return }
+    throw ScenarioError(
+      file: file, line: first.line, column: first.column, field: first.field,
+      problem: "a percentage needs a memory limit; set limit: or --memory-limit")
+  }
+}

@@ -1,0 +1,27 @@
+/// A problem in a scenario file, located at the file, line and column of the offending value.
+public struct ScenarioError: Error, CustomStringConvertible, Equatable {
+  /// The scenario file's path as the user gave it.
+  public var file: String
+  /// The 1-based line of the offending value, or 0 when the whole file is at fault.
+  public var line: Int
+  /// The 1-based column of the offending value, or 0 when the whole file is at fault.
+  public var column: Int
+  /// The dotted path of the field, such as `steps[2].buffers.size`.
+  public var field: String
+  /// What was wrong and what was expected, quoting the bad value.
+  public var problem: String
+
+  /// Creates an error at a location.
+  public init(file: String, line: Int, column: Int, field: String, problem: String) {
+    self.file = file
+    self.line = line
+    self.column = column
+    self.field = field
+    self.problem = problem
+  }
+
+  public var description: String {
+    let place = line > 0 ? "\(file):\(line):\(column)" : file
+    return field.isEmpty ? "\(place): \(problem)" : "\(place): \(field): \(problem)"
+  }
+}

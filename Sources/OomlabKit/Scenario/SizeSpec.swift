@@ -1,0 +1,24 @@
+/// A size as written in a scenario: absolute bytes or a share of the memory limit.
+public enum SizeSpec: Equatable, Sendable, CustomStringConvertible {
+  /// An absolute number of bytes.
+  case bytes(UInt64)
+  /// A percentage (0 < p <= 100) of the memory limit in force for the run.
+  case percentOfLimit(Double)
+
+  /// The size in bytes given the memory limit, or nil for a percentage without a limit.
+  public func resolve(limit: UInt64?) -> UInt64? {
+    switch self {
+    case .bytes(let bytes): return bytes
+    case .percentOfLimit(let percent):
+      guard let limit else { return nil }
+      return UInt64((Double(limit) * percent / 100).rounded(.down))
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .bytes(let bytes): return ByteSize.format(bytes)
+    case .percentOfLimit(let percent): return "\(percent)% of the limit"
+    }
+  }
+}

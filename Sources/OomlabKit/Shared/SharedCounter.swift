@@ -1,0 +1,60 @@
+/// The 64-bit slots of the page the worker publishes and the supervisor reads each tick.
+///
+/// The raw value is the slot's index; the order is part of the worker-supervisor contract
+/// between two copies of the same binary, so it may change freely between versions.
+public enum SharedCounter: Int, CaseIterable, Sendable {
+  /// A constant that proves the page was initialised by an oomlab worker.
+  case magic
+  /// The worker's lifecycle state, a `WorkerState` raw value.
+  case state
+  /// Set to 1 by the supervisor once it has taken the baseline sample.
+  case go
+  /// Set to 1 by the supervisor once it has sampled the finished worker.
+  case acknowledged
+  /// The pre-order index of the step being executed, plus one (0 before the first step).
+  case stepIndexPlusOne
+  /// How many times the current `repeat` iteration counter has advanced in total.
+  case iterations
+  case buffersLiveBytes
+  case nativeLiveBytes
+  case pagesReservedBytes
+  case pagesTouchedBytes
+  case stacksReservedBytes
+  case stackThreads
+  case heapUsedBytes
+  case heapTotalBytes
+  case heapLimitBytes
+  case externalBytes
+  case gcCount
+  case objectsLive
+  /// 1 when the allocator statistics below are valid.
+  case allocatorStatsValid
+  case allocatorAllocatedBytes
+  case allocatorActiveBytes
+  case allocatorResidentBytes
+  case allocatorRetainedBytes
+  case allocatorMetadataBytes
+  case allocatorMappedBytes
+  case allocatorFreeBytes
+  case allocatorArenas
+  /// The length of the failure message stored after the slots.
+  case messageLength
+
+  static let magicValue: UInt64 = 0x6F6F_6D6C_6162_0001
+}
+
+/// Where a worker is in its life, as published in `SharedCounter.state`.
+public enum WorkerState: UInt64, Sendable {
+  case starting = 0
+  /// Set up and waiting for the supervisor's baseline sample.
+  case ready = 1
+  case running = 2
+  /// Every step ran; waiting for the supervisor's final sample.
+  case completed = 3
+  /// An allocation returned ENOMEM; the message says which.
+  case allocationFailed = 4
+  /// The managed heap exceeded its limit after a full collection.
+  case heapOutOfMemory = 5
+  /// The scenario could not run for another reason, described in the message.
+  case failed = 6
+}

@@ -1,0 +1,87 @@
+import COomlabShim
+import Glibc
+
+/// A page of memory mapped by both supervisor and worker, holding counters the worker alone knows.
+///
+/// Reading it costs the supervisor no system call, and because it is a shared file mapping its
+/// last values survive a SIGKILL of the worker.
+public final class SharedPage: @unchecked Sendable {
+  /// The size of the mapping.
+  public static let size = 4096
+  static let messageOffset = 2048
+  let base: UnsafeMutableRawPointer
+  /// The file descriptor behind the mapping, inherited by the worker.
+  public let descriptor: Int32
+
+  /// Creates an anonymous, already unlinked shared file and maps it.
+  public static func create() throws -> SharedPage {
+    var template = Array("/dev/shm/oomlab-page-XXXXXX".utf8CString)
+    var fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    if fd >= 0 {
+      template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+    } else {
+      // /dev/shm may be missing in minimal containers; any tmpfs-less directory still works.
+      var fallback = Array("/tmp/oomlab-page-XXXXXX".utf8CString)
+      fd = fallback.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+      guard fd >= 0 else { throw SystemError.call("mkstemp", errno) }
+      fallback.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+    }
+    _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+    guard ftruncate(fd, off_t(size)) == 0 else {
+      let code = errno
+      close(fd)
+      throw SystemError.call("ftruncate", code)
+    }
+    let page = try SharedPage(descriptor: fd)
+    page.store(SharedCounter.magic, SharedCounter.magicValue)
+    return page
+  }
+
+  /// Maps an inherited descriptor (the worker's side).
+  public init(descriptor: Int32) throws {
+    guard let address = mmap(nil, Self.size, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0),
+      address != MAP_FAILED
+    else { throw SystemError.call("mmap", errno) }
+    base = address
+    self.descriptor = descriptor
+  }
+
+  deinit {
+    munmap(base, Self.size)
+    close(descriptor)
+  }
+
+  private func slot(_ counter: SharedCounter) -> UnsafeMutablePointer<UInt64> {
+    base.assumingMemoryBound(to: UInt64.self) + counter.rawValue
+  }
+
+  /// The current value of a counter.
+  public func load(_ counter: SharedCounter) -> UInt64 { oomlab_load_u64(slot(counter)) }
+
+  /// Sets a counter.
+  public func store(_ counter: SharedCounter, _ value: UInt64) { oomlab_store_u64(slot(counter), value) }
+
+  /// Adds a signed delta to a counter; safe from several worker threads at once.
+  public func add(_ counter: SharedCounter, _ delta: Int64) { oomlab_add_u64(slot(counter), delta) }
+
+  /// The worker's lifecycle state.
+  public var state: WorkerState {
+    get { WorkerState(rawValue: load(.state)) ?? .starting }
+    set { store(.state, newValue.rawValue) }
+  }
+
+  /// Stores a message (for failures) that outlives the worker.
+  public func storeMessage(_ message: String) {
+    let bytes = Array(message.utf8.prefix(Self.size - Self.messageOffset))
+    bytes.withUnsafeBytes { (base + Self.messageOffset).copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+    store(.messageLength, UInt64(bytes.count))
+  }
+
+  /// The message the worker stored, if any.
+  public func message() -> String? {
+    let length = min(Int(load(.messageLength)), Self.size - Self.messageOffset)
+    guard length > 0 else { return nil }
+    let buffer = UnsafeRawBufferPointer(start: base + Self.messageOffset, count: length)
+    return String(decoding: buffer, as: UTF8.self)
+  }
+}

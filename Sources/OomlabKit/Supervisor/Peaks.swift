@@ -1,0 +1,30 @@
+/// The highest values seen over a worker's samples.
+public struct Peaks: Codable, Equatable {
+  /// Highest sampled VmRSS.
+  public var rssBytes: UInt64 = 0
+  /// Highest sampled VmSize.
+  public var vmsBytes: UInt64 = 0
+  /// The kernel's own peak RSS (VmHWM) at the last sample: catches peaks between samples.
+  public var hwmBytes: UInt64 = 0
+  /// Highest sampled thread count.
+  public var threads: UInt64 = 0
+  public var buffersLiveBytes: UInt64 = 0
+  public var nativeLiveBytes: UInt64 = 0
+  public var pagesReservedBytes: UInt64 = 0
+  public var pagesTouchedBytes: UInt64 = 0
+  public var stacksReservedBytes: UInt64 = 0
+
+  mutating func update(_ sample: Sample) {
+    if let status = sample.status {
+      rssBytes = max(rssBytes, status.rss)
+      vmsBytes = max(vmsBytes, status.vms)
+      hwmBytes = max(hwmBytes, status.hwm)
+      threads = max(threads, status.threads)
+    }
+    buffersLiveBytes = max(buffersLiveBytes, sample.counter(.buffersLiveBytes) ?? 0)
+    nativeLiveBytes = max(nativeLiveBytes, sample.counter(.nativeLiveBytes) ?? 0)
+    pagesReservedBytes = max(pagesReservedBytes, sample.counter(.pagesReservedBytes) ?? 0)
+    pagesTouchedBytes = max(pagesTouchedBytes, sample.counter(.pagesTouchedBytes) ?? 0)
+    stacksReservedBytes = max(stacksReservedBytes, sample.counter(.stacksReservedBytes) ?? 0)
+  }
+}

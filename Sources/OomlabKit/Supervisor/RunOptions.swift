@@ -1,0 +1,25 @@
+/// What `oomlab run` was asked to do, with command-line overrides already applied.
+public struct RunOptions {
+  /// The validated scenario.
+  public var scenario: Scenario
+  /// The sampling interval in nanoseconds.
+  public var interval: UInt64 = 100_000_000
+  /// Where the CSV goes; `-` is standard output.
+  public var csvPath: String
+  /// Where the JSON summary goes, if anywhere.
+  public var summaryPath: String?
+  /// The memory limit in bytes, nil for none.
+  public var limit: UInt64?
+  /// Variables added to the worker's environment (allocator preloading and tuning).
+  public var workerEnvironment: [String: String] = [:]
+  /// Extra arguments passed to every worker.
+  public var workerArguments: [String] = []
+  /// The binary to re-execute as the worker.
+  public var executable: String?
+
+  /// Creates options for a scenario.
+  public init(scenario: Scenario, csvPath: String) {
+    self.scenario = scenario
+    self.csvPath = csvPath
+  }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Glibc
+
+extension Supervisor {
+  /// Decides how one worker ended from its wait status and what it published before it ended.
+  static func classify(_ worker: WorkerHandle, interrupted: Bool) -> (Outcome, String?) {
+    let state = worker.page.state
+    let message = worker.page.message()
+    if let code = worker.exitCode {
+      switch (code, state) {
+      case (WorkerExit.completed.rawValue, .completed): return (.completed, nil)
+      case (WorkerExit.allocationFailed.rawValue, _): return (.allocFailure, message)
+      default: return (.failed, message ?? "the worker exited with status \(code) in state \(state)")
+      }
+    }
+    guard let signal = worker.terminatingSignal else { return (.failed, "the worker's end is unknown") }
+    if interrupted && signal == SIGKILL { return (.interrupted, nil) }
+    if signal == SIGABRT && state == .heapOutOfMemory { return (.heapOom, message) }
+    return (.signalled(signal), message)
+  }
+
+  /// Builds the report and the exit status from every worker's end.
+  static func report(
+    _ workers: [WorkerHandle], scenario: Scenario, options: RunOptions, interrupted: Int32?, duration: Double
+  ) -> (RunReport, ExitStatus) {
+    var outcomes: [(WorkerHandle, Outcome, String?)] = []
+    for worker in workers {
+      let (outcome, message) = classify(worker, interrupted: interrupted != nil)
+      outcomes.append((worker, outcome, message))
+    }
+    // The run's outcome is the most telling worker's: a kill outranks a failure outranks completion.
+    func rank(_ outcome: Outcome) -> Int {
+      switch outcome {
+      case .interrupted: return 0
+      case .oomKill, .simulatedOomKill: return 1
+      case .heapOom: return 2
+      case .allocFailure: return 3
+      case .signalled: return 4
+      case .failed: return 5
+      case .completed: return 6
+      }
+    }
+    let decisive = outcomes.min { rank($0.1) < rank($1.1) }
+    let outcome = interrupted != nil ? Outcome.interrupted : (decisive?.1 ?? .failed)
+    let matched = scenario.expect.map { outcome.matches($0) } ?? (outcome == .completed)
+    let processes = outcomes.map { worker, outcome, message in
+      RunReport.ProcessReport(
+        name: worker.name, pid: worker.pid, outcome: outcome.description, exitCode: worker.exitCode,
+        signal: worker.terminatingSignal.map(SignalName.of), endedAtSeconds: worker.endedAt, peaks: worker.peaks,
+        message: message, lastSample: outcome == .completed ? nil : worker.lastSample.map(Self.cells))
+    }
+    let report = RunReport(
+      scenario: scenario.name, file: scenario.file, outcome: outcome.description, expected: scenario.expect?.rawValue,
+      matched: matched, durationSeconds: duration, csv: options.csvPath,
+      intervalSeconds: Double(options.interval) / 1e9, processes: processes,
+      victim: outcome == .completed ? nil : decisive.map { $0.0.name })
+    let status: ExitStatus
+    switch outcome {
+    case .interrupted: status = .interrupted
+    case .failed: status = .environment
+    default: status = matched ? .matched : .mismatched
+    }
+    return (report, status)
+  }
+
+  /// A sample as column name to cell text.
+  static func cells(_ sample: Sample) -> [String: String] {
+    var cells: [String: String] = [:]
+    for column in CSVSchema.columns {
+      var bytes: [UInt8] = []
+      CSVWriter.append(column.value(sample), to: &bytes)
+      cells[column.name] = String(decoding: bytes, as: UTF8.self)
+    }
+    return cells
+  }
+
+  /// Writes the JSON summary to a temporary name and renames it, so it is whole or absent.
+  static func writeJSON(_ report: RunReport, to path: String) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    let data = try encoder.encode(report)
+    let temporary = path + ".partial"
+    try data.write(to: URL(fileURLWithPath: temporary))
+    guard rename(temporary, path) == 0 else { throw SystemError.file("rename", temporary, errno) }
+  }
+}

@@ -1,0 +1,24 @@
+import Glibc
+
+/// A failed system call or an environment that cannot do what was asked.
+public enum SystemError: Error, CustomStringConvertible {
+  /// A system call failed with an errno.
+  case call(String, Int32)
+  /// A file could not be read or written.
+  case file(String, String, Int32)
+
+  public var description: String {
+    switch self {
+    case .call(let name, let code): return "\(name) failed: \(String(cString: strerror(code))) (errno \(code))"
+    case .file(let op, let path, let code):
+      return "cannot \(op) \(path): \(String(cString: strerror(code))) (errno \(code))"
+    }
+  }
+
+  /// The errno of the failure.
+  public var errno: Int32 {
+    switch self {
+    case .call(_, let code), .file(_, _, let code): return code
+    }
+  }
+}

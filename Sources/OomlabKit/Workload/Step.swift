@@ -1,0 +1,53 @@
+import Yams
+
+/// One kind of scenario step: how it is written, validated and executed.
+///
+/// Each kind lives in `Steps/<Name>.swift` and is listed once in `StepRegistry`.
+public protocol Step {
+  /// The YAML key that introduces the step, such as `buffers`.
+  static var kind: String { get }
+  /// One line of help for `oomlab list` and the README.
+  static var summary: String { get }
+  /// Parses and validates the step's fields.
+  static func parse(_ input: StepInput) throws -> Self
+  /// Executes the step in the worker.
+  func run(_ workload: Workload) throws
+  /// The name the step gives its allocations with `as:`, if any.
+  var definedName: String? { get }
+}
+
+extension Step {
+  public var definedName: String? { nil }
+}
+
+/// A step placed in the scenario, numbered in pre-order so the CSV can say where the worker is.
+public struct PlannedStep {
+  /// The step's pre-order index over the whole scenario, nested steps included.
+  public let index: Int
+  /// The step's kind.
+  public let kind: String
+  /// The step itself.
+  public let step: any Step
+}
+
+/// What a step's parser is given: its value node and where it sits.
+public struct StepInput {
+  let context: ParseContext
+  /// The value of the step's one-key mapping.
+  public let node: Node
+  /// The dotted path of the step, such as `steps[3].buffers`.
+  public let path: String
+
+  /// The step's fields as a mapping; fails when the value is not a mapping.
+  func fields() throws -> FieldReader {
+    guard let mapping = node.mapping else {
+      throw context.error(at: node.mark, field: path, "expected a mapping of fields, got \(node.describe)")
+    }
+    return FieldReader(context: context, path: path, mapping: mapping)
+  }
+
+  /// Parses nested steps, used by `repeat`.
+  func steps(_ node: Node, path: String) throws -> [PlannedStep] {
+    try ScenarioParser.steps(node, path: path, context: context)
+  }
+}

@@ -1,0 +1,35 @@
+/// Off-heap buffers like Node's `Buffer.alloc`: malloc'ed, outside any managed heap.
+public struct Buffers: Step {
+  public static let kind = "buffers"
+  public static let summary = "count x size off-heap buffers (Buffer.alloc), touch none|all|FRACTION, one every DURATION"
+
+  let count: Int
+  let size: SizeSpec
+  /// The share of each buffer written; Buffer.alloc zero-fills, so the default is all of it.
+  let touch: Double
+  let every: UInt64
+  let name: String?
+  public var definedName: String? { name }
+
+  public static func parse(_ input: StepInput) throws -> Buffers {
+    let f = try input.fields()
+    let step = Buffers(
+      count: try f.require("count") { try f.int($0, in: 1...100_000_000) },
+      size: try f.require("size") { try f.size($0) },
+      touch: try f.touch("touch") ?? 1,
+      every: try f.duration("every") ?? 0,
+      name: try f.name("as"))
+    try f.finish()
+    return step
+  }
+
+  public func run(_ workload: Workload) throws {
+    let bytes = try workload.bytes(size)
+    for i in 0..<count {
+      if i > 0 && every > 0 { Clock.sleep(nanoseconds: every) }
+      let (block, touched) = try workload.mallocBlock(bytes, touch: touch)
+      workload.record(
+        Allocation(kind: .buffers, name: name, address: block, bytes: bytes, touched: touched, thread: nil))
+    }
+  }
+}

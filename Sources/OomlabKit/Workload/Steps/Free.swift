@@ -1,0 +1,54 @@
+/// Releases a share of what earlier steps allocated, chosen by name or kind and a pattern.
+public struct Free: Step {
+  public static let kind = "free"
+  public static let summary = "release what: NAME|native|buffers|pages|threads|all, fraction, pattern random|every-other|oldest|newest, seed"
+
+  /// What a `free` releases.
+  enum Target: Equatable {
+    case name(String)
+    case kind(AllocationKind)
+    case all
+  }
+
+  let target: Target
+  let fraction: Double
+  let pattern: FreePattern
+  let seed: UInt64
+
+  public static func parse(_ input: StepInput) throws -> Free {
+    let f = try input.fields()
+    let what = try f.require("what") { try f.string($0) }
+    let target: Target
+    if what == "all" {
+      target = .all
+    } else if let kind = AllocationKind(rawValue: what) {
+      target = .kind(kind)
+    } else {
+      guard input.context.definedNames.contains(what) else {
+        let known = input.context.definedNames.sorted()
+        throw f.error(
+          "what", f.node("what"),
+          "\"\(what)\" names no earlier allocation; expected all, native, buffers, pages, threads"
+            + (known.isEmpty ? "" : " or one of the names given with as: \(known.joined(separator: ", "))"))
+      }
+      target = .name(what)
+    }
+    let pattern = try f.choice("pattern", FreePattern.allCases.map(\.rawValue)).flatMap(FreePattern.init) ?? .random
+    let step = Free(
+      target: target, fraction: try f.fraction("fraction") ?? 1, pattern: pattern,
+      seed: UInt64(try f.int("seed", in: 0...Int.max) ?? 42))
+    try f.finish()
+    return step
+  }
+
+  public func run(_ workload: Workload) throws {
+    _ = workload.release(
+      where: { allocation in
+        switch target {
+        case .all: return true
+        case .kind(let kind): return allocation.kind == kind
+        case .name(let name): return allocation.name == name
+        }
+      }, fraction: fraction, pattern: pattern, seed: seed)
+  }
+}

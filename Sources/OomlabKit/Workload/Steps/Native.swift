@@ -1,0 +1,125 @@
+import Foundation
+import Yams
+
+/// malloc'ed blocks, as native bindings make them, optionally from several threads at once.
+public struct Native: Step {
+  public static let kind = "native"
+  public static let summary = "count malloc'ed blocks of size or [MIN, MAX], touch, from threads: N (glibc arenas), every"
+
+  let count: Int
+  let size: ClosedRange<UInt64>
+  let touch: Double
+  let threads: Int
+  let every: UInt64
+  let seed: UInt64
+  let name: String?
+  public var definedName: String? { name }
+
+  public static func parse(_ input: StepInput) throws -> Native {
+    let f = try input.fields()
+    let size: ClosedRange<UInt64>
+    guard let sizeNode = f.node("size") else {
+      throw input.context.error(at: f.mark, field: f.fieldPath("size"), "missing required field \"size\"")
+    }
+    if let pair = sizeNode.sequence {
+      guard pair.count == 2 else {
+        throw input.context.error(
+          at: sizeNode.mark, field: f.fieldPath("size"), "expected a size or [MIN, MAX], got a list of \(pair.count)")
+      }
+      let bounds = try pair.enumerated().map { index, node -> UInt64 in
+        let spec = try FieldReader.size(
+          node, field: f.fieldPath("size[\(index)]"), context: input.context, allowPercent: false)
+        guard case .bytes(let b) = spec else { return 0 }
+        return b
+      }
+      guard bounds[0] <= bounds[1] else {
+        throw input.context.error(
+          at: sizeNode.mark, field: f.fieldPath("size"),
+          "expected MIN <= MAX, got [\(bounds[0]), \(bounds[1])] bytes")
+      }
+      size = bounds[0]...bounds[1]
+    } else {
+      guard case .bytes(let b) = try FieldReader.size(
+        sizeNode, field: f.fieldPath("size"), context: input.context, allowPercent: false)
+      else { fatalError("percent refused above") }
+      size = b...b
+    }
+    let step = Native(
+      count: try f.require("count") { try f.int($0, in: 1...1_000_000_000) },
+      size: size,
+      touch: try f.touch("touch") ?? 1,
+      threads: try f.int("threads", in: 1...1024) ?? 1,
+      every: try f.duration("every") ?? 0,
+      seed: UInt64(try f.int("seed", in: 0...Int.max) ?? 1),
+      name: try f.name("as"))
+    try f.finish()
+    return step
+  }
+
+  public func run(_ workload: Workload) throws {
+    if threads == 1 {
+      workload.live.append(contentsOf: try allocate(count, seed: seed, workload))
+      return
+    }
+    // Each thread allocates its share with its own malloc calls, so glibc gives it an arena.
+    let box = ResultsBox(count: threads)
+    var workers: [Thread] = []
+    let done = DispatchGroup()
+    for t in 0..<threads {
+      let share = count / threads + (t < count % threads ? 1 : 0)
+      done.enter()
+      let thread = Thread {
+        let result = Result { try self.allocate(share, seed: self.seed &+ UInt64(t), workload) }
+        box.set(t, result)
+        done.leave()
+      }
+      thread.stackSize = 1 << 20
+      workers.append(thread)
+      thread.start()
+    }
+    done.wait()
+    let results = box.results
+    for result in results {
+      if case .success(let blocks) = result { workload.live.append(contentsOf: blocks) }
+    }
+    for result in results { _ = try result.get() }
+  }
+
+  /// Allocates `n` blocks and publishes each; only touches the shared counters, so it is thread-safe.
+  private func allocate(_ n: Int, seed: UInt64, _ workload: Workload) throws -> [Allocation] {
+    var generator = SplitMix64(seed: seed)
+    var made: [Allocation] = []
+    made.reserveCapacity(n)
+    for i in 0..<n {
+      if i > 0 && every > 0 { Clock.sleep(nanoseconds: every) }
+      let bytes =
+        size.lowerBound == size.upperBound
+        ? size.lowerBound : size.lowerBound + generator.next() % (size.upperBound - size.lowerBound + 1)
+      let (block, touched) = try workload.mallocBlock(bytes, touch: touch)
+      let allocation = Allocation(kind: .native, name: name, address: block, bytes: bytes, touched: touched, thread: nil)
+      made.append(allocation)
+      workload.publish(allocation, sign: 1)
+    }
+    return made
+  }
+}
+
+/// Collects each allocating thread's result under a lock.
+private final class ResultsBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var storage: [Result<[Allocation], Error>]
+
+  init(count: Int) { storage = Array(repeating: .success([]), count: count) }
+
+  func set(_ index: Int, _ result: Result<[Allocation], Error>) {
+    lock.lock()
+    storage[index] = result
+    lock.unlock()
+  }
+
+  var results: [Result<[Allocation], Error>] {
+    lock.lock()
+    defer { lock.unlock() }
+    return storage
+  }
+}

@@ -1,0 +1,43 @@
+import COomlabShim
+import Glibc
+
+/// Threads that each reserve a stack and really use part of it.
+public struct Threads: Step {
+  public static let kind = "threads"
+  public static let summary = "count threads with a stack of SIZE (reserved), each touching SIZE of it (resident)"
+
+  let count: Int
+  let stack: UInt64
+  let touch: UInt64
+  let name: String?
+  public var definedName: String? { name }
+
+  public static func parse(_ input: StepInput) throws -> Threads {
+    let f = try input.fields()
+    let count = try f.require("count") { try f.int($0, in: 1...30_000) }
+    let stack = try f.bytes("stack") ?? 8 << 20
+    guard stack >= 64 << 10 else {
+      throw f.error("stack", f.node("stack"), "expected a stack of at least 64KiB, got \(stack) bytes")
+    }
+    let touch = try f.bytes("touch", allowZero: true) ?? 0
+    // The thread's own frames and the C library's guard need room beside the touched part.
+    guard touch + (32 << 10) <= stack else {
+      throw f.error("touch", f.node("touch"), "expected at most the stack minus 32KiB (\(stack - (32 << 10)) bytes), got \(touch) bytes")
+    }
+    let step = Threads(count: count, stack: stack, touch: touch, name: try f.name("as"))
+    try f.finish()
+    return step
+  }
+
+  public func run(_ workload: Workload) throws {
+    for _ in 0..<count {
+      guard let thread = oomlab_stack_thread_start(Int(stack), Int(touch)) else {
+        let code = errno
+        let what = "pthread_create with a \(stack)-byte stack failed: \(String(cString: strerror(code)))"
+        throw code == EAGAIN || code == ENOMEM ? WorkloadError.allocationFailed(what) : WorkloadError.failed(what)
+      }
+      workload.record(
+        Allocation(kind: .threads, name: name, address: nil, bytes: stack, touched: touch, thread: thread))
+    }
+  }
+}

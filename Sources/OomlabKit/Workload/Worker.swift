@@ -1,0 +1,81 @@
+import COomlabShim
+import Foundation
+import Glibc
+
+/// What the supervisor tells a worker on its command line.
+public struct WorkerConfiguration {
+  public var scenarioPath: String
+  public var processName: String
+  public var sharedDescriptor: Int32
+  public var supervisorPID: Int32
+  public var limit: UInt64?
+
+  /// Creates a worker configuration.
+  public init(scenarioPath: String, processName: String, sharedDescriptor: Int32, supervisorPID: Int32, limit: UInt64?) {
+    self.scenarioPath = scenarioPath
+    self.processName = processName
+    self.sharedDescriptor = sharedDescriptor
+    self.supervisorPID = supervisorPID
+    self.limit = limit
+  }
+}
+
+/// The worker process: executes one process's steps and publishes what it holds.
+public enum Worker {
+  /// Runs the worker and returns its exit code.
+  public static func run(_ configuration: WorkerConfiguration) -> Int32 {
+    // Die with the supervisor: a worker must never outlive the run that started it.
+    oomlab_set_parent_death_signal(SIGKILL)
+    guard getppid() == configuration.supervisorPID else { return WorkerExit.supervisorGone.rawValue }
+    let page: SharedPage
+    do {
+      page = try SharedPage(descriptor: configuration.sharedDescriptor)
+    } catch {
+      report("cannot map the shared page: \(error)")
+      return WorkerExit.failed.rawValue
+    }
+    func fail(_ message: String, _ state: WorkerState, _ code: WorkerExit) -> Int32 {
+      page.storeMessage(message)
+      page.state = state
+      report(message)
+      return code.rawValue
+    }
+    let process: ProcessSpec
+    do {
+      let scenario = try ScenarioLoader.load(configuration.scenarioPath)
+      guard let found = scenario.processes.first(where: { $0.name == configuration.processName }) else {
+        return fail("no process named \(configuration.processName) in the scenario", .failed, .failed)
+      }
+      process = found
+    } catch {
+      return fail("\(error)", .failed, .failed)
+    }
+    page.state = .ready
+    while page.load(.go) == 0 {
+      guard getppid() == configuration.supervisorPID else { return WorkerExit.supervisorGone.rawValue }
+      Clock.sleep(nanoseconds: 200_000)
+    }
+    page.state = .running
+    let workload = Workload(shared: page, limit: configuration.limit)
+    do {
+      if let adj = process.oomScoreAdj { try OomScoreAdj(value: adj).run(workload) }
+      try workload.run(process.steps)
+    } catch WorkloadError.allocationFailed(let what) {
+      return fail("allocation failed: \(what)", .allocationFailed, .allocationFailed)
+    } catch {
+      return fail("\(error)", .failed, .failed)
+    }
+    page.state = .completed
+    // Hold the final state until the supervisor has sampled it, so the CSV's last row shows it.
+    let deadline = Clock.now() + 10_000_000_000
+    while page.load(.acknowledged) == 0 && Clock.now() < deadline {
+      guard getppid() == configuration.supervisorPID else { break }
+      Clock.sleep(nanoseconds: 200_000)
+    }
+    return WorkerExit.completed.rawValue
+  }
+
+  static func report(_ message: String) {
+    FileHandle.standardError.write(Data("oomlab worker: \(message)\n".utf8))
+  }
+}

@@ -1,0 +1,95 @@
+import COomlabShim
+import Glibc
+
+/// The worker's live state: what the scenario holds, published to the shared page as it changes.
+public final class Workload {
+  /// The page the supervisor reads.
+  public let shared: SharedPage
+  /// The memory limit in force, for sizes written as a share of it.
+  public let limit: UInt64?
+  /// The system page size.
+  public let pageSize = UInt64(sysconf(Int32(_SC_PAGESIZE)))
+  var live: [Allocation] = []
+
+  /// Creates the state of a worker publishing to `shared`.
+  public init(shared: SharedPage, limit: UInt64?) {
+    self.shared = shared
+    self.limit = limit
+  }
+
+  /// Runs steps in order, publishing which one is executing.
+  public func run(_ steps: [PlannedStep]) throws {
+    for planned in steps {
+      shared.store(.stepIndexPlusOne, UInt64(planned.index + 1))
+      try planned.step.run(self)
+    }
+  }
+
+  /// The bytes of a size given the run's limit.
+  func bytes(_ size: SizeSpec) throws -> UInt64 {
+    guard let bytes = size.resolve(limit: limit) else {
+      throw WorkloadError.failed("\(size) needs a memory limit and none is set")
+    }
+    return bytes
+  }
+
+  /// Records an allocation and publishes its cost.
+  func record(_ allocation: Allocation) {
+    live.append(allocation)
+    publish(allocation, sign: 1)
+  }
+
+  func publish(_ allocation: Allocation, sign: Int64) {
+    let bytes = Int64(allocation.bytes) * sign
+    switch allocation.kind {
+    case .buffers: shared.add(.buffersLiveBytes, bytes)
+    case .native: shared.add(.nativeLiveBytes, bytes)
+    case .pages:
+      shared.add(.pagesReservedBytes, bytes)
+      shared.add(.pagesTouchedBytes, Int64(allocation.touched) * sign)
+    case .threads:
+      shared.add(.stacksReservedBytes, bytes)
+      shared.add(.stackThreads, sign)
+    }
+  }
+
+  /// Allocates with malloc and writes the first `touch` share of it.
+  func mallocBlock(_ bytes: UInt64, touch: Double) throws -> (UnsafeMutableRawPointer, UInt64) {
+    guard let block = malloc(Int(bytes)) else {
+      throw WorkloadError.allocationFailed("malloc(\(bytes)) returned NULL (\(String(cString: strerror(errno))))")
+    }
+    let touched = Self.touchedBytes(bytes, touch)
+    if touched > 0 { memset(block, 0x5A, Int(touched)) }
+    return (block, touched)
+  }
+
+  static func touchedBytes(_ bytes: UInt64, _ touch: Double) -> UInt64 {
+    touch >= 1 ? bytes : UInt64((Double(bytes) * touch).rounded(.down))
+  }
+
+  /// Releases the chosen members of the live allocations that `matches` selects.
+  func release(where matches: (Allocation) -> Bool, fraction: Double, pattern: FreePattern, seed: UInt64) -> Int {
+    let candidates = live.indices.filter { matches(live[$0]) }
+    let count = Int((Double(candidates.count) * fraction).rounded())
+    let chosen = pattern.select(count, of: candidates.count, seed: seed)
+    var doomed = [Bool](repeating: false, count: live.count)
+    for position in chosen { doomed[candidates[position]] = true }
+    for index in live.indices where doomed[index] { release(live[index]) }
+    live = live.indices.compactMap { doomed[$0] ? nil : live[$0] }
+    return chosen.count
+  }
+
+  private func release(_ allocation: Allocation) {
+    switch allocation.kind {
+    case .buffers, .native: free(allocation.address)
+    case .pages: munmap(allocation.address, Int(allocation.bytes))
+    case .threads: oomlab_stack_thread_stop(allocation.thread)
+    }
+    publish(allocation, sign: -1)
+  }
+
+  /// Releases everything, so threads are joined before the worker exits.
+  public func releaseAll() {
+    _ = release(where: { _ in true }, fraction: 1, pattern: .newest, seed: 0)
+  }
+}
