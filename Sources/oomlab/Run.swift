@@ -41,6 +41,14 @@ struct Run: ParsableCommand {
       printError(error.description)
       throw ExitCode(ExitStatus.badInput.rawValue)
     }
+    if let allocator = scenario.allocator, allocator != "glibc" {
+      printError("allocator \"\(allocator)\" is not supported by this build; only glibc is")
+      throw ExitCode(ExitStatus.environment.rawValue)
+    }
+    if limit != nil {
+      printError("memory limits are not supported by this build yet")
+      throw ExitCode(ExitStatus.environment.rawValue)
+    }
     let csvPath = csv ?? Self.defaultCSVName(scenario.name)
     var options = RunOptions(scenario: scenario, csvPath: csvPath)
     options.interval = interval.flatMap(DurationValue.parseNanoseconds) ?? scenario.sampleInterval ?? 100_000_000

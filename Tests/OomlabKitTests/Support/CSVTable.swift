@@ -1,0 +1,51 @@
+/// A parsed oomlab CSV: the header and every row as cells, with numeric helpers for assertions.
+struct CSVTable {
+  let header: [String]
+  let rows: [[String]]
+  /// Lines that did not have as many cells as the header (a torn write would show here).
+  let malformed: [String]
+
+  init(_ text: String) {
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    if lines.last == "" { lines.removeLast() }
+    header = lines.first.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
+    var rows: [[String]] = []
+    var malformed: [String] = []
+    for line in lines.dropFirst() {
+      let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      if cells.count == header.count { rows.append(cells) } else { malformed.append(line) }
+    }
+    self.rows = rows
+    self.malformed = malformed
+    self.endsWithNewline = text.hasSuffix("\n")
+  }
+
+  /// Whether the file's last byte is a newline, i.e. its last row is whole.
+  let endsWithNewline: Bool
+
+  /// A column's cells.
+  func column(_ name: String) -> [String] {
+    guard let index = header.firstIndex(of: name) else { return [] }
+    return rows.map { $0[index] }
+  }
+
+  /// A numeric column, with empty cells skipped.
+  func numbers(_ name: String) -> [Double] { column(name).compactMap(Double.init) }
+
+  /// The value of `name` in the first row.
+  func first(_ name: String) -> Double? { numbers(name).first }
+
+  /// The value of `name` in the last row.
+  func last(_ name: String) -> Double? { numbers(name).last }
+
+  /// The largest value of `name`.
+  func max(_ name: String) -> Double? { numbers(name).max() }
+
+  /// The rows whose `step` column equals `step`.
+  func value(_ name: String, atStep step: String) -> [Double] {
+    guard let s = header.firstIndex(of: "step"), let c = header.firstIndex(of: name) else { return [] }
+    return rows.filter { $0[s] == step }.compactMap { Double($0[c]) }
+  }
+}
+
+let MiB = 1024.0 * 1024.0
