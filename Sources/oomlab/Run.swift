@@ -9,8 +9,10 @@ struct Run: ParsableCommand {
   @Argument(help: "The scenario file (YAML).")
   var scenario: String
 
-  @Option(name: .customLong("interval"), help: "Sampling interval, like 10ms or 1s (default: the scenario's sample:, else 100ms).")
-  var interval: String?
+  @OptionGroup var options: RunArguments
+
+  @Option(help: "The worker's malloc: glibc, jemalloc, or a path to a preloadable .so (default: the scenario's allocator:).")
+  var allocator: String?
 
   @Option(help: "Where to write the CSV; '-' for standard output (default: NAME-YYYYMMDD-HHMMSS.csv here).")
   var csv: String?
@@ -18,51 +20,20 @@ struct Run: ParsableCommand {
   @Option(help: "Also write the run's summary as JSON to this file.")
   var summary: String?
 
-  func validate() throws {
-    if let interval {
-      guard let ns = DurationValue.parseNanoseconds(interval), ns >= 1_000_000 else {
-        throw ValidationError("--interval expects a duration of at least 1ms like 10ms or 1s, got \"\(interval)\"")
-      }
-    }
-  }
-
   func run() throws {
-    let scenario: Scenario
-    do {
-      scenario = try ScenarioLoader.load(self.scenario)
-    } catch let error as ScenarioError {
-      printError(error.description)
-      throw ExitCode(ExitStatus.badInput.rawValue)
-    }
-    let limit = scenario.limit ?? nil
-    do {
-      try scenario.checkPercentages(limit: limit)
-    } catch let error as ScenarioError {
-      printError(error.description)
-      throw ExitCode(ExitStatus.badInput.rawValue)
-    }
-    if let allocator = scenario.allocator, allocator != "glibc" {
-      printError("allocator \"\(allocator)\" is not supported by this build; only glibc is")
-      throw ExitCode(ExitStatus.environment.rawValue)
-    }
-    if limit != nil {
-      printError("memory limits are not supported by this build yet")
-      throw ExitCode(ExitStatus.environment.rawValue)
-    }
-    let csvPath = csv ?? Self.defaultCSVName(scenario.name)
-    var options = RunOptions(scenario: scenario, csvPath: csvPath)
-    options.interval = interval.flatMap(DurationValue.parseNanoseconds) ?? scenario.sampleInterval ?? 100_000_000
-    options.summaryPath = summary
-    options.limit = limit
+    let scenario = try loadScenario(self.scenario)
+    let request = options.request(
+      allocator: allocator, csvPath: csv ?? Self.defaultCSVName(scenario.name), summaryPath: summary)
+    let runOptions = try resolve(scenario, request)
     let (report, status): (RunReport, ExitStatus)
     do {
-      (report, status) = try Supervisor.run(options)
+      (report, status) = try Supervisor.run(runOptions)
     } catch {
       printError("\(error)")
       throw ExitCode(ExitStatus.environment.rawValue)
     }
     // With the CSV on stdout, the summary goes to stderr so the data stays clean.
-    if csvPath == "-" { printError(report.text) } else { print(report.text) }
+    if request.csvPath == "-" { printError(report.text) } else { print(report.text) }
     throw ExitCode(status.rawValue)
   }
 
@@ -71,6 +42,29 @@ struct Run: ParsableCommand {
     formatter.dateFormat = "yyyyMMdd-HHmmss"
     formatter.locale = Locale(identifier: "en_US_POSIX")
     return "\(name)-\(formatter.string(from: Date())).csv"
+  }
+}
+
+/// Loads a scenario or exits with status 2 and the located error.
+func loadScenario(_ path: String) throws -> Scenario {
+  do {
+    return try ScenarioLoader.load(path)
+  } catch let error as ScenarioError {
+    printError(error.description)
+    throw ExitCode(ExitStatus.badInput.rawValue)
+  }
+}
+
+/// Reconciles the command line with a scenario or exits with the refusal's status.
+func resolve(_ scenario: Scenario, _ request: RunRequest) throws -> RunOptions {
+  do {
+    return try RunOptions.resolve(scenario, request, environment: ProcessInfo.processInfo.environment)
+  } catch let refusal as RunRefusal {
+    printError(refusal.description)
+    throw ExitCode(refusal.status.rawValue)
+  } catch let error as ScenarioError {
+    printError(error.description)
+    throw ExitCode(ExitStatus.badInput.rawValue)
   }
 }
 

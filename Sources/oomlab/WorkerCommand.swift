@@ -12,12 +12,18 @@ struct WorkerCommand: ParsableCommand {
   @Option var sharedFd: Int32
   @Option var supervisor: Int32
   @Option var limit: UInt64?
+  @Option var allocator: String = "glibc"
+  @Option var preloaded: String?
+  @Option var interval: UInt64 = 100_000_000
 
   func run() throws {
-    let code = Worker.run(
-      WorkerConfiguration(
-        scenarioPath: scenario, processName: process, sharedDescriptor: sharedFd, supervisorPID: supervisor,
-        limit: limit))
+    var configuration = WorkerConfiguration(
+      scenarioPath: scenario, processName: process, sharedDescriptor: sharedFd, supervisorPID: supervisor,
+      limit: limit)
+    configuration.allocator = AllocatorChoice(allocator)
+    configuration.preloaded = preloaded
+    configuration.interval = interval
+    let code = Worker.run(configuration)
     throw ExitCode(code)
   }
 }

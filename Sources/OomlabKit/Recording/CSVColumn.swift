@@ -16,6 +16,8 @@ public enum CSVValue: Equatable {
   case integer(Int64)
   case unsigned(UInt64)
   case decimal(Double)
+  /// A ratio, written with four decimals.
+  case ratio(Double)
   case text(String)
   case empty
 

@@ -56,7 +56,50 @@ public enum CSVSchema {
     shared("pages_reserved_bytes", .pagesReservedBytes, "bytes of `pages` regions mapped"),
     shared("pages_touched_bytes", .pagesTouchedBytes, "bytes of `pages` regions written (whole pages), or prefaulted with populate"),
     shared("stacks_reserved_bytes", .stacksReservedBytes, "stack bytes reserved by `threads` steps"),
+    CSVColumn(name: "allocator", unit: "text", source: "supervisor (--allocator, verified by the worker)",
+      meaning: "the malloc serving the worker: glibc, jemalloc, or the preloaded library's name",
+      value: { .text($0.allocator) }),
+    allocator("allocator_allocated_bytes", .allocatorAllocatedBytes,
+      "jemalloc `stats.allocated`; glibc `mallinfo2` uordblks + hblkhd", "bytes handed out to the program"),
+    allocator("allocator_active_bytes", .allocatorActiveBytes,
+      "jemalloc `stats.active`; glibc `mallinfo2` arena + hblkhd",
+      "bytes in pages the allocator uses for allocations (glibc: all heap space it got from the OS)"),
+    allocator("allocator_resident_bytes", .allocatorResidentBytes, "jemalloc `stats.resident`; glibc: empty",
+      "bytes of allocator pages physically resident (glibc does not know)"),
+    allocator("allocator_retained_bytes", .allocatorRetainedBytes,
+      "jemalloc `stats.retained`; glibc `mallinfo2` fordblks",
+      "jemalloc: virtual memory kept but returned to the OS; glibc: free bytes held in free chunks"),
+    allocator("allocator_metadata_bytes", .allocatorMetadataBytes, "jemalloc `stats.metadata`; glibc: empty",
+      "bytes of the allocator's own bookkeeping"),
+    allocator("allocator_arenas", .allocatorArenas,
+      "jemalloc `arenas.narenas`; glibc `<heap nr=` entries of `malloc_info` (refreshed every 10th read)",
+      "arenas in use: glibc adds one per contending thread up to arena_max"),
+    CSVColumn(name: "frag_ratio", unit: "ratio", source: "allocator_active_bytes / allocator_allocated_bytes",
+      meaning: "allocator fragmentation as Redis INFO defines mem_fragmentation for its allocator: >1 means pages hold free gaps",
+      value: { ratio($0, .allocatorActiveBytes, .allocatorAllocatedBytes) }),
+    CSVColumn(name: "allocator_rss_ratio", unit: "ratio", source: "allocator_resident_bytes / allocator_active_bytes",
+      meaning: "Redis's allocator_rss_ratio: resident pages not holding live data (dirty, unpurged); jemalloc only",
+      value: { ratio($0, .allocatorResidentBytes, .allocatorActiveBytes) }),
+    CSVColumn(name: "rss_overhead_ratio", unit: "ratio", source: "rss_bytes / allocator_resident_bytes",
+      meaning: "Redis's rss_overhead_ratio: process RSS not explained by the allocator (stacks, mmaps, binaries); jemalloc only",
+      value: { sample in
+        guard let rss = sample.status?.rss, let resident = sample.allocatorValue(.allocatorResidentBytes), resident > 0
+        else { return .empty }
+        return .ratio(Double(rss) / Double(resident))
+      }),
   ]
+
+  static func allocator(_ name: String, _ counter: SharedCounter, _ source: String, _ meaning: String) -> CSVColumn {
+    CSVColumn(name: name, unit: name.hasSuffix("_bytes") ? "bytes" : "count", source: "worker: \(source)",
+      meaning: meaning, value: { CSVValue($0.allocatorValue(counter)) })
+  }
+
+  static func ratio(_ sample: Sample, _ numerator: SharedCounter, _ denominator: SharedCounter) -> CSVValue {
+    guard let n = sample.allocatorValue(numerator), let d = sample.allocatorValue(denominator), d > 0 else {
+      return .empty
+    }
+    return .ratio(Double(n) / Double(d))
+  }
 
   /// The header line.
   public static var header: String { columns.map(\.name).joined(separator: ",") }

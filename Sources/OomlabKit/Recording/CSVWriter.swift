@@ -50,6 +50,13 @@ public final class CSVWriter {
       let frac = String(abs(millis % 1000))
       line.append(contentsOf: repeatElement(0x30, count: 3 - frac.count))
       line.append(contentsOf: frac.utf8)
+    case .ratio(let v):
+      let scaled = Int64((v * 10000).rounded())
+      line.append(contentsOf: String(scaled / 10000).utf8)
+      line.append(0x2E)
+      let frac = String(abs(scaled % 10000))
+      line.append(contentsOf: repeatElement(0x30, count: 4 - frac.count))
+      line.append(contentsOf: frac.utf8)
     case .text(let s):
       if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) {
         line.append(0x22)

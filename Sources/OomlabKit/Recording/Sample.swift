@@ -23,11 +23,20 @@ public struct Sample {
   /// The worker's shared page, indexed by `SharedCounter.rawValue`.
   public var counters: [UInt64] = []
 
+  /// The allocator serving the worker.
+  public var allocator: String = "glibc"
+
   /// Creates an empty sample.
   public init() {}
 
   /// A counter from the worker's shared page.
   public func counter(_ counter: SharedCounter) -> UInt64? {
     counter.rawValue < counters.count ? counters[counter.rawValue] : nil
+  }
+
+  /// An allocator statistic, nil until the worker published one or when the allocator lacks it.
+  public func allocatorValue(_ counter: SharedCounter) -> UInt64? {
+    guard self.counter(.allocatorStatsValid) == 1, let value = self.counter(counter), value != UInt64.max else { return nil }
+    return value
   }
 }

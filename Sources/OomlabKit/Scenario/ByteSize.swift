@@ -27,7 +27,8 @@ public enum ByteSize {
     else { return .failure(.malformed) }
     let bytes: UInt64
     if body.contains(".") {
-      guard let value = Double(body) else { return .failure(.malformed) }
+      // A bare number is a count of bytes, and there is no half byte.
+      guard factor > 1, let value = Double(body) else { return .failure(.malformed) }
       let product = value * Double(factor)
       guard product < 9.2e18 else { return .failure(.overflow) }
       bytes = UInt64(product.rounded())

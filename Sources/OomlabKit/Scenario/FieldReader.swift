@@ -67,7 +67,7 @@ public final class FieldReader {
       throw error(key, node, "expected an integer in \(range.lowerBound)...\(range.upperBound), got \(node.describe)")
     }
     guard range.contains(value) else {
-      throw error(key, node, "expected an integer in \(range.lowerBound)...\(range.upperBound), got \(value)")
+      throw error(key, node, "expected an integer in \(range.lowerBound)...\(range.upperBound), got \(node.describe)")
     }
     return value
   }

@@ -25,7 +25,7 @@ public enum ScenarioParser {
     let f = FieldReader(context: context, path: "", mapping: mapping)
     let version = try f.int("version", in: 1...Int.max) ?? 1
     guard version == 1 else {
-      throw f.error("version", f.node("version"), "expected version 1, got \(version)")
+      throw f.error("version", f.node("version"), "expected version 1, got \(f.node("version")!.describe)")
     }
     let name = try f.require("name") { try f.name($0) }
     let about = try f.string("about") ?? ""
@@ -43,7 +43,7 @@ public enum ScenarioParser {
     let arenaMax = try f.int("arena-max", in: 1...1024)
     let sample = try f.duration("sample", allowZero: false)
     if let sample, sample < 1_000_000 {
-      throw f.error("sample", f.node("sample"), "expected an interval of at least 1ms, got \(sample / 1000)us")
+      throw f.error("sample", f.node("sample"), "expected an interval of at least 1ms, got \(f.node("sample")!.describe)")
     }
     let expect = try f.choice("expect", ExpectedOutcome.allCases.map(\.rawValue)).flatMap(ExpectedOutcome.init)
     let stepsNode = f.node("steps")
@@ -83,7 +83,7 @@ public enum ScenarioParser {
       let value: Node
       if let word = item.scalar?.string, !isNull(item) {
         key = word
-        value = Node("", Tag(.null))
+        value = Node.scalar(Node.Scalar("null", Tag(.null), .plain, item.mark))
       } else if let mapping = item.mapping, mapping.count == 1, let word = mapping.keys.first?.scalar?.string {
         key = word
         value = mapping.values.first!
@@ -127,6 +127,8 @@ public enum ScenarioParser {
         throw f.error("name", f.node("name"), "the process name \"\(name)\" is used twice; expected unique names")
       }
       let adj = try f.int("oom-score-adj", in: -1000...1000)
+      // Each process runs its own steps: a free may only name what this process allocated.
+      context.definedNames = []
       guard let stepsNode = f.node("steps") else {
         throw context.error(at: mapping.mark, field: f.fieldPath("steps"), "missing required field \"steps\"")
       }

@@ -37,6 +37,8 @@ public enum SharedCounter: Int, CaseIterable, Sendable {
   case allocatorMappedBytes
   case allocatorFreeBytes
   case allocatorArenas
+  /// How many `trim` steps found an allocator they cannot trim.
+  case trimUnsupported
   /// The length of the failure message stored after the slots.
   case messageLength
 

@@ -13,6 +13,10 @@ public struct Peaks: Codable, Equatable {
   public var pagesReservedBytes: UInt64 = 0
   public var pagesTouchedBytes: UInt64 = 0
   public var stacksReservedBytes: UInt64 = 0
+  /// Highest allocator_active_bytes / allocator_allocated_bytes seen, nil when the allocator never reported.
+  public var fragRatio: Double?
+  /// VmRSS at the last sample.
+  public var finalRssBytes: UInt64 = 0
 
   mutating func update(_ sample: Sample) {
     if let status = sample.status {
@@ -20,6 +24,12 @@ public struct Peaks: Codable, Equatable {
       vmsBytes = max(vmsBytes, status.vms)
       hwmBytes = max(hwmBytes, status.hwm)
       threads = max(threads, status.threads)
+      finalRssBytes = status.rss
+    }
+    if let active = sample.allocatorValue(.allocatorActiveBytes),
+      let allocated = sample.allocatorValue(.allocatorAllocatedBytes), allocated > 0
+    {
+      fragRatio = max(fragRatio ?? 0, Double(active) / Double(allocated))
     }
     buffersLiveBytes = max(buffersLiveBytes, sample.counter(.buffersLiveBytes) ?? 0)
     nativeLiveBytes = max(nativeLiveBytes, sample.counter(.nativeLiveBytes) ?? 0)

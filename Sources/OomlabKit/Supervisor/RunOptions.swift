@@ -14,6 +14,10 @@ public struct RunOptions {
   public var workerEnvironment: [String: String] = [:]
   /// Extra arguments passed to every worker.
   public var workerArguments: [String] = []
+  /// The allocator serving the workers.
+  public var allocator: AllocatorChoice = .glibc
+  /// Allocator tuning passed to the workers, recorded in the summary.
+  public var tuning: [String: String] = [:]
   /// The binary to re-execute as the worker.
   public var executable: String?
 

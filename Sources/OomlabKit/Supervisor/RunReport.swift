@@ -1,3 +1,5 @@
+import Foundation
+
 /// The result of a run, printed as a summary and written as JSON with `--summary`.
 public struct RunReport: Codable {
   /// One worker's end and peaks.
@@ -12,12 +14,19 @@ public struct RunReport: Codable {
     public var peaks: Peaks
     /// What the worker said about its end (allocation failure, heap out of memory, ...).
     public var message: String?
+    /// How many `trim` steps the allocator could not perform.
+    public var trimUnsupported: UInt64
     /// The last sampled values before the worker died, by CSV column.
     public var lastSample: [String: String]?
   }
 
   public var scenario: String
   public var file: String
+  /// The allocator serving the workers and its tuning.
+  public var allocator: String
+  public var tuning: [String: String]
+  /// The memory limit in force, nil for none.
+  public var limitBytes: UInt64?
   public var outcome: String
   public var expected: String?
   public var matched: Bool
@@ -32,9 +41,13 @@ public struct RunReport: Codable {
 extension RunReport {
   /// The human summary printed after a run.
   public var text: String {
-    var lines = [
+    let tuningText = tuning.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+    let limitText: String = limitBytes.map { ByteSize.format($0) } ?? "none"
+    let allocatorLine: String = "allocator \(allocator)" + (tuning.isEmpty ? "" : " (\(tuningText))") + "; limit \(limitText)"
+    var lines: [String] = [
       "scenario  \(scenario) (\(file))",
       "outcome   \(outcome)" + (expected.map { matched ? "  (expected \($0): match)" : "  (expected \($0): MISMATCH)" } ?? ""),
+      allocatorLine,
       "duration  \(String(format1: durationSeconds)) s, sampled every \(Int(intervalSeconds * 1000)) ms -> \(csv)",
     ]
     for process in processes {
@@ -43,6 +56,10 @@ extension RunReport {
         + (process.endedAtSeconds.map { " at \(String(format1: $0)) s" } ?? ""))
       lines.append("  peak rss \(ByteSize.format(p.rssBytes)) (VmHWM \(ByteSize.format(p.hwmBytes))), peak vms \(ByteSize.format(p.vmsBytes)), threads \(p.threads)  [/proc/PID/status]")
       lines.append("  peak live: buffers \(ByteSize.format(p.buffersLiveBytes)), native \(ByteSize.format(p.nativeLiveBytes)), pages \(ByteSize.format(p.pagesTouchedBytes)) touched of \(ByteSize.format(p.pagesReservedBytes)), stacks \(ByteSize.format(p.stacksReservedBytes))  [worker]")
+      if let ratio = p.fragRatio {
+        lines.append("  peak frag_ratio \(String(format: "%.2f", ratio)) (active/allocated)  [allocator]")
+      }
+      if process.trimUnsupported > 0 { lines.append("  trim: unsupported by this allocator (\(process.trimUnsupported) step(s) did nothing)") }
       if let message = process.message { lines.append("  worker said: \(message)") }
     }
     return lines.joined(separator: "\n")

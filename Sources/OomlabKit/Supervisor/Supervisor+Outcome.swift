@@ -47,10 +47,11 @@ extension Supervisor {
       RunReport.ProcessReport(
         name: worker.name, pid: worker.pid, outcome: outcome.description, exitCode: worker.exitCode,
         signal: worker.terminatingSignal.map(SignalName.of), endedAtSeconds: worker.endedAt, peaks: worker.peaks,
-        message: message, lastSample: outcome == .completed ? nil : worker.lastSample.map(Self.cells))
+        message: message, trimUnsupported: worker.page.load(.trimUnsupported), lastSample: outcome == .completed ? nil : worker.lastSample.map(Self.cells))
     }
     let report = RunReport(
-      scenario: scenario.name, file: scenario.file, outcome: outcome.description, expected: scenario.expect?.rawValue,
+      scenario: scenario.name, file: scenario.file, allocator: options.allocator.description, tuning: options.tuning,
+      limitBytes: options.limit, outcome: outcome.description, expected: scenario.expect?.rawValue,
       matched: matched, durationSeconds: duration, csv: options.csvPath,
       intervalSeconds: Double(options.interval) / 1e9, processes: processes,
       victim: outcome == .completed ? nil : decisive.map { $0.0.name })

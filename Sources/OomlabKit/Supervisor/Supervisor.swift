@@ -47,7 +47,7 @@ public enum Supervisor {
 
     if interrupted == nil {
       for worker in workers where worker.isRunning {
-        sample(worker, scenario: scenario, seconds: elapsed(), csv: csv, forceRollup: true)
+        sample(worker, scenario: scenario, allocatorName: options.allocator.description, seconds: elapsed(), csv: csv, forceRollup: true)
       }
       for worker in workers where worker.isRunning { worker.page.store(.go, 1) }
     }
@@ -71,7 +71,7 @@ public enum Supervisor {
       if interrupted != nil { break }
       let seconds = elapsed()
       for worker in workers where worker.isRunning {
-        sample(worker, scenario: scenario, seconds: seconds, csv: csv, forceRollup: false)
+        sample(worker, scenario: scenario, allocatorName: options.allocator.description, seconds: seconds, csv: csv, forceRollup: false)
         _ = worker.reap(at: seconds)
       }
       // A tick that overran (a slow smaps_rollup, a stopped machine) does not cause a burst of catch-up samples.
@@ -85,13 +85,16 @@ public enum Supervisor {
   }
 
   /// Samples one worker and writes its row; the row of a finished worker is labelled `end`.
-  static func sample(_ worker: WorkerHandle, scenario: Scenario, seconds: Double, csv: CSVWriter, forceRollup: Bool) {
+  static func sample(
+    _ worker: WorkerHandle, scenario: Scenario, allocatorName: String, seconds: Double, csv: CSVWriter, forceRollup: Bool
+  ) {
     guard let probe = worker.probe else { return }
     let state = worker.page.state
     var sample = Sample()
     sample.seconds = seconds
     sample.process = worker.name
     sample.pid = worker.pid
+    sample.allocator = allocatorName
     guard probe.read(into: &sample, now: Clock.now(), forceRollup: forceRollup || state == .completed) else { return }
     sample.counters = SharedCounter.allCases.map { worker.page.load($0) }
     let stepPlusOne = Int(sample.counter(.stepIndexPlusOne) ?? 0)

@@ -3,7 +3,7 @@ public enum StepRegistry {
   /// All registered step kinds.
   public static let all: [any Step.Type] = [
     Buffers.self, Native.self, Pages.self, Threads.self, Leak.self, Free.self, Hold.self,
-    Repeat.self, OomScoreAdj.self,
+    Repeat.self, OomScoreAdj.self, Trim.self,
   ]
 
   /// The step kind introduced by `key`, if any.

@@ -9,6 +9,12 @@ public struct WorkerConfiguration {
   public var sharedDescriptor: Int32
   public var supervisorPID: Int32
   public var limit: UInt64?
+  /// The allocator the supervisor asked for, verified before the first step.
+  public var allocator: AllocatorChoice = .glibc
+  /// The library the supervisor preloaded, if any.
+  public var preloaded: String?
+  /// How often allocator statistics are published, in nanoseconds.
+  public var interval: UInt64 = 100_000_000
 
   /// Creates a worker configuration.
   public init(scenarioPath: String, processName: String, sharedDescriptor: Int32, supervisorPID: Int32, limit: UInt64?) {
@@ -40,6 +46,11 @@ public enum Worker {
       report(message)
       return code.rawValue
     }
+    do {
+      try AllocatorIdentity.current().verify(configuration.allocator, preloaded: configuration.preloaded)
+    } catch {
+      return fail("\(error)", .failed, .failed)
+    }
     let process: ProcessSpec
     do {
       let scenario = try ScenarioLoader.load(configuration.scenarioPath)
@@ -56,6 +67,8 @@ public enum Worker {
       Clock.sleep(nanoseconds: 200_000)
     }
     page.state = .running
+    let publisher = AllocatorStatsPublisher(page: page, interval: configuration.interval)
+    publisher.start()
     let workload = Workload(shared: page, limit: configuration.limit)
     do {
       if let adj = process.oomScoreAdj { try OomScoreAdj(value: adj).run(workload) }
@@ -65,6 +78,8 @@ public enum Worker {
     } catch {
       return fail("\(error)", .failed, .failed)
     }
+    // The final row must show the allocator as the last step left it, not as the last tick saw it.
+    if let stats = AllocatorStats.read(countArenas: true) { publisher.publish(stats, arenas: stats.arenas) }
     page.state = .completed
     // Hold the final state until the supervisor has sampled it, so the CSV's last row shows it.
     let deadline = Clock.now() + 10_000_000_000

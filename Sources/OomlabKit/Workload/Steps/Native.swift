@@ -35,7 +35,7 @@ public struct Native: Step {
       guard bounds[0] <= bounds[1] else {
         throw input.context.error(
           at: sizeNode.mark, field: f.fieldPath("size"),
-          "expected MIN <= MAX, got [\(bounds[0]), \(bounds[1])] bytes")
+          "expected MIN <= MAX, got [\(pair[0].describe), \(pair[1].describe)] ([\(bounds[0]), \(bounds[1])] bytes)")
       }
       size = bounds[0]...bounds[1]
     } else {

@@ -17,12 +17,12 @@ public struct Threads: Step {
     let count = try f.require("count") { try f.int($0, in: 1...30_000) }
     let stack = try f.bytes("stack") ?? 8 << 20
     guard stack >= 64 << 10 else {
-      throw f.error("stack", f.node("stack"), "expected a stack of at least 64KiB, got \(stack) bytes")
+      throw f.error("stack", f.node("stack"), "expected a stack of at least 64KiB, got \(f.node("stack")?.describe ?? "") (\(stack) bytes)")
     }
     let touch = try f.bytes("touch", allowZero: true) ?? 0
     // The thread's own frames and the C library's guard need room beside the touched part.
     guard touch + (32 << 10) <= stack else {
-      throw f.error("touch", f.node("touch"), "expected at most the stack minus 32KiB (\(stack - (32 << 10)) bytes), got \(touch) bytes")
+      throw f.error("touch", f.node("touch"), "expected at most the stack minus 32KiB (\(stack - (32 << 10)) bytes), got \(f.node("touch")?.describe ?? "") (\(touch) bytes)")
     }
     let step = Threads(count: count, stack: stack, touch: touch, name: try f.name("as"))
     try f.finish()

@@ -1,0 +1,27 @@
+/// Which malloc serves the worker: the C library's, jemalloc, or any preloadable library.
+public enum AllocatorChoice: Equatable, Sendable, CustomStringConvertible {
+  case glibc
+  case jemalloc
+  /// A shared object to preload, such as libtcmalloc.so or libmimalloc.so.
+  case library(String)
+
+  /// Parses `glibc`, `jemalloc` or a path.
+  public init(_ text: String) {
+    switch text {
+    case "glibc", "libc": self = .glibc
+    case "jemalloc": self = .jemalloc
+    default: self = .library(text)
+    }
+  }
+
+  /// The short name used in the CSV's `allocator` column and file names.
+  public var description: String {
+    switch self {
+    case .glibc: return "glibc"
+    case .jemalloc: return "jemalloc"
+    case .library(let path):
+      let file = path.split(separator: "/").last.map(String.init) ?? path
+      return file.hasPrefix("lib") ? String(file.dropFirst(3).prefix { $0 != "." }) : file
+    }
+  }
+}

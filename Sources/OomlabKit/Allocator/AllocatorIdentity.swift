@@ -1,0 +1,44 @@
+import COomlabShim
+import Glibc
+
+/// Which shared object actually serves `malloc` in this process.
+public struct AllocatorIdentity: Equatable {
+  /// The path of the object `malloc` resolves to.
+  public let provider: String
+  /// Whether jemalloc's `mallctl` is reachable.
+  public let hasMallctl: Bool
+
+  /// The identity of this process's malloc.
+  public static func current() -> AllocatorIdentity {
+    AllocatorIdentity(
+      provider: oomlab_malloc_provider().map { String(cString: $0) } ?? "unknown",
+      hasMallctl: oomlab_jemalloc_present() != 0)
+  }
+
+  /// Whether glibc's malloc serves this process.
+  public var isGlibc: Bool { provider.contains("libc.so") && !hasMallctl }
+
+  /// Fails unless the allocator asked for is the one serving `malloc`.
+  public func verify(_ expected: AllocatorChoice, preloaded: String?) throws {
+    let ok: Bool
+    switch expected {
+    case .glibc: ok = isGlibc
+    case .jemalloc: ok = hasMallctl && (preloaded.map { provider == $0 || provider.contains("jemalloc") } ?? true)
+    case .library(let path): ok = provider == path || provider == preloaded || Self.sameFile(provider, path)
+    }
+    guard ok else {
+      throw WorkloadError.failed(
+        "asked for \(expected) but malloc is served by \(provider)"
+          + (preloaded.map { " although \($0) was preloaded (LD_PRELOAD defeated, or that library is not a malloc)" } ?? ""))
+    }
+  }
+
+  static func sameFile(_ a: String, _ b: String) -> Bool {
+    guard let ra = realpath(a, nil), let rb = realpath(b, nil) else { return false }
+    defer {
+      free(ra)
+      free(rb)
+    }
+    return String(cString: ra) == String(cString: rb)
+  }
+}

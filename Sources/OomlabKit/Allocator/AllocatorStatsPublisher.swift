@@ -1,0 +1,53 @@
+import Foundation
+
+/// A worker thread that copies the allocator's statistics into the shared page at the sampling interval.
+///
+/// mallinfo2 walks every free chunk and takes each arena's lock, so its cost grows with
+/// fragmentation; the publisher backs off to keep that cost under a tenth of the interval.
+final class AllocatorStatsPublisher: @unchecked Sendable {
+  let page: SharedPage
+  let interval: UInt64
+  private var thread: Thread?
+
+  init(page: SharedPage, interval: UInt64) {
+    self.page = page
+    self.interval = interval
+  }
+
+  func start() {
+    let thread = Thread { [self] in self.loop() }
+    thread.stackSize = 256 << 10
+    thread.name = "oomlab-stats"
+    self.thread = thread
+    thread.start()
+  }
+
+  private func loop() {
+    var reads = 0
+    var lastArenas: UInt64?
+    while true {
+      let started = Clock.now()
+      // Counting glibc arenas means formatting malloc_info's XML: do it every tenth read.
+      let countArenas = reads % 10 == 0
+      if let stats = AllocatorStats.read(countArenas: countArenas) {
+        publish(stats, arenas: stats.arenas ?? lastArenas)
+        if let arenas = stats.arenas { lastArenas = arenas }
+      }
+      reads += 1
+      let cost = Clock.now() - started
+      Clock.sleep(nanoseconds: max(interval, cost * 10))
+    }
+  }
+
+  /// Publishes one reading; also used once synchronously before the worker reports completion.
+  func publish(_ stats: AllocatorStats, arenas: UInt64?) {
+    page.store(.allocatorAllocatedBytes, stats.allocated)
+    page.store(.allocatorActiveBytes, stats.active)
+    page.store(.allocatorResidentBytes, stats.resident ?? UInt64.max)
+    page.store(.allocatorRetainedBytes, stats.retained)
+    page.store(.allocatorMetadataBytes, stats.metadata ?? UInt64.max)
+    page.store(.allocatorMappedBytes, stats.mapped)
+    page.store(.allocatorArenas, arenas ?? UInt64.max)
+    page.store(.allocatorStatsValid, 1)
+  }
+}

@@ -1,0 +1,75 @@
+/// What the command line asks of a run, before it is reconciled with the scenario.
+public struct RunRequest {
+  public var allocator: String?
+  public var memoryLimit: String?
+  public var heapLimit: String?
+  public var interval: UInt64?
+  public var mallocConf: String?
+  public var arenaMax: Int?
+  public var csvPath: String
+  public var summaryPath: String?
+
+  /// Creates a request writing the CSV to `csvPath`.
+  public init(csvPath: String) { self.csvPath = csvPath }
+}
+
+/// Why a run cannot start: bad input (exit 2) or an environment that cannot do it (exit 3).
+public struct RunRefusal: Error, CustomStringConvertible {
+  public let status: ExitStatus
+  public let description: String
+}
+
+extension RunOptions {
+  /// Reconciles the command line with the scenario (the command line wins) and locates the allocator.
+  public static func resolve(_ scenario: Scenario, _ request: RunRequest, environment: [String: String]) throws
+    -> RunOptions
+  {
+    var options = RunOptions(scenario: scenario, csvPath: request.csvPath)
+    options.summaryPath = request.summaryPath
+    options.interval = request.interval ?? scenario.sampleInterval ?? 100_000_000
+    if let text = request.memoryLimit {
+      if text == "none" {
+        options.limit = nil
+      } else {
+        guard case .success(let bytes) = ByteSize.parse(text) else {
+          throw RunRefusal(status: .badInput, description: "--memory-limit expects a size like 256MiB or none, got \"\(text)\"")
+        }
+        options.limit = bytes
+      }
+    } else {
+      options.limit = scenario.limit ?? nil
+    }
+    try scenario.checkPercentages(limit: options.limit)
+    let choice = AllocatorChoice(request.allocator ?? scenario.allocator ?? "glibc")
+    options.allocator = choice
+    let preload: String?
+    do {
+      preload = try AllocatorLocator.resolve(choice, environment: environment)
+    } catch {
+      throw RunRefusal(status: .environment, description: "\(error)")
+    }
+    if let preload {
+      let existing = environment["LD_PRELOAD"].map { " " + $0 } ?? ""
+      options.workerEnvironment["LD_PRELOAD"] = preload + existing
+      options.workerArguments += ["--preloaded", preload]
+    }
+    options.workerArguments += ["--allocator", "\(choice == .glibc ? "glibc" : choice == .jemalloc ? "jemalloc" : preload ?? "")"]
+    options.workerArguments += ["--interval", "\(options.interval)"]
+    if let conf = request.mallocConf ?? scenario.mallocConf {
+      guard choice == .jemalloc else {
+        throw RunRefusal(status: .badInput, description: "malloc-conf \"\(conf)\" is jemalloc's; the allocator is \(choice)")
+      }
+      options.workerEnvironment["MALLOC_CONF"] = conf
+      options.tuning["malloc_conf"] = conf
+    }
+    if let arenas = request.arenaMax ?? scenario.arenaMax {
+      guard choice == .glibc else {
+        throw RunRefusal(status: .badInput, description: "arena-max \(arenas) is glibc's; the allocator is \(choice)")
+      }
+      let existing = environment["GLIBC_TUNABLES"].map { $0 + ":" } ?? ""
+      options.workerEnvironment["GLIBC_TUNABLES"] = existing + "glibc.malloc.arena_max=\(arenas)"
+      options.tuning["arena_max"] = "\(arenas)"
+    }
+    return options
+  }
+}
