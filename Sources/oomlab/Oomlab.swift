@@ -6,5 +6,5 @@ struct Oomlab: ParsableCommand {
     commandName: "oomlab",
     abstract: "Reproduce and measure why processes get OOM-killed while their heap looks fine.",
     version: "0.1.0",
-    subcommands: [Run.self, Validate.self, List.self, Columns.self, WorkerCommand.self])
+    subcommands: [Run.self, Matrix.self, Validate.self, List.self, Columns.self, WorkerCommand.self])
 }

@@ -23,17 +23,9 @@ final class AllocatorStatsPublisher: @unchecked Sendable {
   }
 
   private func loop() {
-    var reads = 0
-    var lastArenas: UInt64?
     while true {
       let started = Clock.now()
-      // Counting glibc arenas means formatting malloc_info's XML: do it every tenth read.
-      let countArenas = reads % 10 == 0
-      if let stats = AllocatorStats.read(countArenas: countArenas) {
-        publish(stats, arenas: stats.arenas ?? lastArenas)
-        if let arenas = stats.arenas { lastArenas = arenas }
-      }
-      reads += 1
+      if let stats = AllocatorStats.read(countArenas: true) { publish(stats, arenas: stats.arenas) }
       let cost = Clock.now() - started
       Clock.sleep(nanoseconds: max(interval, cost * 10))
     }

@@ -27,7 +27,8 @@ public final class ProcessProbe {
 
   /// Fills the kernel's side of `sample`; returns false when the process is gone.
   public func read(into sample: inout Sample, now: UInt64, forceRollup: Bool = false) -> Bool {
-    guard let status = status.withContents({ ProcStatus.parse($0) }), status.vms > 0 || status.threads > 0 else {
+    guard let status = status.withContents({ ProcStatus.parse($0) }), status.vms > 0 else {
+      // A zombie still has a status file, but without any Vm lines: it is gone for sampling purposes.
       return false
     }
     sample.status = status

@@ -72,7 +72,7 @@ public enum CSVSchema {
     allocator("allocator_metadata_bytes", .allocatorMetadataBytes, "jemalloc `stats.metadata`; glibc: empty",
       "bytes of the allocator's own bookkeeping"),
     allocator("allocator_arenas", .allocatorArenas,
-      "jemalloc `arenas.narenas`; glibc `<heap nr=` entries of `malloc_info` (refreshed every 10th read)",
+      "jemalloc `arenas.narenas`; glibc `<heap nr=` entries of `malloc_info`",
       "arenas in use: glibc adds one per contending thread up to arena_max"),
     CSVColumn(name: "frag_ratio", unit: "ratio", source: "allocator_active_bytes / allocator_allocated_bytes",
       meaning: "allocator fragmentation as Redis INFO defines mem_fragmentation for its allocator: >1 means pages hold free gaps",

@@ -40,6 +40,9 @@ extension RunOptions {
       options.limit = scenario.limit ?? nil
     }
     try scenario.checkPercentages(limit: options.limit)
+    if options.limit != nil {
+      throw RunRefusal(status: .environment, description: "memory limits need the cgroup support that this build lacks")
+    }
     let choice = AllocatorChoice(request.allocator ?? scenario.allocator ?? "glibc")
     options.allocator = choice
     let preload: String?

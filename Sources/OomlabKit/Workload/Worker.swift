@@ -61,13 +61,15 @@ public enum Worker {
     } catch {
       return fail("\(error)", .failed, .failed)
     }
+    // A baseline of the allocator's figures for the supervisor's first row.
+    let publisher = AllocatorStatsPublisher(page: page, interval: configuration.interval)
+    if let stats = AllocatorStats.read(countArenas: true) { publisher.publish(stats, arenas: stats.arenas) }
     page.state = .ready
     while page.load(.go) == 0 {
       guard getppid() == configuration.supervisorPID else { return WorkerExit.supervisorGone.rawValue }
       Clock.sleep(nanoseconds: 200_000)
     }
     page.state = .running
-    let publisher = AllocatorStatsPublisher(page: page, interval: configuration.interval)
     publisher.start()
     let workload = Workload(shared: page, limit: configuration.limit)
     do {

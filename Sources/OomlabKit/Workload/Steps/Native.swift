@@ -63,12 +63,16 @@ public struct Native: Step {
     }
     // Each thread allocates its share with its own malloc calls, so glibc gives it an arena.
     let box = ResultsBox(count: threads)
+    // All threads start allocating together: a thread that ran alone after another exited
+    // would inherit the idle arena instead of contending for a new one.
+    let gate = StartGate(parties: threads)
     var workers: [Thread] = []
     let done = DispatchGroup()
     for t in 0..<threads {
       let share = count / threads + (t < count % threads ? 1 : 0)
       done.enter()
       let thread = Thread {
+        gate.arriveAndWait()
         let result = Result { try self.allocate(share, seed: self.seed &+ UInt64(t), workload) }
         box.set(t, result)
         done.leave()
@@ -121,5 +125,21 @@ private final class ResultsBox: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     return storage
+  }
+}
+
+/// Holds threads until all of them have arrived.
+private final class StartGate: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var waiting: Int
+
+  init(parties: Int) { waiting = parties }
+
+  func arriveAndWait() {
+    condition.lock()
+    waiting -= 1
+    if waiting == 0 { condition.broadcast() }
+    while waiting > 0 { condition.wait() }
+    condition.unlock()
   }
 }

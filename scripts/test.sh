@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Runs oomlab's test suite: the one command for a fresh machine and for CI.
+#
+#   scripts/test.sh [ARGS...]     ARGS go to `swift test`, e.g. --filter Pages
+#
+# As root it installs what the tests need when it is missing (jemalloc, via
+# apt-get); otherwise it says which tests will skip and goes on. It builds
+# oomlab, exports OOMLAB_BIN (the binary the tests run), then runs `swift test`.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+note() { printf 'test.sh: %s\n' "$*" >&2; }
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# jemalloc is found the way oomlab finds it: the loader cache, then the usual
+# library directories (or OOMLAB_JEMALLOC naming a build elsewhere).
+have_jemalloc() {
+  if [ -n "${OOMLAB_JEMALLOC:-}" ] && [ -r "$OOMLAB_JEMALLOC" ]; then return 0; fi
+  local ldconfig
+  for ldconfig in /sbin/ldconfig /usr/sbin/ldconfig; do
+    if [ -x "$ldconfig" ] && "$ldconfig" -p 2>/dev/null | grep -Eq '^[[:space:]]*libjemalloc\.so(\.2)? '; then
+      return 0
+    fi
+  done
+  local dir
+  for dir in /usr/lib/x86_64-linux-gnu /lib/x86_64-linux-gnu /usr/lib/aarch64-linux-gnu /lib/aarch64-linux-gnu \
+    /usr/lib64 /lib64 /usr/local/lib /usr/lib /lib; do
+    if [ -r "$dir/libjemalloc.so.2" ] || [ -r "$dir/libjemalloc.so" ]; then return 0; fi
+  done
+  return 1
+}
+
+# Installs Debian packages quietly: apt's chatter goes away, its errors stay.
+# The package lists are refreshed only when the first attempt fails.
+apt_install() {
+  local apt=(env DEBIAN_FRONTEND=noninteractive apt-get -y -qq --no-install-recommends install "$@")
+  if "${apt[@]}" >/dev/null; then return 0; fi
+  note "apt-get install $* failed; refreshing the package lists and retrying"
+  apt-get -qq update >/dev/null && "${apt[@]}" >/dev/null
+}
+
+if ! have_jemalloc; then
+  if is_root && command -v apt-get >/dev/null 2>&1; then
+    note "installing libjemalloc-dev (the jemalloc tests need it)"
+    if ! apt_install libjemalloc-dev || ! have_jemalloc; then
+      note "NOTE: could not install jemalloc; the jemalloc tests will be skipped"
+    fi
+  elif is_root; then
+    note "NOTE: jemalloc is missing and there is no apt-get here; install jemalloc to run the jemalloc tests."
+    note "      The jemalloc tests will be skipped."
+  else
+    note "NOTE: jemalloc is missing and this is not root, so it cannot be installed here."
+    note "      The jemalloc tests will be skipped. To run them: sudo apt-get install libjemalloc-dev"
+  fi
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  note "error: swift is not on PATH. Install Swift 6 (https://www.swift.org/install/linux/) and try again."
+  exit 1
+fi
+
+swift build
+bin_path="$(swift build --show-bin-path)"
+export OOMLAB_BIN="$bin_path/oomlab"
+if [ ! -x "$OOMLAB_BIN" ]; then
+  note "error: swift build did not produce $OOMLAB_BIN"
+  exit 1
+fi
+note "OOMLAB_BIN=$OOMLAB_BIN"
+
+swift test "$@"
