@@ -56,6 +56,26 @@ public enum CSVSchema {
     shared("pages_reserved_bytes", .pagesReservedBytes, "bytes of `pages` regions mapped"),
     shared("pages_touched_bytes", .pagesTouchedBytes, "bytes of `pages` regions written (whole pages), or prefaulted with populate"),
     shared("stacks_reserved_bytes", .stacksReservedBytes, "stack bytes reserved by `threads` steps"),
+    cgroup("cgroup_usage_bytes", "v2 memory.current; v1 memory.usage_in_bytes",
+      "memory charged to the worker's cgroup: what the limit is enforced against", { CSVValue($0.usage) }),
+    cgroup("cgroup_limit_bytes", "v2 memory.max; v1 memory.limit_in_bytes",
+      "the limit in force (empty when unlimited)", { CSVValue($0.limit) }),
+    cgroup("cgroup_peak_bytes", "v2 memory.peak; v1 memory.max_usage_in_bytes",
+      "the kernel's own peak of the charge", { CSVValue($0.peak) }),
+    cgroup("cgroup_anon_bytes", "memory.stat anon (v2) / rss (v1)", "anonymous memory charged", { CSVValue($0.anon) }),
+    cgroup("cgroup_file_bytes", "memory.stat file (v2) / cache (v1)", "page cache charged", { CSVValue($0.file) }),
+    cgroup("cgroup_kernel_bytes", "v2 memory.stat kernel_stack + pagetables + slab; v1 memory.kmem.usage_in_bytes",
+      "kernel memory charged: stacks, page tables, slab", { CSVValue($0.kernel) }),
+    cgroup("psi_some_avg10", "v2 memory.pressure some avg10 (empty on v1)",
+      "% of the last 10 s in which some task stalled on memory", { $0.psiSomeAvg10.map(CSVValue.ratio) ?? .empty }),
+    cgroup("psi_full_avg10", "v2 memory.pressure full avg10 (empty on v1)",
+      "% of the last 10 s in which all tasks stalled on memory", { $0.psiFullAvg10.map(CSVValue.ratio) ?? .empty }),
+    cgroup("oom_kill_events", "v2 memory.events oom_kill; v1 memory.oom_control oom_kill",
+      "OOM kills in the cgroup so far", { CSVValue($0.oomKills) }),
+    CSVColumn(name: "oom_score_cgroup", unit: "points",
+      source: "(VmRSS + VmSwap + VmPTE) / page x 1000 / (limit / page) + oom_score_adj, from this row",
+      meaning: "the badness mm/oom_kill.c computes inside the cgroup; /proc/PID/oom_score is scaled to the whole machine instead",
+      value: { CSVValue($0.oomScoreCgroup) }),
     CSVColumn(name: "allocator", unit: "text", source: "supervisor (--allocator, verified by the worker)",
       meaning: "the malloc serving the worker: glibc, jemalloc, or the preloaded library's name",
       value: { .text($0.allocator) }),
@@ -88,6 +108,13 @@ public enum CSVSchema {
         return .ratio(Double(rss) / Double(resident))
       }),
   ]
+
+  static func cgroup(_ name: String, _ source: String, _ meaning: String, _ get: @escaping (CgroupReading) -> CSVValue)
+    -> CSVColumn
+  {
+    CSVColumn(name: name, unit: name.hasSuffix("_bytes") ? "bytes" : name.hasPrefix("psi") ? "percent" : "count",
+      source: source, meaning: meaning, value: { $0.cgroup.map(get) ?? .empty })
+  }
 
   static func allocator(_ name: String, _ counter: SharedCounter, _ source: String, _ meaning: String) -> CSVColumn {
     CSVColumn(name: name, unit: name.hasSuffix("_bytes") ? "bytes" : "count", source: "worker: \(source)",

@@ -23,6 +23,10 @@ public struct Sample {
   /// The worker's shared page, indexed by `SharedCounter.rawValue`.
   public var counters: [UInt64] = []
 
+  /// The memory cgroup's counters, shared by every worker in it.
+  public var cgroup: CgroupReading?
+  /// The kernel's badness of this worker against the cgroup limit.
+  public var oomScoreCgroup: Int?
   /// The allocator serving the worker.
   public var allocator: String = "glibc"
 

@@ -1,0 +1,65 @@
+import Glibc
+
+/// The OOM killer's badness of a process, computed as mm/oom_kill.c does, against a cgroup limit.
+///
+/// Why /proc/PID/oom_score does not show this: fs/proc/base.c proc_oom_score runs the same
+/// oom_badness() against totalram_pages() + total_swap_pages, the whole machine's RAM and swap even
+/// inside a container, and rescales the result to (1000 + points * 1000 / totalpages) * 2 / 3. When a
+/// memory cgroup hits its limit, the killer instead measures every candidate against the cgroup's
+/// size (mem_cgroup_get_max: the limit plus the swap the cgroup may use, which is the limit alone once
+/// oomlab has disabled swap for it). So a worker holding 90% of a 256 MiB limit on a 32 GiB machine
+/// shows oom_score 667 while its badness against the limit is 900.
+public enum OomBadness {
+  /// The system page size, which oom_badness counts in.
+  public static let systemPageSize = UInt64(sysconf(Int32(_SC_PAGESIZE)))
+
+  /// oom_badness() itself: the pages the process holds (resident + swapped + page tables) plus
+  /// oom_score_adj in thousandths of `totalPages`; nil for oom_score_adj -1000, which the kernel returns
+  /// as LONG_MIN so the process is never chosen.
+  ///
+  /// The kernel picks the candidate with the most points. Since Linux 5.9 the value is signed and not
+  /// clamped (a -998 process can go below zero); from 2.6.36 to 5.8 an eligible process got at least 1.
+  public static func points(
+    rssBytes: UInt64, swapBytes: UInt64, pageTableBytes: UInt64, oomScoreAdj: Int, totalPages: UInt64,
+    pageSize: UInt64 = systemPageSize
+  ) -> Int64? {
+    // The kernel keeps oom_score_adj within OOM_SCORE_ADJ_MIN...OOM_SCORE_ADJ_MAX.
+    let adj = Int64(min(max(oomScoreAdj, -1000), 1000))
+    if adj == -1000 { return nil }
+    let pages = Int64(rssBytes / pageSize + swapBytes / pageSize + pageTableBytes / pageSize)
+    return pages + adj * Int64(totalPages / 1000)
+  }
+
+  /// The badness against a cgroup limit on oom_score_adj's per-mille scale:
+  /// (rss + swap + page-table pages) * 1000 / limit pages + oom_score_adj; nil for oom_score_adj -1000.
+  ///
+  /// This is the ranking the killer uses inside the cgroup, expressed in the units users set
+  /// oom_score_adj in. It differs from `points * 1000 / limit pages` by the kernel's integer division
+  /// totalpages / 1000, which for a small limit shrinks the weight of oom_score_adj by up to a few percent.
+  /// `limitBytes` should include any swap the cgroup may use.
+  public static func cgroupScore(
+    rssBytes: UInt64, swapBytes: UInt64, pageTableBytes: UInt64, oomScoreAdj: Int, limitBytes: UInt64,
+    pageSize: UInt64 = systemPageSize
+  ) -> Int? {
+    let adj = min(max(oomScoreAdj, -1000), 1000)
+    let limitPages = limitBytes / pageSize
+    guard adj != -1000, limitPages > 0 else { return nil }
+    let pages = rssBytes / pageSize + swapBytes / pageSize + pageTableBytes / pageSize
+    return Int(pages * 1000 / limitPages) + adj
+  }
+
+  /// What /proc/PID/oom_score shows: the badness against RAM + swap, rescaled to 0...1333 by
+  /// (1000 + points * 1000 / totalpages) * 2 / 3, and 0 for oom_score_adj -1000.
+  public static func procScore(
+    rssBytes: UInt64, swapBytes: UInt64, pageTableBytes: UInt64, oomScoreAdj: Int, totalRAMBytes: UInt64,
+    totalSwapBytes: UInt64, pageSize: UInt64 = systemPageSize
+  ) -> Int {
+    let totalPages = totalRAMBytes / pageSize + totalSwapBytes / pageSize
+    guard totalPages > 0,
+      let badness = points(
+        rssBytes: rssBytes, swapBytes: swapBytes, pageTableBytes: pageTableBytes, oomScoreAdj: oomScoreAdj,
+        totalPages: totalPages, pageSize: pageSize)
+    else { return 0 }
+    return Int((1000 + badness * 1000 / Int64(totalPages)) * 2 / 3)
+  }
+}

@@ -1,0 +1,642 @@
+import Testing
+
+@testable import OomlabKit
+
+/// One scenario the parser must refuse, and exactly how it must say so.
+struct BadScenario: Sendable, CustomTestStringConvertible {
+  /// What is wrong, shown as the test case's name.
+  let label: String
+  let yaml: String
+  /// The expected 1-based line, or 0 when the whole file is at fault.
+  let line: Int
+  /// The expected 1-based column, or nil where the column is not meaningful.
+  let column: Int?
+  /// The expected dotted field path ("" for the whole file or a YAML syntax error).
+  let field: String
+  /// A phrase the problem must contain, quoting the bad value where there is one.
+  let phrase: String
+
+  init(_ label: String, _ yaml: String, at line: Int, _ column: Int?, field: String, _ phrase: String) {
+    self.label = label
+    self.yaml = yaml
+    self.line = line
+    self.column = column
+    self.field = field
+    self.phrase = phrase
+  }
+
+  var testDescription: String { label }
+}
+
+@Suite struct ScenarioParserTests {
+  static let file = "bad.yaml"
+
+  /// Parses `yaml`, failing the test if it is accepted, and returns the error.
+  static func error(_ yaml: String) -> ScenarioError? {
+    #expect(throws: ScenarioError.self) { try ScenarioParser.parse(yaml: yaml, file: file) }
+  }
+
+  static func parse(_ yaml: String) throws -> Scenario {
+    try ScenarioParser.parse(yaml: yaml, file: "good.yaml")
+  }
+
+  // MARK: - The bad-input corpus
+
+  static let corpus: [BadScenario] = [
+    // The file as a whole.
+    BadScenario("empty file", "", at: 0, 0, field: "", "the file is empty"),
+    BadScenario("only comments", "# nothing here\n", at: 0, 0, field: "", "the file is empty"),
+    BadScenario("null document", "~\n", at: 0, 0, field: "", "the file is empty"),
+    BadScenario(
+      "unbalanced brackets", "name: x\nsteps: [ { hold: 1s }\n", at: 3, 1, field: "",
+      "not valid YAML: did not find expected ',' or ']'"),
+    BadScenario(
+      "tab indentation", "name: x\nsteps:\n\t- hold: 1s\n", at: 3, 1, field: "",
+      "not valid YAML: found character that cannot start any token"),
+    BadScenario(
+      "undefined alias", "name: x\nsteps: *nothing\n", at: 2, 8, field: "", "not valid YAML: found undefined alias"),
+    BadScenario(
+      "root is a list", "- hold: 1s\n", at: 1, 1, field: "",
+      "expected a mapping with name, about and steps, got a list"),
+    BadScenario(
+      "root is a scalar", "hello\n", at: 1, 1, field: "", "expected a mapping with name, about and steps, got \"hello\""),
+    BadScenario(
+      "duplicate top-level key", "name: x\nsteps:\n  - hold: 1s\nname: y\n", at: 1, 1, field: "",
+      "duplicate key \"name\"; expected each key once"),
+    BadScenario(
+      "duplicate key in a step", "name: x\nsteps:\n  - buffers: { count: 1, count: 2, size: 1MiB }\n", at: 3, 16,
+      field: "", "duplicate key \"count\""),
+
+    // Top-level fields.
+    BadScenario(
+      "unknown top-level key", "name: x\ncolour: red\nsteps:\n  - hold: 1s\n", at: 2, 1, field: "colour",
+      "unknown key \"colour\"; expected one of: version, name, about"),
+    BadScenario(
+      "non-text key", "name: x\n? [a]\n: b\nsteps:\n  - hold: 1s\n", at: 2, 3, field: "",
+      "expected plain text keys, got a list"),
+    BadScenario(
+      "name missing", "about: hi\nsteps:\n  - hold: 1s\n", at: 1, 1, field: "name", "missing required field \"name\""),
+    BadScenario(
+      "name with a space", "name: my scenario\nsteps:\n  - hold: 1s\n", at: 1, 7, field: "name",
+      "expected a name of letters, digits, - and _, got \"my scenario\""),
+    BadScenario(
+      "version 2", "version: 2\nname: x\nsteps:\n  - hold: 1s\n", at: 1, 10, field: "version",
+      "expected version 1, got \"2\""),
+    BadScenario(
+      "version in words", "version: one\nname: x\nsteps:\n  - hold: 1s\n", at: 1, 10, field: "version",
+      "got \"one\""),
+    BadScenario(
+      "expect an unknown outcome", "name: x\nexpect: crash\nsteps:\n  - hold: 1s\n", at: 2, 9, field: "expect",
+      "expected one of completed, oom-kill, heap-oom, alloc-failure, signalled, got \"crash\""),
+    BadScenario(
+      "sample below 1ms", "name: x\nsample: 500us\nsteps:\n  - hold: 1s\n", at: 2, 9, field: "sample",
+      "expected an interval of at least 1ms, got \"500us\""),
+    BadScenario(
+      "sample of zero", "name: x\nsample: 0ms\nsteps:\n  - hold: 1s\n", at: 2, 9, field: "sample",
+      "expected a duration above zero, got \"0ms\""),
+    BadScenario(
+      "percentage over 100%", "name: x\nlimit: 1GiB\nheap-limit: 150%\nsteps:\n  - hold: 1s\n", at: 3, 13,
+      field: "heap-limit", "expected a percentage in (0, 100]%, got \"150%\""),
+    BadScenario(
+      "percentage of zero", "name: x\nheap-limit: 0%\nsteps:\n  - hold: 1s\n", at: 2, 13, field: "heap-limit",
+      "got \"0%\""),
+    BadScenario(
+      "limit as a percentage", "name: x\nlimit: 50%\nsteps:\n  - hold: 1s\n", at: 2, 8, field: "limit",
+      "expected a size like 10MiB, 4KB or 4096, got \"50%\""),
+    BadScenario(
+      "arena-max of zero", "name: x\narena-max: 0\nsteps:\n  - hold: 1s\n", at: 2, 12, field: "arena-max",
+      "expected an integer in 1...1024, got \"0\""),
+    BadScenario(
+      "allocator as a list", "name: x\nallocator: [glibc]\nsteps:\n  - hold: 1s\n", at: 2, 12, field: "allocator",
+      "expected text, got a list"),
+
+    // The step list.
+    BadScenario(
+      "neither steps nor processes", "name: x\n", at: 1, 1, field: "steps",
+      "missing required field \"steps\" (or \"processes\")"),
+    BadScenario(
+      "steps and processes both present",
+      "name: x\nsteps:\n  - hold: 1s\nprocesses:\n  - name: a\n    steps: [ { hold: 1s } ]\n", at: 5, 3,
+      field: "processes", "expected either steps or processes, not both"),
+    BadScenario(
+      "steps is a scalar", "name: x\nsteps: hold\n", at: 2, 8, field: "steps", "expected a list of steps, got \"hold\""),
+    BadScenario(
+      "steps is empty", "name: x\nsteps: []\n", at: 2, 8, field: "steps",
+      "expected at least one step, got an empty list"),
+    BadScenario(
+      "unknown step kind", "name: x\nsteps:\n  - hold: 1s\n  - explode: { count: 1 }\n", at: 4, 5, field: "steps[1]",
+      "unknown step \"explode\"; expected one of: buffers, native"),
+    BadScenario(
+      "step with two keys", "name: x\nsteps:\n  - buffers: { count: 1, size: 1MiB }\n    as: a\n", at: 3, 5,
+      field: "steps[0]", "expected a step as a one-key mapping like \"- hold: 1s\", got a mapping"),
+    BadScenario(
+      "bare step that needs fields", "name: x\nsteps:\n  - buffers\n", at: 3, 5, field: "steps[0].buffers",
+      "expected a mapping of fields, got nothing (null)"),
+    BadScenario(
+      "bare hold without a duration", "name: x\nsteps:\n  - hold\n", at: 3, 5, field: "steps[0].hold",
+      "expected a duration like 250ms, 2s or 1m, got nothing (null)"),
+
+    // Fields inside steps.
+    BadScenario(
+      "unknown key inside a step", "name: x\nsteps:\n  - buffers: { count: 1, size: 1MiB, colour: red }\n", at: 3, 38,
+      field: "steps[0].buffers.colour", "unknown key \"colour\"; expected one of: count, size, touch, every, as"),
+    BadScenario(
+      "count in words", "name: x\nsteps:\n  - buffers: { count: ten, size: 1MiB }\n", at: 3, 23,
+      field: "steps[0].buffers.count", "expected an integer in 1...100000000, got \"ten\""),
+    BadScenario(
+      "count as a list", "name: x\nsteps:\n  - buffers:\n      count: [1]\n      size: 1MiB\n", at: 4, 14,
+      field: "steps[0].buffers.count", "expected an integer in 1...100000000, got a list"),
+    BadScenario(
+      "count with decimals", "name: x\nsteps:\n  - buffers: { count: 1.5, size: 1KiB }\n", at: 3, 23,
+      field: "steps[0].buffers.count", "got \"1.5\""),
+    BadScenario(
+      "count missing", "name: x\nsteps:\n  - buffers: { size: 1KiB }\n", at: 3, 14, field: "steps[0].buffers.count",
+      "missing required field \"count\""),
+    BadScenario(
+      "negative size", "name: x\nsteps:\n  - buffers: { count: 1, size: -1MiB }\n", at: 3, 32,
+      field: "steps[0].buffers.size", "a size cannot be negative, got \"-1MiB\""),
+    BadScenario(
+      "zero size", "name: x\nsteps:\n  - buffers: { count: 1, size: 0 }\n", at: 3, 32, field: "steps[0].buffers.size",
+      "a size must be above zero, got \"0\""),
+    BadScenario(
+      "size that rounds to zero", "name: x\nsteps:\n  - buffers: { count: 1, size: 0.0001KiB }\n", at: 3, 32,
+      field: "steps[0].buffers.size", "a size must be above zero, got \"0.0001KiB\""),
+    BadScenario(
+      "overflowing size", "name: x\nsteps:\n  - buffers: { count: 1, size: 99999999TiB }\n", at: 3, 32,
+      field: "steps[0].buffers.size", "size \"99999999TiB\" overflows 63 bits"),
+    BadScenario(
+      "size of exactly 2^63 bytes", "name: x\nsteps:\n  - buffers: { count: 1, size: 8388608TiB }\n", at: 3, 32,
+      field: "steps[0].buffers.size", "size \"8388608TiB\" overflows 63 bits"),
+    BadScenario(
+      "malformed size", "name: x\nsteps:\n  - buffers: { count: 1, size: 10 megs }\n", at: 3, 32,
+      field: "steps[0].buffers.size", "expected a size like 10MiB, 4KB or 4096 or a share of the limit like 75%, got \"10 megs\""),
+    BadScenario(
+      "lower-case unit", "name: x\nsteps:\n  - buffers: { count: 1, size: 10mib }\n", at: 3, 32,
+      field: "steps[0].buffers.size", "got \"10mib\""),
+    BadScenario(
+      "half a byte", "name: x\nsteps:\n  - buffers: { count: 1, size: 1.5 }\n", at: 3, 32, field: "steps[0].buffers.size",
+      "got \"1.5\""),
+    BadScenario(
+      "touch above 1", "name: x\nsteps:\n  - buffers: { count: 1, size: 1MiB, touch: 1.5 }\n", at: 3, 45,
+      field: "steps[0].buffers.touch", "expected none, all or a fraction in 0...1, got \"1.5\""),
+    BadScenario(
+      "touch above 100%", "name: x\nsteps:\n  - native: { count: 1, size: 1KiB, touch: 150% }\n", at: 3, 44,
+      field: "steps[0].native.touch", "got \"150%\""),
+    BadScenario(
+      "every without a unit", "name: x\nsteps:\n  - buffers: { count: 2, size: 1MiB, every: 5 }\n", at: 3, 45,
+      field: "steps[0].buffers.every", "expected a duration like 250ms, 2s or 1m, got \"5\""),
+    BadScenario(
+      "bad duration", "name: x\nsteps:\n  - hold: 2 seconds\n", at: 3, 11, field: "steps[0].hold",
+      "expected a duration like 250ms, 2s or 1m, got \"2 seconds\""),
+    BadScenario(
+      "hold with an unknown key", "name: x\nsteps:\n  - hold: { for: 1s, extra: 2 }\n", at: 3, 22,
+      field: "steps[0].hold.extra", "unknown key \"extra\"; expected one of: for"),
+    BadScenario(
+      "native size range with min > max", "name: x\nsteps:\n  - native: { count: 10, size: [2MiB, 1MiB] }\n", at: 3,
+      32, field: "steps[0].native.size", "expected MIN <= MAX, got [\"2MiB\", \"1MiB\"]"),
+    BadScenario(
+      "native size range of three", "name: x\nsteps:\n  - native: { count: 1, size: [1, 2, 3] }\n", at: 3, 31,
+      field: "steps[0].native.size", "expected a size or [MIN, MAX], got a list of 3"),
+    BadScenario(
+      "native size as a percentage", "name: x\nlimit: 1GiB\nsteps:\n  - native: { count: 1, size: 50% }\n", at: 4, 31,
+      field: "steps[0].native.size", "expected a size like 10MiB, 4KB or 4096, got \"50%\""),
+    BadScenario(
+      "native range bound malformed", "name: x\nsteps:\n  - native: { count: 1, size: [1KiB, lots] }\n", at: 3, 38,
+      field: "steps[0].native.size[1]", "got \"lots\""),
+    BadScenario(
+      "bad pattern for pages", "name: x\nsteps:\n  - pages: { size: 1GiB, pattern: zigzag }\n", at: 3, 35,
+      field: "steps[0].pages.pattern", "expected sequential, random or \"sparse STRIDE\", got \"zigzag\""),
+    BadScenario(
+      "sparse pattern without a stride size", "name: x\nsteps:\n  - pages: { size: 1GiB, pattern: sparse lots }\n",
+      at: 3, 35, field: "steps[0].pages.pattern",
+      "expected a stride after sparse, like \"sparse 2MiB\", got \"sparse lots\""),
+    BadScenario(
+      "populate not a boolean", "name: x\nsteps:\n  - pages: { size: 1MiB, populate: yes }\n", at: 3, 36,
+      field: "steps[0].pages.populate", "expected true or false, got \"yes\""),
+    BadScenario(
+      "unknown advice", "name: x\nsteps:\n  - pages: { size: 1MiB, advise: always }\n", at: 3, 34,
+      field: "steps[0].pages.advise", "expected one of hugepage, nohugepage, got \"always\""),
+    BadScenario(
+      "threads touch larger than the stack",
+      "name: x\nsteps:\n  - threads: { count: 2, stack: 64KiB, touch: 64KiB }\n", at: 3, 47,
+      field: "steps[0].threads.touch", "expected at most the stack minus 32KiB (32768 bytes), got \"64KiB\""),
+    BadScenario(
+      "threads stack too small", "name: x\nsteps:\n  - threads: { count: 1, stack: 32KiB }\n", at: 3, 33,
+      field: "steps[0].threads.stack", "expected a stack of at least 64KiB, got \"32KiB\""),
+    BadScenario(
+      "oom-score-adj step out of range", "name: x\nsteps:\n  - oom-score-adj: 1001\n", at: 3, 20,
+      field: "steps[0].oom-score-adj", "expected an integer in -1000...1000, got \"1001\""),
+    BadScenario(
+      "oom-score-adj of a process out of range",
+      "name: x\nprocesses:\n  - name: a\n    oom-score-adj: -2000\n    steps: [ { hold: 1s } ]\n", at: 4, 20,
+      field: "processes[0].oom-score-adj", "expected an integer in -1000...1000, got \"-2000\""),
+    BadScenario(
+      "leak rate without /s", "name: x\nsteps:\n  - leak: { rate: 10MiB }\n", at: 3, 19, field: "steps[0].leak.rate",
+      "expected a rate like 50MiB/s, got \"10MiB\""),
+    BadScenario(
+      "leak for zero seconds", "name: x\nsteps:\n  - leak: { rate: 10MiB/s, for: 0s }\n", at: 3, 33,
+      field: "steps[0].leak.for", "expected a duration above zero, got \"0s\""),
+
+    // free and names.
+    BadScenario(
+      "fraction below 0",
+      "name: x\nsteps:\n  - buffers: { count: 1, size: 1MiB, as: a }\n  - free: { what: a, fraction: -0.1 }\n", at: 4,
+      32, field: "steps[1].free.fraction", "expected a fraction in 0...1, got \"-0.1\""),
+    BadScenario(
+      "fraction above 1", "name: x\nsteps:\n  - free: { what: all, fraction: 2 }\n", at: 3, 34,
+      field: "steps[0].free.fraction", "expected a fraction in 0...1, got \"2\""),
+    BadScenario(
+      "free naming a name never allocated",
+      "name: x\nsteps:\n  - buffers: { count: 1, size: 1MiB, as: a }\n  - free: { what: ghost }\n", at: 4, 19,
+      field: "steps[1].free.what", "\"ghost\" names no earlier allocation; expected all, native, buffers, pages, threads or one of the names given with as: a"),
+    BadScenario(
+      "free naming a name defined only later",
+      "name: x\nsteps:\n  - free: { what: later }\n  - buffers: { count: 1, size: 1MiB, as: later }\n", at: 3, 19,
+      field: "steps[0].free.what", "\"later\" names no earlier allocation"),
+    BadScenario(
+      "free naming another process's allocation",
+      """
+      name: x
+      processes:
+        - name: a
+          steps: [ { buffers: { count: 1, size: 1MiB, as: blob } } ]
+        - name: b
+          steps: [ { free: { what: blob } } ]
+
+      """, at: 6, 30, field: "processes[1].steps[0].free.what", "\"blob\" names no earlier allocation"),
+    BadScenario(
+      "free without what", "name: x\nsteps:\n  - free: { fraction: 0.5 }\n", at: 3, 11, field: "steps[0].free.what",
+      "missing required field \"what\""),
+    BadScenario(
+      "free with an unknown pattern", "name: x\nsteps:\n  - free: { what: all, pattern: sideways }\n", at: 3, 33,
+      field: "steps[0].free.pattern", "expected one of random, every-other, oldest, newest, got \"sideways\""),
+    BadScenario(
+      "as: using the reserved name native",
+      "name: x\nsteps:\n  - buffers: { count: 1, size: 1MiB, as: native }\n", at: 3, 42, field: "steps[0].buffers.as",
+      "the name \"native\" is reserved for free's what:"),
+    BadScenario(
+      "as: using the reserved name all", "name: x\nsteps:\n  - pages: { size: 1MiB, as: all }\n", at: 3, 30,
+      field: "steps[0].pages.as", "the name \"all\" is reserved"),
+    BadScenario(
+      "as: with a space", "name: x\nsteps:\n  - pages: { size: 1MiB, as: \"a b\" }\n", at: 3, 30,
+      field: "steps[0].pages.as", "expected a name of letters, digits, - and _, got \"a b\""),
+
+    // repeat.
+    BadScenario(
+      "repeat without steps", "name: x\nsteps:\n  - repeat: { times: 3 }\n", at: 3, 13, field: "steps[0].repeat.steps",
+      "missing required field \"steps\""),
+    BadScenario(
+      "repeat with empty steps", "name: x\nsteps:\n  - repeat: { times: 3, steps: [] }\n", at: 3, 32,
+      field: "steps[0].repeat.steps", "expected at least one step, got an empty list"),
+    BadScenario(
+      "repeat with both times and until",
+      "name: x\nsteps:\n  - repeat:\n      times: 3\n      until: killed\n      steps: [ { hold: 1s } ]\n", at: 4, 7,
+      field: "steps[0].repeat", "expected exactly one of times: N or until: killed"),
+    BadScenario(
+      "repeat with neither times nor until", "name: x\nsteps:\n  - repeat: { steps: [ hold: 1s ] }\n", at: 3, 13,
+      field: "steps[0].repeat", "expected exactly one of times: N or until: killed"),
+    BadScenario(
+      "repeat until something else", "name: x\nsteps:\n  - repeat: { until: done, steps: [ hold: 1s ] }\n", at: 3,
+      22, field: "steps[0].repeat.until", "expected one of killed, got \"done\""),
+    BadScenario(
+      "bad step nested in a repeat",
+      "name: x\nsteps:\n  - repeat:\n      times: 2\n      steps:\n        - hold: 1s\n        - buffers: { count: 1, size: 1 megabyte }\n",
+      at: 7, 38, field: "steps[0].repeat.steps[1].buffers.size", "got \"1 megabyte\""),
+
+    // processes.
+    BadScenario(
+      "processes empty", "name: x\nprocesses: []\n", at: 2, 12, field: "processes",
+      "expected a non-empty list of processes"),
+    BadScenario(
+      "process name used twice",
+      "name: x\nprocesses:\n  - name: a\n    steps: [ hold: 1s ]\n  - name: a\n    steps: [ hold: 1s ]\n", at: 5, 11,
+      field: "processes[1].name", "the process name \"a\" is used twice"),
+    BadScenario(
+      "process without steps", "name: x\nprocesses:\n  - name: a\n", at: 3, 5, field: "processes[0].steps",
+      "missing required field \"steps\""),
+    BadScenario(
+      "process with an unknown key", "name: x\nprocesses:\n  - name: a\n    colour: red\n    steps: [ hold: 1s ]\n",
+      at: 4, 5, field: "processes[0].colour", "unknown key \"colour\"; expected one of: name, oom-score-adj, steps"),
+  ]
+
+  @Test("refuses a bad scenario with its place, field and value", arguments: corpus)
+  func refuses(_ bad: BadScenario) throws {
+    let error = try #require(Self.error(bad.yaml))
+    #expect(error.file == Self.file)
+    #expect(error.line == bad.line)
+    if let column = bad.column { #expect(error.column == column) }
+    #expect(error.field == bad.field)
+    #expect(error.problem.contains(bad.phrase), "\(error.problem)")
+  }
+
+  @Test func theCorpusIsLargeAndEachCaseDistinct() {
+    #expect(Self.corpus.count >= 30)
+    #expect(Set(Self.corpus.map(\.label)).count == Self.corpus.count)
+    #expect(Set(Self.corpus.map(\.yaml)).count == Self.corpus.count)
+  }
+
+  @Test func errorDescriptionReadsFileLineColumnFieldProblem() throws {
+    let error = try #require(Self.error("name: x\nsteps:\n  - buffers: { count: 1, size: 0 }\n"))
+    #expect(
+      error.description
+        == "bad.yaml:3:32: steps[0].buffers.size: expected a size like 10MiB, 4KB or 4096 or a share of the limit like 75%; a size must be above zero, got \"0\""
+    )
+    let whole = try #require(Self.error(""))
+    #expect(whole.description == "bad.yaml: the file is empty; expected a mapping with name, about and steps")
+  }
+
+  @Test func unknownKeysAreReportedAfterTheyAreAllKnown() throws {
+    // The list of allowed keys must be complete even when the unknown key comes first.
+    let error = try #require(
+      Self.error("name: x\nsteps:\n  - native: { colour: red, count: 1, size: 1KiB }\n"))
+    #expect(error.field == "steps[0].native.colour")
+    #expect(error.problem.contains("expected one of: size, count, touch, threads, every, seed, as"))
+  }
+
+  // MARK: - Good scenarios
+
+  @Test func stepIndicesArePreOrder() throws {
+    let scenario = try Self.parse(
+      """
+      name: order
+      steps:
+        - buffers: { count: 2, size: 1MiB, as: bufs }
+        - repeat:
+            times: 3
+            steps:
+              - native: { count: 4, size: 1KiB }
+              - free: { what: bufs, fraction: 0.5 }
+        - hold: 1s
+      """)
+    #expect(scenario.stepKinds == ["buffers", "repeat", "native", "free", "hold"])
+    #expect(scenario.processes.count == 1)
+    let worker = try #require(scenario.processes.first)
+    #expect(worker.name == "worker")
+    #expect(worker.oomScoreAdj == nil)
+    #expect(worker.steps.map(\.index) == [0, 1, 4])
+    #expect(worker.steps.map(\.kind) == ["buffers", "repeat", "hold"])
+    let loop = try #require(worker.steps[1].step as? Repeat)
+    #expect(loop.times == 3)
+    #expect(loop.steps.map(\.index) == [2, 3])
+    #expect(loop.steps.map(\.kind) == ["native", "free"])
+  }
+
+  @Test func nestedRepeatsNumberDepthFirst() throws {
+    let scenario = try Self.parse(
+      """
+      name: nested
+      steps:
+        - repeat:
+            until: killed
+            steps:
+              - repeat:
+                  times: 2
+                  steps: [ { native: { count: 1, size: 1KiB } }, { hold: 10ms } ]
+              - hold: 1s
+        - hold: 1s
+      """)
+    #expect(scenario.stepKinds == ["repeat", "repeat", "native", "hold", "hold", "hold"])
+    let outer = try #require(scenario.processes[0].steps[0].step as? Repeat)
+    #expect(outer.times == nil)
+    #expect(outer.steps.map(\.index) == [1, 4])
+    let inner = try #require(outer.steps[0].step as? Repeat)
+    #expect(inner.steps.map(\.index) == [2, 3])
+    #expect(scenario.processes[0].steps.map(\.index) == [0, 5])
+  }
+
+  @Test func topLevelFieldsAndDefaults() throws {
+    let scenario = try Self.parse(
+      """
+      name: defaults
+      about: |
+        Two lines
+        of prose.
+      steps:
+        - hold: 1s
+      """)
+    #expect(scenario.file == "good.yaml")
+    #expect(scenario.version == 1)
+    #expect(scenario.name == "defaults")
+    #expect(scenario.about == "Two lines\nof prose.\n")
+    #expect(scenario.limit == nil)
+    #expect(scenario.heapLimit == nil)
+    #expect(scenario.allocator == nil)
+    #expect(scenario.mallocConf == nil)
+    #expect(scenario.arenaMax == nil)
+    #expect(scenario.sampleInterval == nil)
+    #expect(scenario.expect == nil)
+    #expect(scenario.percentFields.isEmpty)
+    #expect(throws: Never.self) { try scenario.checkPercentages(limit: nil) }
+  }
+
+  @Test func topLevelFieldsAreRead() throws {
+    let scenario = try Self.parse(
+      """
+      version: 1
+      name: all-fields
+      limit: 1GiB
+      heap-limit: 512MiB
+      allocator: jemalloc
+      malloc-conf: "dirty_decay_ms:0"
+      arena-max: 2
+      sample: 50ms
+      expect: oom-kill
+      steps:
+        - hold: 2s
+      """)
+    #expect(scenario.limit == .some(.some(1 << 30)))
+    #expect(scenario.heapLimit == .bytes(512 << 20))
+    #expect(scenario.allocator == "jemalloc")
+    #expect(scenario.mallocConf == "dirty_decay_ms:0")
+    #expect(scenario.arenaMax == 2)
+    #expect(scenario.sampleInterval == 50_000_000)
+    #expect(scenario.expect == .oomKill)
+    let hold = try #require(scenario.processes[0].steps[0].step as? Hold)
+    #expect(hold.duration == 2_000_000_000)
+  }
+
+  @Test func limitNoneIsAnExplicitAbsence() throws {
+    let scenario = try Self.parse("name: unlimited\nlimit: none\nsteps:\n  - hold: 1s\n")
+    guard case .some(.none) = scenario.limit else {
+      Issue.record("expected limit: none to parse as .some(nil), got \(String(describing: scenario.limit))")
+      return
+    }
+  }
+
+  @Test func percentFieldsAreRecordedInFileOrder() throws {
+    let scenario = try Self.parse(
+      """
+      name: shares
+      heap-limit: 75%
+      steps:
+        - buffers: { count: 10, size: 10% }
+        - pages: { size: 50% }
+      """)
+    #expect(scenario.heapLimit == .percentOfLimit(75))
+    #expect(scenario.percentFields.map(\.field) == ["heap-limit", "steps[0].buffers.size", "steps[1].pages.size"])
+    #expect(scenario.percentFields.map(\.line) == [2, 4, 5])
+    #expect(scenario.percentFields.map(\.column) == [13, 33, 20])
+    let buffers = try #require(scenario.processes[0].steps[0].step as? Buffers)
+    #expect(buffers.size == .percentOfLimit(10))
+    #expect(buffers.size.resolve(limit: 1000) == 100)
+    #expect(buffers.size.resolve(limit: nil) == nil)
+  }
+
+  @Test func checkPercentagesNeedsALimit() throws {
+    let scenario = try Self.parse(
+      "name: shares\nsteps:\n  - hold: 1s\n  - buffers: { count: 1, size: 25% }\n")
+    let error = try #require(#expect(throws: ScenarioError.self) { try scenario.checkPercentages(limit: nil) })
+    #expect(error.file == "good.yaml")
+    #expect(error.field == "steps[1].buffers.size")
+    #expect(error.line == 4)
+    #expect(error.column == 32)
+    #expect(error.problem.contains("a percentage needs a memory limit"))
+    #expect(throws: Never.self) { try scenario.checkPercentages(limit: 1 << 30) }
+  }
+
+  @Test func stepDefaults() throws {
+    let scenario = try Self.parse(
+      """
+      name: defaults
+      steps:
+        - buffers: { count: 3, size: 1MiB }
+        - pages: { size: 8MiB }
+        - pages: { size: 8MiB, pattern: sparse 2MiB }
+        - native: { count: 5, size: 4KiB }
+        - threads: { count: 2 }
+        - leak: { rate: 50MiB/s }
+        - free: { what: all }
+        - hold: { for: 250ms }
+      """)
+    let steps = scenario.processes[0].steps.map(\.step)
+    let buffers = try #require(steps[0] as? Buffers)
+    #expect(buffers.count == 3)
+    #expect(buffers.size == .bytes(1 << 20))
+    #expect(buffers.touch == 1)
+    #expect(buffers.every == 0)
+    #expect(buffers.name == nil)
+
+    let pages = try #require(steps[1] as? Pages)
+    #expect(pages.touch == 0)
+    #expect(pages.pattern == .sequential)
+    #expect(pages.advise == nil)
+    #expect(pages.populate == false)
+
+    let sparse = try #require(steps[2] as? Pages)
+    #expect(sparse.pattern == .sparse(stride: 2 << 20))
+    #expect(sparse.touch == 1)
+
+    let native = try #require(steps[3] as? Native)
+    #expect(native.size == 4096...4096)
+    #expect(native.touch == 1)
+    #expect(native.threads == 1)
+    #expect(native.every == 0)
+
+    let threads = try #require(steps[4] as? Threads)
+    #expect(threads.stack == 8 << 20)
+    #expect(threads.touch == 0)
+
+    let leak = try #require(steps[5] as? Leak)
+    #expect(leak.rate == 50 << 20)
+    #expect(leak.block == 1 << 20)
+    #expect(leak.of == .native)
+    #expect(leak.duration == nil)
+
+    let free = try #require(steps[6] as? Free)
+    #expect(free.target == .all)
+    #expect(free.fraction == 1)
+    #expect(free.pattern == .random)
+    #expect(free.seed == 42)
+
+    let hold = try #require(steps[7] as? Hold)
+    #expect(hold.duration == 250_000_000)
+  }
+
+  @Test func stepFieldsAreRead() throws {
+    let scenario = try Self.parse(
+      """
+      name: fields
+      steps:
+        - buffers: { count: 2, size: 1.5 KiB, touch: none, every: 20ms, as: bufs }
+        - native: { count: 8, size: [1KiB, 4KiB], touch: 25%, threads: 4, seed: 7, as: blocks }
+        - pages: { size: 64MiB, touch: 0.5, pattern: random, advise: hugepage, populate: true }
+        - threads: { count: 4, stack: 1MiB, touch: 512KiB, as: workers }
+        - leak: { rate: 1GB/s, block: 64KiB, of: buffers, for: 3s, as: drip }
+        - free: { what: blocks, fraction: 0.25, pattern: every-other, seed: 9 }
+        - free: { what: pages, pattern: oldest }
+        - oom-score-adj: -500
+      """)
+    let steps = scenario.processes[0].steps.map(\.step)
+    let buffers = try #require(steps[0] as? Buffers)
+    #expect(buffers.size == .bytes(1536))
+    #expect(buffers.touch == 0)
+    #expect(buffers.every == 20_000_000)
+    #expect(buffers.definedName == "bufs")
+
+    let native = try #require(steps[1] as? Native)
+    #expect(native.size == 1024...4096)
+    #expect(native.touch == 0.25)
+    #expect(native.threads == 4)
+    #expect(native.seed == 7)
+
+    let pages = try #require(steps[2] as? Pages)
+    #expect(pages.touch == 0.5)
+    #expect(pages.pattern == .random)
+    #expect(pages.advise != nil)
+    #expect(pages.populate)
+
+    let threads = try #require(steps[3] as? Threads)
+    #expect(threads.count == 4)
+    #expect(threads.stack == 1 << 20)
+    #expect(threads.touch == 512 << 10)
+
+    let leak = try #require(steps[4] as? Leak)
+    #expect(leak.rate == 1_000_000_000)
+    #expect(leak.block == 64 << 10)
+    #expect(leak.of == .buffers)
+    #expect(leak.duration == 3_000_000_000)
+
+    let free = try #require(steps[5] as? Free)
+    #expect(free.target == .name("blocks"))
+    #expect(free.fraction == 0.25)
+    #expect(free.pattern == .everyOther)
+    #expect(free.seed == 9)
+
+    let freePages = try #require(steps[6] as? Free)
+    #expect(freePages.target == .kind(.pages))
+    #expect(freePages.pattern == .oldest)
+
+    let adj = try #require(steps[7] as? OomScoreAdj)
+    #expect(adj.value == -500)
+  }
+
+  @Test func processesHaveTheirOwnStepsAndNames() throws {
+    let scenario = try Self.parse(
+      """
+      name: neighbours
+      processes:
+        - name: cache
+          oom-score-adj: 500
+          steps:
+            - buffers: { count: 1, size: 1MiB, as: blob }
+            - free: { what: blob }
+        - name: api
+          steps:
+            - native: { count: 1, size: 1KiB, as: blob }
+            - free: { what: blob }
+      """)
+    #expect(scenario.processes.map(\.name) == ["cache", "api"])
+    #expect(scenario.processes.map(\.oomScoreAdj) == [500, nil])
+    // Step indices run on across processes, so each names one CSV step label.
+    #expect(scenario.processes.map { $0.steps.map(\.index) } == [[0, 1], [2, 3]])
+    #expect(scenario.stepKinds == ["buffers", "free", "native", "free"])
+  }
+
+  @Test func quotedNumbersAndSizesWithSpacesAreAccepted() throws {
+    let scenario = try Self.parse("name: \"quoted-1\"\nsteps:\n  - buffers: { count: \"10\", size: \" 2 MiB \" }\n")
+    #expect(scenario.name == "quoted-1")
+    let buffers = try #require(scenario.processes[0].steps[0].step as? Buffers)
+    #expect(buffers.count == 10)
+    #expect(buffers.size == .bytes(2 << 20))
+  }
+}
