@@ -28,6 +28,9 @@ struct Run: ParsableCommand {
     let (report, status): (RunReport, ExitStatus)
     do {
       (report, status) = try Supervisor.run(runOptions)
+    } catch let refusal as RunRefusal {
+      printError(refusal.description)
+      throw ExitCode(refusal.status.rawValue)
     } catch {
       printError("\(error)")
       throw ExitCode(ExitStatus.environment.rawValue)

@@ -9,6 +9,9 @@ struct RunArguments: ParsableArguments {
   @Option(help: "Worker memory limit like 256MiB, or none (default: the scenario's limit:).")
   var memoryLimit: String?
 
+  @Option(help: "How to enforce --memory-limit without a cgroup: auto (cgroup, else the container's limit), cgroup (fail with status 3), simulated (kill at RSS >= limit).")
+  var enforce: EnforceMode = .auto
+
   @Option(help: "Managed heap limit like 192MiB or 75% of the memory limit (default: the scenario's heap-limit:).")
   var heapLimit: String?
 
@@ -41,7 +44,10 @@ struct RunArguments: ParsableArguments {
     request.interval = interval.flatMap(DurationValue.parseNanoseconds)
     request.mallocConf = mallocConf
     request.arenaMax = arenaMax
+    request.enforce = enforce
     request.summaryPath = summaryPath
     return request
   }
 }
+
+extension EnforceMode: ExpressibleByArgument {}

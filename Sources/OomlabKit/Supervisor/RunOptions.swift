@@ -10,6 +10,8 @@ public struct RunOptions {
   public var summaryPath: String?
   /// The memory limit in bytes, nil for none.
   public var limit: UInt64?
+  /// How the limit is enforced when no cgroup can be created.
+  public var enforce: EnforceMode = .auto
   /// Variables added to the worker's environment (allocator preloading and tuning).
   public var workerEnvironment: [String: String] = [:]
   /// Extra arguments passed to every worker.

@@ -14,6 +14,8 @@ public struct RunReport: Codable {
     public var peaks: Peaks
     /// What the worker said about its end (allocation failure, heap out of memory, ...).
     public var message: String?
+    /// The kernel's own "Killed process" line for this worker, from /dev/kmsg.
+    public var kernelReport: String?
     /// How many `trim` steps the allocator could not perform.
     public var trimUnsupported: UInt64
     /// The last sampled values before the worker died, by CSV column.
@@ -27,6 +29,8 @@ public struct RunReport: Codable {
   public var tuning: [String: String]
   /// The memory limit in force, nil for none.
   public var limitBytes: UInt64?
+  /// How the limit was enforced.
+  public var enforcement: String?
   public var outcome: String
   public var expected: String?
   public var matched: Bool
@@ -48,6 +52,7 @@ extension RunReport {
       "scenario  \(scenario) (\(file))",
       "outcome   \(outcome)" + (expected.map { matched ? "  (expected \($0): match)" : "  (expected \($0): MISMATCH)" } ?? ""),
       allocatorLine,
+      "limit     " + (enforcement ?? "none"),
       "duration  \(String(format1: durationSeconds)) s, sampled every \(Int(intervalSeconds * 1000)) ms -> \(csv)",
     ]
     for process in processes {
@@ -61,6 +66,11 @@ extension RunReport {
       }
       if process.trimUnsupported > 0 { lines.append("  trim: unsupported by this allocator (\(process.trimUnsupported) step(s) did nothing)") }
       if let message = process.message { lines.append("  worker said: \(message)") }
+      if let kernel = process.kernelReport { lines.append("  kernel: \(kernel)") }
+      if let last = process.lastSample {
+        let keys = ["t_seconds", "step", "rss_bytes", "cgroup_usage_bytes", "cgroup_limit_bytes", "oom_score_cgroup"]
+        lines.append("  last sample: " + keys.compactMap { key in last[key].flatMap { $0.isEmpty ? nil : "\(key)=\($0)" } }.joined(separator: " "))
+      }
     }
     return lines.joined(separator: "\n")
   }

@@ -8,6 +8,7 @@ public struct RunRequest {
   public var arenaMax: Int?
   public var csvPath: String
   public var summaryPath: String?
+  public var enforce: EnforceMode = .auto
 
   /// Creates a request writing the CSV to `csvPath`.
   public init(csvPath: String) { self.csvPath = csvPath }
@@ -40,9 +41,7 @@ extension RunOptions {
       options.limit = scenario.limit ?? nil
     }
     try scenario.checkPercentages(limit: options.limit)
-    if options.limit != nil {
-      throw RunRefusal(status: .environment, description: "memory limits need the cgroup support that this build lacks")
-    }
+    options.enforce = request.enforce
     let choice = AllocatorChoice(request.allocator ?? scenario.allocator ?? "glibc")
     options.allocator = choice
     let preload: String?

@@ -3,7 +3,7 @@ import Glibc
 
 extension Supervisor {
   /// Decides how one worker ended from its wait status and what it published before it ended.
-  static func classify(_ worker: WorkerHandle, interrupted: Bool) -> (Outcome, String?) {
+  static func classify(_ worker: WorkerHandle, interrupted: Bool, oomConfirmed: Bool) -> (Outcome, String?) {
     let state = worker.page.state
     let message = worker.page.message()
     if let code = worker.exitCode {
@@ -14,6 +14,8 @@ extension Supervisor {
       }
     }
     guard let signal = worker.terminatingSignal else { return (.failed, "the worker's end is unknown") }
+    if signal == SIGKILL && worker.killedBySimulatedLimit { return (.simulatedOomKill, "killed by the supervisor at RSS >= the simulated limit") }
+    if signal == SIGKILL && oomConfirmed { return (.oomKill, nil) }
     if interrupted && signal == SIGKILL { return (.interrupted, nil) }
     if signal == SIGABRT && state == .heapOutOfMemory { return (.heapOom, message) }
     return (.signalled(signal), message)
@@ -21,11 +23,25 @@ extension Supervisor {
 
   /// Builds the report and the exit status from every worker's end.
   static func report(
-    _ workers: [WorkerHandle], scenario: Scenario, options: RunOptions, interrupted: Int32?, duration: Double
+    _ workers: [WorkerHandle], scenario: Scenario, options: RunOptions, interrupted: Int32?, duration: Double,
+    enforcement: LimitEnforcement?
   ) -> (RunReport, ExitStatus) {
+    // An OOM kill needs evidence: SIGKILL and a risen oom_kill counter, tied to this pid by the
+    // kernel's own report where /dev/kmsg is readable, or by being the only SIGKILLed worker.
+    let kills = enforcement?.killsSinceStart() ?? 0
+    let sigkilled = workers.filter { $0.terminatingSignal == SIGKILL && !$0.killedBySimulatedLimit }
+    var kernelReports: [pid_t: KernelOomReport] = [:]
+    if kills > 0, let log = enforcement?.kernelLog {
+      for worker in sigkilled {
+        if let report = log.oomReport(for: worker.pid, waitingUpTo: 500_000_000) { kernelReports[worker.pid] = report }
+      }
+    }
     var outcomes: [(WorkerHandle, Outcome, String?)] = []
     for worker in workers {
-      let (outcome, message) = classify(worker, interrupted: interrupted != nil)
+      let confirmed =
+        kills > 0 && (kernelReports[worker.pid] != nil || (enforcement?.kernelLog == nil && sigkilled.count <= Int(kills)))
+        && worker.terminatingSignal == SIGKILL
+      let (outcome, message) = classify(worker, interrupted: interrupted != nil, oomConfirmed: confirmed)
       outcomes.append((worker, outcome, message))
     }
     // The run's outcome is the most telling worker's: a kill outranks a failure outranks completion.
@@ -47,11 +63,11 @@ extension Supervisor {
       RunReport.ProcessReport(
         name: worker.name, pid: worker.pid, outcome: outcome.description, exitCode: worker.exitCode,
         signal: worker.terminatingSignal.map(SignalName.of), endedAtSeconds: worker.endedAt, peaks: worker.peaks,
-        message: message, trimUnsupported: worker.page.load(.trimUnsupported), lastSample: outcome == .completed ? nil : worker.lastSample.map(Self.cells))
+        message: message, kernelReport: kernelReports[worker.pid]?.line, trimUnsupported: worker.page.load(.trimUnsupported), lastSample: outcome == .completed ? nil : worker.lastSample.map(Self.cells))
     }
     let report = RunReport(
       scenario: scenario.name, file: scenario.file, allocator: options.allocator.description, tuning: options.tuning,
-      limitBytes: options.limit, outcome: outcome.description, expected: scenario.expect?.rawValue,
+      limitBytes: enforcement?.limit ?? options.limit, enforcement: enforcement?.description, outcome: outcome.description, expected: scenario.expect?.rawValue,
       matched: matched, durationSeconds: duration, csv: options.csvPath,
       intervalSeconds: Double(options.interval) / 1e9, processes: processes,
       victim: outcome == .completed ? nil : decisive.map { $0.0.name })

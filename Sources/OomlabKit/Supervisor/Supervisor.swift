@@ -10,6 +10,10 @@ public enum Supervisor {
   public static func run(_ options: RunOptions) throws -> (RunReport, ExitStatus) {
     let gate = SignalGate()
     let scenario = options.scenario
+    // Set up the limit before anything is written, so a refusal leaves nothing behind;
+    // declared first so that its cleanup runs after every worker is dead.
+    let enforcement = try options.limit.map { try LimitEnforcement.prepare(limit: $0, mode: options.enforce) }
+    defer { enforcement?.tearDown() }
     let csv = try CSVWriter(path: options.csvPath)
     let start = Clock.now()
     func elapsed() -> Double { Double(Clock.now() - start) / 1e9 }
@@ -45,9 +49,13 @@ public enum Supervisor {
       worker.probe = try? ProcessProbe(pid: worker.pid, rollupInterval: max(options.interval, 250_000_000))
     }
 
+    if let enforcement {
+      for worker in workers where worker.isRunning { try enforcement.admit(worker.pid) }
+    }
     if interrupted == nil {
+      let reading = enforcement?.cgroup?.read()
       for worker in workers where worker.isRunning {
-        sample(worker, scenario: scenario, allocatorName: options.allocator.description, seconds: elapsed(), csv: csv, forceRollup: true)
+        sample(worker, scenario: scenario, allocatorName: options.allocator.description, seconds: elapsed(), csv: csv, forceRollup: true, cgroup: reading, enforcement: enforcement)
       }
       for worker in workers where worker.isRunning { worker.page.store(.go, 1) }
     }
@@ -70,8 +78,9 @@ public enum Supervisor {
       }
       if interrupted != nil { break }
       let seconds = elapsed()
+      let reading = enforcement?.cgroup?.read()
       for worker in workers where worker.isRunning {
-        sample(worker, scenario: scenario, allocatorName: options.allocator.description, seconds: seconds, csv: csv, forceRollup: false)
+        sample(worker, scenario: scenario, allocatorName: options.allocator.description, seconds: seconds, csv: csv, forceRollup: false, cgroup: reading, enforcement: enforcement)
         _ = worker.reap(at: seconds)
       }
       // A tick that overran (a slow smaps_rollup, a stopped machine) does not cause a burst of catch-up samples.
@@ -79,14 +88,17 @@ public enum Supervisor {
     }
     for worker in workers where worker.isRunning { worker.kill(at: elapsed()) }
 
-    let report = Self.report(workers, scenario: scenario, options: options, interrupted: interrupted, duration: elapsed())
+    let report = Self.report(
+      workers, scenario: scenario, options: options, interrupted: interrupted, duration: elapsed(),
+      enforcement: enforcement)
     if let path = options.summaryPath { try Self.writeJSON(report.0, to: path) }
     return report
   }
 
   /// Samples one worker and writes its row; the row of a finished worker is labelled `end`.
   static func sample(
-    _ worker: WorkerHandle, scenario: Scenario, allocatorName: String, seconds: Double, csv: CSVWriter, forceRollup: Bool
+    _ worker: WorkerHandle, scenario: Scenario, allocatorName: String, seconds: Double, csv: CSVWriter, forceRollup: Bool,
+    cgroup: CgroupReading?, enforcement: LimitEnforcement?
   ) {
     guard let probe = worker.probe else { return }
     let state = worker.page.state
@@ -103,6 +115,12 @@ public enum Supervisor {
       sample.step = scenario.stepKinds[stepPlusOne - 1]
     }
     if state == .completed { sample.step = "end" }
+    sample.cgroup = cgroup
+    if let limit = enforcement?.limit, let status = sample.status {
+      sample.oomScoreCgroup = OomBadness.cgroupScore(
+        rssBytes: status.rss, swapBytes: status.swap, pageTableBytes: status.pte, oomScoreAdj: sample.oomScoreAdj ?? 0,
+        limitBytes: limit)
+    }
     do {
       try csv.write(sample)
     } catch {
@@ -110,6 +128,11 @@ public enum Supervisor {
     }
     worker.peaks.update(sample)
     worker.lastSample = sample
+    if let enforcement, enforcement.kind == .simulated, let rss = sample.status?.rss, rss >= enforcement.limit {
+      worker.killedBySimulatedLimit = true
+      worker.kill(at: seconds)
+      return
+    }
     if state == .completed && !worker.acknowledged {
       worker.acknowledged = true
       worker.page.store(.acknowledged, 1)

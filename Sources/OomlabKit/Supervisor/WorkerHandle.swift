@@ -12,6 +12,8 @@ final class WorkerHandle {
   /// The latest sample in which the worker was alive.
   var lastSample: Sample?
   var acknowledged = false
+  /// Set when the supervisor killed the worker to enforce a simulated limit.
+  var killedBySimulatedLimit = false
   /// When the worker was reaped, in seconds since the run started.
   var endedAt: Double?
 

@@ -1,0 +1,98 @@
+import Glibc
+
+/// The memory limit in force for a run and the means by which it is enforced.
+final class LimitEnforcement {
+  /// How the limit is enforced, for the summary.
+  enum Kind: Equatable {
+    /// A cgroup of oomlab's own, removed after the run.
+    case cgroup
+    /// The container's existing limit: the supervisor runs inside it too.
+    case container(String)
+    /// The supervisor kills the worker at RSS >= limit: no kernel involvement.
+    case simulated
+  }
+
+  let kind: Kind
+  let limit: UInt64
+  let cgroup: (any MemoryCgroup)?
+  /// The cgroup's oom_kill count before any worker ran.
+  private(set) var baselineKills: UInt64 = 0
+  let kernelLog: KernelLog?
+
+  private init(kind: Kind, limit: UInt64, cgroup: (any MemoryCgroup)?) {
+    self.kind = kind
+    self.limit = limit
+    self.cgroup = cgroup
+    kernelLog = KernelLog()
+    baselineKills = cgroup?.read()?.oomKills ?? 0
+  }
+
+  /// Sets up enforcement of `limit`, or throws a refusal that names the missing right.
+  static func prepare(limit: UInt64, mode: EnforceMode) throws -> LimitEnforcement {
+    var reason = ""
+    do {
+      let hierarchy = try CgroupLocator().locate()
+      // Cgroups of earlier runs whose supervisor died (SIGKILL, a crash) are removed first.
+      _ = StaleCgroups.clean(parent: hierarchy.ownDirectory)
+      switch CgroupLocator.canCreateChild(in: hierarchy) {
+      case .ok:
+        let cgroup = try hierarchy.createChild(supervisorPid: getpid())
+        do {
+          try cgroup.setLimit(limit)
+        } catch {
+          try? cgroup.remove()
+          throw error
+        }
+        return LimitEnforcement(kind: .cgroup, limit: limit, cgroup: cgroup)
+      case .denied(let why):
+        reason = why
+      }
+      if mode != .cgroup, let container = ContainerLimit.find(in: hierarchy) {
+        return LimitEnforcement(
+          kind: .container(container.directory), limit: container.limit, cgroup: hierarchy.cgroup(at: container.directory))
+      }
+    } catch {
+      reason = "\(error)"
+    }
+    switch mode {
+    case .simulated:
+      return LimitEnforcement(kind: .simulated, limit: limit, cgroup: nil)
+    case .cgroup, .auto:
+      throw RunRefusal(
+        status: .environment,
+        description: "cannot enforce a memory limit of \(ByteSize.format(limit)): \(reason)"
+          + (mode == .auto ? "; --enforce simulated kills the worker at RSS >= limit instead" : ""))
+    }
+  }
+
+  /// Puts a worker under the limit; for a container limit it offers the worker to the OOM killer first.
+  func admit(_ pid: pid_t) throws {
+    switch kind {
+    case .cgroup: try cgroup?.attach(pid: pid)
+    case .container:
+      // The supervisor shares the container's limit: make sure the kernel picks the worker.
+      try FileIO.write("/proc/\(pid)/oom_score_adj", "1000\n")
+    case .simulated: break
+    }
+  }
+
+  /// Whether the cgroup's oom_kill counter rose since the run began.
+  func killsSinceStart() -> UInt64 {
+    guard let kills = cgroup?.read()?.oomKills else { return 0 }
+    return kills > baselineKills ? kills - baselineKills : 0
+  }
+
+  /// A label for the summary.
+  var description: String {
+    switch kind {
+    case .cgroup: return "cgroup \(cgroup?.directory ?? "")"
+    case .container(let directory): return "the container's limit at \(directory) (no cgroup could be created)"
+    case .simulated: return "SIMULATED: the supervisor kills the worker at RSS >= limit (no cgroup)"
+    }
+  }
+
+  /// Removes oomlab's own cgroup; never the container's.
+  func tearDown() {
+    if kind == .cgroup { try? cgroup?.remove() }
+  }
+}
