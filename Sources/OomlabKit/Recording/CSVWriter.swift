@@ -42,21 +42,9 @@ public final class CSVWriter {
     switch value {
     case .integer(let v): line.append(contentsOf: String(v).utf8)
     case .unsigned(let v): line.append(contentsOf: String(v).utf8)
-    case .decimal(let v):
-      // Milliseconds are the finest the sampler resolves; more digits would be noise.
-      let millis = Int64((v * 1000).rounded())
-      line.append(contentsOf: String(millis / 1000).utf8)
-      line.append(0x2E)
-      let frac = String(abs(millis % 1000))
-      line.append(contentsOf: repeatElement(0x30, count: 3 - frac.count))
-      line.append(contentsOf: frac.utf8)
-    case .ratio(let v):
-      let scaled = Int64((v * 10000).rounded())
-      line.append(contentsOf: String(scaled / 10000).utf8)
-      line.append(0x2E)
-      let frac = String(abs(scaled % 10000))
-      line.append(contentsOf: repeatElement(0x30, count: 4 - frac.count))
-      line.append(contentsOf: frac.utf8)
+    // Milliseconds are the finest the sampler resolves; ratios keep four decimals.
+    case .decimal(let v): appendFixed(v, digits: 3, to: &line)
+    case .ratio(let v): appendFixed(v, digits: 4, to: &line)
     case .text(let s):
       if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) {
         line.append(0x22)
@@ -67,6 +55,20 @@ public final class CSVWriter {
       }
     case .empty: break
     }
+  }
+
+  /// Writes `value` with a fixed number of decimals, without Foundation's locale-dependent formatting.
+  static func appendFixed(_ value: Double, digits: Int, to line: inout [UInt8]) {
+    var scale: Int64 = 1
+    for _ in 0..<digits { scale *= 10 }
+    let scaled = Int64((value * Double(scale)).rounded())
+    if scaled < 0 { line.append(0x2D) }
+    let magnitude = scaled.magnitude
+    line.append(contentsOf: String(magnitude / UInt64(scale)).utf8)
+    line.append(0x2E)
+    let fraction = String(magnitude % UInt64(scale))
+    line.append(contentsOf: repeatElement(0x30, count: digits - fraction.count))
+    line.append(contentsOf: fraction.utf8)
   }
 
   private func emit(_ bytes: [UInt8]) throws {
