@@ -20,7 +20,7 @@ have_jemalloc() {
   if [ -n "${OOMLAB_JEMALLOC:-}" ] && [ -r "$OOMLAB_JEMALLOC" ]; then return 0; fi
   local ldconfig
   for ldconfig in /sbin/ldconfig /usr/sbin/ldconfig; do
-    if [ -x "$ldconfig" ] && "$ldconfig" -p 2>/dev/null | grep -Eq '^[[:space:]]*libjemalloc\.so(\.2)? '; then
+    if [ -x "$ldconfig" ] && "$ldconfig" -p 2>/dev/null | grep -E '^[[:space:]]*libjemalloc\.so(\.2)? ' >/dev/null; then
       return 0
     fi
   done
@@ -41,6 +41,11 @@ apt_install() {
   apt-get -qq update >/dev/null && "${apt[@]}" >/dev/null
 }
 
+if ! command -v swift >/dev/null 2>&1; then
+  note "error: swift is not on PATH. Install Swift 6 (https://www.swift.org/install/linux/) and try again."
+  exit 1
+fi
+
 if ! have_jemalloc; then
   if is_root && command -v apt-get >/dev/null 2>&1; then
     note "installing libjemalloc-dev (the jemalloc tests need it)"
@@ -54,11 +59,6 @@ if ! have_jemalloc; then
     note "NOTE: jemalloc is missing and this is not root, so it cannot be installed here."
     note "      The jemalloc tests will be skipped. To run them: sudo apt-get install libjemalloc-dev"
   fi
-fi
-
-if ! command -v swift >/dev/null 2>&1; then
-  note "error: swift is not on PATH. Install Swift 6 (https://www.swift.org/install/linux/) and try again."
-  exit 1
 fi
 
 swift build
