@@ -129,11 +129,9 @@ struct AllocatorRunTests {
     defer { try? FileManager.default.removeItem(at: directory) }
     let scenario = directory.appendingPathComponent("s.yaml")
     try "name: defeated\nsteps:\n  - hold: 10ms\n".write(to: scenario, atomically: true, encoding: .utf8)
-    setenv("OOMLAB_JEMALLOC", impostor, 1)
-    defer { unsetenv("OOMLAB_JEMALLOC") }
     let result = try OomlabProcess.invoke(
       ["run", scenario.path, "--allocator", "jemalloc", "--csv", directory.appendingPathComponent("o.csv").path],
-      directory: directory)
+      directory: directory, environment: ["OOMLAB_JEMALLOC": impostor])
     #expect(result.status == 3)
     #expect(result.stdout.contains("asked for jemalloc but malloc is served by"), "\(result.stdout)\(result.stderr)")
     #expect(!result.stdout.contains("allocator_allocated"))

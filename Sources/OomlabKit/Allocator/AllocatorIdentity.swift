@@ -8,12 +8,13 @@ public struct AllocatorIdentity: Equatable {
   /// Whether jemalloc's `mallctl` is reachable.
   public let hasMallctl: Bool
 
-  /// The identity of this process's malloc.
-  public static func current() -> AllocatorIdentity {
-    AllocatorIdentity(
-      provider: oomlab_malloc_provider().map { String(cString: $0) } ?? "unknown",
-      hasMallctl: oomlab_jemalloc_present() != 0)
-  }
+  /// The identity of this process's malloc; it cannot change after start-up, and dladdr is
+  /// costly enough to show in a 10 ms statistics loop, so it is looked up once.
+  public static func current() -> AllocatorIdentity { cached }
+
+  private static let cached = AllocatorIdentity(
+    provider: oomlab_malloc_provider().map { String(cString: $0) } ?? "unknown",
+    hasMallctl: oomlab_jemalloc_present() != 0)
 
   /// Whether glibc's malloc serves this process.
   public var isGlibc: Bool { provider.contains("libc.so") && !hasMallctl }

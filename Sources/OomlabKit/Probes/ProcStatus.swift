@@ -30,22 +30,25 @@ public struct ProcStatus: Equatable, Sendable {
     return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
   }
 
-  /// Parses the raw bytes of /proc/PID/status without copying them into a String.
+  static let keys: [[UInt8]] = [
+    "VmRSS", "RssAnon", "RssFile", "RssShmem", "VmSize", "VmHWM", "VmData", "VmPTE", "VmSwap", "Threads",
+  ].map { Array($0.utf8) }
+
+  /// Parses the raw bytes of /proc/PID/status without building a String per line.
   public static func parse(_ bytes: UnsafeRawBufferPointer) -> ProcStatus {
     var status = ProcStatus()
-    KeyValueText.scan(bytes) { key, value in
-      switch key {
-      case "VmRSS": status.rss = value
-      case "RssAnon": status.rssAnon = value
-      case "RssFile": status.rssFile = value
-      case "RssShmem": status.rssShmem = value
-      case "VmSize": status.vms = value
-      case "VmHWM": status.hwm = value
-      case "VmData": status.data = value
-      case "VmPTE": status.pte = value
-      case "VmSwap": status.swap = value
-      case "Threads": status.threads = value
-      default: break
+    KeyValueText.scan(bytes, keys: keys) { index, value in
+      switch index {
+      case 0: status.rss = value
+      case 1: status.rssAnon = value
+      case 2: status.rssFile = value
+      case 3: status.rssShmem = value
+      case 4: status.vms = value
+      case 5: status.hwm = value
+      case 6: status.data = value
+      case 7: status.pte = value
+      case 8: status.swap = value
+      default: status.threads = value
       }
     }
     return status

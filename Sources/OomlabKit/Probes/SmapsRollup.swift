@@ -14,15 +14,13 @@ public struct SmapsRollup: Equatable, Sendable {
     return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
   }
 
+  static let keys: [[UInt8]] = [Array("Pss".utf8), Array("AnonHugePages".utf8)]
+
   /// Parses the raw bytes of /proc/PID/smaps_rollup.
   public static func parse(_ bytes: UnsafeRawBufferPointer) -> SmapsRollup {
     var rollup = SmapsRollup()
-    KeyValueText.scan(bytes) { key, value in
-      switch key {
-      case "Pss": rollup.pss = value
-      case "AnonHugePages": rollup.anonHuge = value
-      default: break
-      }
+    KeyValueText.scan(bytes, keys: keys) { index, value in
+      if index == 0 { rollup.pss = value } else { rollup.anonHuge = value }
     }
     return rollup
   }

@@ -40,8 +40,10 @@ public final class CSVWriter {
 
   static func append(_ value: CSVValue, to line: inout [UInt8]) {
     switch value {
-    case .integer(let v): line.append(contentsOf: String(v).utf8)
-    case .unsigned(let v): line.append(contentsOf: String(v).utf8)
+    case .integer(let v):
+      if v < 0 { line.append(0x2D) }
+      appendDigits(v.magnitude, to: &line)
+    case .unsigned(let v): appendDigits(v, to: &line)
     // Milliseconds are the finest the sampler resolves; ratios keep four decimals.
     case .decimal(let v): appendFixed(v, digits: 3, to: &line)
     case .ratio(let v): appendFixed(v, digits: 4, to: &line)
@@ -64,11 +66,26 @@ public final class CSVWriter {
     let scaled = Int64((value * Double(scale)).rounded())
     if scaled < 0 { line.append(0x2D) }
     let magnitude = scaled.magnitude
-    line.append(contentsOf: String(magnitude / UInt64(scale)).utf8)
+    appendDigits(magnitude / UInt64(scale), to: &line)
     line.append(0x2E)
-    let fraction = String(magnitude % UInt64(scale))
-    line.append(contentsOf: repeatElement(0x30, count: digits - fraction.count))
-    line.append(contentsOf: fraction.utf8)
+    var fraction = magnitude % UInt64(scale)
+    let start = line.count
+    for _ in 0..<digits {
+      line.append(0x30 + UInt8(fraction % 10))
+      fraction /= 10
+    }
+    line[start...].reverse()
+  }
+
+  /// Appends the decimal digits of `value` without building a String: rows are written every tick.
+  static func appendDigits(_ value: UInt64, to line: inout [UInt8]) {
+    let start = line.count
+    var rest = value
+    repeat {
+      line.append(0x30 + UInt8(rest % 10))
+      rest /= 10
+    } while rest > 0
+    line[start...].reverse()
   }
 
   private func emit(_ bytes: [UInt8]) throws {

@@ -81,7 +81,6 @@ public enum Supervisor {
       let reading = enforcement?.cgroup?.read()
       for worker in workers where worker.isRunning {
         sample(worker, scenario: scenario, allocatorName: options.allocator.description, seconds: seconds, csv: csv, forceRollup: false, cgroup: reading, enforcement: enforcement)
-        _ = worker.reap(at: seconds)
       }
       // A tick that overran (a slow smaps_rollup, a stopped machine) does not cause a burst of catch-up samples.
       if Clock.now() > deadline + options.interval { deadline = Clock.now() }

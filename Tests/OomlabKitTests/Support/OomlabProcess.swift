@@ -41,9 +41,13 @@ struct OomlabProcess {
 
   /// Runs `oomlab` with arbitrary arguments in `directory`.
   static func invoke(
-    _ arguments: [String], directory: URL, csv: URL? = nil, summary: URL? = nil, whileRunning: ((Process) -> Void)? = nil
+    _ arguments: [String], directory: URL, csv: URL? = nil, summary: URL? = nil, environment: [String: String] = [:],
+    whileRunning: ((Process) -> Void)? = nil
   ) throws -> Result {
     let process = Process()
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = arguments
     process.currentDirectoryURL = directory
