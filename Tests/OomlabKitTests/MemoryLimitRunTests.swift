@@ -155,3 +155,31 @@ struct MemoryLimitRunTests {
     #expect(Set(Self.leftoverCgroups()) == before)
   }
 }
+
+extension MemoryLimitRunTests {
+  @Test func twoRunsAtOnceUseTheirOwnCgroups() throws {
+    let scenario = "name: pair\nlimit: 96MiB\nsample: 20ms\nsteps:\n  - buffers: { count: 8, size: 8MiB }\n  - hold: 1s\n"
+    final class Results: @unchecked Sendable {
+      let lock = NSLock()
+      var values: [Int: OomlabProcess.Result] = [:]
+    }
+    let results = Results()
+    DispatchQueue.concurrentPerform(iterations: 2) { i in
+      let result = try? OomlabProcess.run(scenario)
+      results.lock.lock()
+      results.values[i] = result
+      results.lock.unlock()
+    }
+    let a = try #require(results.values[0])
+    let b = try #require(results.values[1])
+    defer {
+      a.cleanUp()
+      b.cleanUp()
+    }
+    #expect(a.status == 0 && b.status == 0, "\(a.stderr)\(b.stderr)")
+    let limits = [a, b].compactMap { $0.summary?["enforcement"] as? String }
+    #expect(limits.count == 2 && limits[0] != limits[1], "\(limits)")
+    // Each cgroup charged only its own worker: 64 MiB of buffers plus start-up, not both.
+    for result in [a, b] { #expect(try #require(result.csv?.max("cgroup_usage_bytes")) < 90 * MiB) }
+  }
+}

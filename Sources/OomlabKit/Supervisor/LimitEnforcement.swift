@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// The memory limit in force for a run and the means by which it is enforced.
@@ -31,7 +32,11 @@ final class LimitEnforcement {
   static func prepare(limit: UInt64, mode: EnforceMode) throws -> LimitEnforcement {
     var reason = ""
     do {
-      let hierarchy = try CgroupLocator().locate()
+      // OOMLAB_MOUNTINFO stands in for /proc/self/mountinfo, so the fallbacks below can be
+      // exercised on a machine where cgroups work (the tests use it).
+      let environment = ProcessInfo.processInfo.environment
+      let locator = CgroupLocator(mountInfoPath: environment["OOMLAB_MOUNTINFO"] ?? "/proc/self/mountinfo")
+      let hierarchy = try locator.locate()
       // Cgroups of earlier runs whose supervisor died (SIGKILL, a crash) are removed first.
       _ = StaleCgroups.clean(parent: hierarchy.ownDirectory)
       switch CgroupLocator.canCreateChild(in: hierarchy) {
