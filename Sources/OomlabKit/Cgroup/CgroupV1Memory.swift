@@ -43,14 +43,6 @@ public final class CgroupV1Memory: MemoryCgroup {
     return true
   }
 
-  public func attach(pid: Int32) throws {
-    try CgroupDirectory.attach(pid, to: directory)
-  }
-
-  public func processes() -> [Int32] {
-    CgroupDirectory.processes(in: directory)
-  }
-
   public func read() -> CgroupReading? {
     if usage == nil {
       guard let opened = try? ProcFile(directory + "/memory.usage_in_bytes", capacity: 64) else { return nil }

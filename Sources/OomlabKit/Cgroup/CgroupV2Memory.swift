@@ -68,14 +68,6 @@ public final class CgroupV2Memory: MemoryCgroup {
     return true
   }
 
-  public func attach(pid: Int32) throws {
-    try CgroupDirectory.attach(pid, to: directory)
-  }
-
-  public func processes() -> [Int32] {
-    CgroupDirectory.processes(in: directory)
-  }
-
   public func read() -> CgroupReading? {
     if current == nil {
       guard let opened = try? ProcFile(directory + "/memory.current", capacity: 64) else { return nil }

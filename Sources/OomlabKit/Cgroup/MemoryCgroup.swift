@@ -15,3 +15,15 @@ public protocol MemoryCgroup: AnyObject {
   /// Kills whatever still runs in the cgroup and removes its directory; removing a missing cgroup succeeds.
   func remove() throws
 }
+
+extension MemoryCgroup {
+  /// Both versions attach through `cgroup.procs`.
+  public func attach(pid: Int32) throws {
+    try CgroupDirectory.attach(pid, to: directory)
+  }
+
+  /// Both versions list members in `cgroup.procs`.
+  public func processes() -> [Int32] {
+    CgroupDirectory.processes(in: directory)
+  }
+}
