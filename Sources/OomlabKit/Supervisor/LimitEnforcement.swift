@@ -53,8 +53,9 @@ final class LimitEnforcement {
         reason = why
       }
       if mode != .cgroup, let container = ContainerLimit.find(in: hierarchy) {
+        let where_ = "\(container.directory): limit \(ByteSize.format(container.limit)), \(ByteSize.format(container.usage)) in use at start"
         return LimitEnforcement(
-          kind: .container(container.directory), limit: container.limit, cgroup: hierarchy.cgroup(at: container.directory))
+          kind: .container(where_), limit: container.limit, cgroup: hierarchy.cgroup(at: container.directory))
       }
     } catch {
       reason = "\(error)"
@@ -91,7 +92,7 @@ final class LimitEnforcement {
   var description: String {
     switch kind {
     case .cgroup: return "cgroup \(cgroup?.directory ?? "")"
-    case .container(let directory): return "the container's limit at \(directory) (no cgroup could be created)"
+    case .container(let place): return "the container's own limit at \(place) (no cgroup could be created; the supervisor shares it)"
     case .simulated: return "SIMULATED: the supervisor kills the worker at RSS >= limit (no cgroup)"
     }
   }
