@@ -51,8 +51,11 @@ struct OomlabProcess {
     process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = arguments
     process.currentDirectoryURL = directory
-    let out = directory.appendingPathComponent("stdout.txt")
-    let err = directory.appendingPathComponent("stderr.txt")
+    // Output goes to a folder of its own: `directory` may be the repository itself.
+    let outputs = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: outputs) }
+    let out = outputs.appendingPathComponent("stdout.txt")
+    let err = outputs.appendingPathComponent("stderr.txt")
     FileManager.default.createFile(atPath: out.path, contents: nil)
     FileManager.default.createFile(atPath: err.path, contents: nil)
     process.standardOutput = try FileHandle(forWritingTo: out)
