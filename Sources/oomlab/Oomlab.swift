@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import OomlabKit
 
 @main
 struct Oomlab: ParsableCommand {
@@ -7,4 +9,17 @@ struct Oomlab: ParsableCommand {
     abstract: "Reproduce and measure why processes get OOM-killed while their heap looks fine.",
     version: "0.1.0",
     subcommands: [Run.self, Matrix.self, Validate.self, List.self, Columns.self, WorkerCommand.self])
+
+  /// Runs the command, mapping ArgumentParser's usage errors (64) to oomlab's documented status 2.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      let code = exitCode(for: error)
+      guard code == .validationFailure else { exit(withError: error) }
+      FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+      Foundation.exit(ExitStatus.badInput.rawValue)
+    }
+  }
 }

@@ -15,6 +15,7 @@ struct WorkerCommand: ParsableCommand {
   @Option var allocator: String = "glibc"
   @Option var preloaded: String?
   @Option var interval: UInt64 = 100_000_000
+  @Option var heapLimit: UInt64 = ManagedHeap.defaultLimit
 
   func run() throws {
     var configuration = WorkerConfiguration(
@@ -23,6 +24,7 @@ struct WorkerCommand: ParsableCommand {
     configuration.allocator = AllocatorChoice(allocator)
     configuration.preloaded = preloaded
     configuration.interval = interval
+    configuration.heapLimit = heapLimit
     let code = Worker.run(configuration)
     throw ExitCode(code)
   }

@@ -248,7 +248,7 @@ struct BadScenario: Sendable, CustomTestStringConvertible {
     BadScenario(
       "free naming a name never allocated",
       "name: x\nsteps:\n  - buffers: { count: 1, size: 1MiB, as: a }\n  - free: { what: ghost }\n", at: 4, 19,
-      field: "steps[1].free.what", "\"ghost\" names no earlier allocation; expected all, native, buffers, pages, threads or one of the names given with as: a"),
+      field: "steps[1].free.what", "\"ghost\" names no earlier allocation; expected all, native, buffers, pages, threads, objects or one of the names given with as: a"),
     BadScenario(
       "free naming a name defined only later",
       "name: x\nsteps:\n  - free: { what: later }\n  - buffers: { count: 1, size: 1MiB, as: later }\n", at: 3, 19,

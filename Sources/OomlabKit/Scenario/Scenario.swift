@@ -31,9 +31,10 @@ public struct Scenario {
   /// Fields written as a share of the limit, which need one to be set.
   public let percentFields: [(field: String, line: Int, column: Int)]
 
-  /// Fails when a field is a share of the limit and there is no limit to take it from.
-  public func checkPercentages(limit: UInt64?) throws {
-    guard limit == nil, let first = percentFields.first else { return }
+  /// Fails when a field is a share of the limit and there is no limit to take it from;
+  /// `ignoring` names fields the command line overrides.
+  public func checkPercentages(limit: UInt64?, ignoring: Set<String> = []) throws {
+    guard limit == nil, let first = percentFields.first(where: { !ignoring.contains($0.field) }) else { return }
     throw ScenarioError(
       file: file, line: first.line, column: first.column, field: first.field,
       problem: "a percentage needs a memory limit; set limit: or --memory-limit")

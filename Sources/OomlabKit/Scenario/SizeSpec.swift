@@ -5,6 +5,17 @@ public enum SizeSpec: Equatable, Sendable, CustomStringConvertible {
   /// A percentage (0 < p <= 100) of the memory limit in force for the run.
   case percentOfLimit(Double)
 
+  /// Parses a size written on the command line, `192MiB` or `75%`; nil when it is neither.
+  public static func parse(_ text: String) -> SizeSpec? {
+    let body = text.trimmingSpaces()
+    if body.hasSuffix("%") {
+      guard let percent = Double(String(body.dropLast()).trimmingSpaces()), percent > 0, percent <= 100 else { return nil }
+      return .percentOfLimit(percent)
+    }
+    guard case .success(let bytes) = ByteSize.parse(body) else { return nil }
+    return .bytes(bytes)
+  }
+
   /// The size in bytes given the memory limit, or nil for a percentage without a limit.
   public func resolve(limit: UInt64?) -> UInt64? {
     switch self {

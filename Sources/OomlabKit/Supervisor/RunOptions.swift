@@ -10,6 +10,8 @@ public struct RunOptions {
   public var summaryPath: String?
   /// The memory limit in bytes, nil for none.
   public var limit: UInt64?
+  /// The managed heap's limit in bytes (`--heap-limit`, else `heap-limit:`, else V8's 64-bit default).
+  public var heapLimit: UInt64 = ManagedHeap.defaultLimit
   /// How the limit is enforced when no cgroup can be created.
   public var enforce: EnforceMode = .auto
   /// Variables added to the worker's environment (allocator preloading and tuning).

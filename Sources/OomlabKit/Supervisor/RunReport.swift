@@ -29,6 +29,8 @@ public struct RunReport: Codable {
   public var tuning: [String: String]
   /// The memory limit in force, nil for none.
   public var limitBytes: UInt64?
+  /// The managed heap's limit.
+  public var heapLimitBytes: UInt64
   /// How the limit was enforced.
   public var enforcement: String?
   public var outcome: String
@@ -47,7 +49,7 @@ extension RunReport {
   public var text: String {
     let tuningText = tuning.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
     let limitText: String = limitBytes.map { ByteSize.format($0) } ?? "none"
-    let allocatorLine: String = "allocator \(allocator)" + (tuning.isEmpty ? "" : " (\(tuningText))") + "; limit \(limitText)"
+    let allocatorLine: String = "allocator \(allocator)" + (tuning.isEmpty ? "" : " (\(tuningText))") + "; limit \(limitText); heap limit \(ByteSize.format(heapLimitBytes))"
     var lines: [String] = [
       "scenario  \(scenario) (\(file))",
       "outcome   \(outcome)" + (expected.map { matched ? "  (expected \($0): match)" : "  (expected \($0): MISMATCH)" } ?? ""),
@@ -61,6 +63,9 @@ extension RunReport {
         + (process.endedAtSeconds.map { " at \(String(format1: $0)) s" } ?? ""))
       lines.append("  peak rss \(ByteSize.format(p.rssBytes)) (VmHWM \(ByteSize.format(p.hwmBytes))), peak vms \(ByteSize.format(p.vmsBytes)), threads \(p.threads)  [/proc/PID/status]")
       lines.append("  peak live: buffers \(ByteSize.format(p.buffersLiveBytes)), native \(ByteSize.format(p.nativeLiveBytes)), pages \(ByteSize.format(p.pagesTouchedBytes)) touched of \(ByteSize.format(p.pagesReservedBytes)), stacks \(ByteSize.format(p.stacksReservedBytes))  [worker]")
+      if p.heapTotalBytes > 0 || p.externalBytes > 0 {
+        lines.append("  peak heap: used \(ByteSize.format(p.heapUsedBytes)), total \(ByteSize.format(p.heapTotalBytes)), external \(ByteSize.format(p.externalBytes)); \(p.gcCount) collections  [heap]")
+      }
       if let ratio = p.fragRatio {
         lines.append("  peak frag_ratio \(String(format: "%.2f", ratio)) (active/allocated)  [allocator]")
       }

@@ -40,7 +40,9 @@ extension RunOptions {
     } else {
       options.limit = scenario.limit ?? nil
     }
-    try scenario.checkPercentages(limit: options.limit)
+    try scenario.checkPercentages(limit: options.limit, ignoring: request.heapLimit == nil ? [] : ["heap-limit"])
+    options.heapLimit = try heapLimit(scenario, request, limit: options.limit)
+    options.workerArguments += ["--heap-limit", "\(options.heapLimit)"]
     options.enforce = request.enforce
     let choice = AllocatorChoice(request.allocator ?? scenario.allocator ?? "glibc")
     options.allocator = choice
@@ -73,5 +75,36 @@ extension RunOptions {
       options.tuning["arena_max"] = "\(arenas)"
     }
     return options
+  }
+
+  /// The smallest heap limit accepted.
+  static let minimumHeapLimit: UInt64 = 1 << 20
+
+  /// The heap limit in bytes: `--heap-limit` wins over `heap-limit:`; a share needs a memory limit.
+  static func heapLimit(_ scenario: Scenario, _ request: RunRequest, limit: UInt64?) throws -> UInt64 {
+    let spec: SizeSpec
+    if let text = request.heapLimit {
+      guard let parsed = SizeSpec.parse(text) else {
+        throw RunRefusal(
+          status: .badInput,
+          description: "--heap-limit expects a size like 192MiB or a share of the memory limit like 75%, got \"\(text)\"")
+      }
+      spec = parsed
+    } else if let written = scenario.heapLimit {
+      spec = written
+    } else {
+      return ManagedHeap.defaultLimit
+    }
+    guard let bytes = spec.resolve(limit: limit) else {
+      throw RunRefusal(
+        status: .badInput, description: "a heap limit of \(spec) needs a memory limit; set limit: or --memory-limit")
+    }
+    // Node's --max-old-space-size counts MiB, oomlab's a bare number as bytes: refuse the mix-up.
+    guard bytes >= minimumHeapLimit else {
+      throw RunRefusal(
+        status: .badInput,
+        description: "a heap limit of \(bytes) bytes is below 1MiB; write a unit, like 192MiB (a bare number is bytes, not MiB as in --max-old-space-size)")
+    }
+    return bytes
   }
 }

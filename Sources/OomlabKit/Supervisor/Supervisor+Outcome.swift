@@ -67,7 +67,7 @@ extension Supervisor {
     }
     let report = RunReport(
       scenario: scenario.name, file: scenario.file, allocator: options.allocator.description, tuning: options.tuning,
-      limitBytes: enforcement?.limit ?? options.limit, enforcement: enforcement?.description, outcome: outcome.description, expected: scenario.expect?.rawValue,
+      limitBytes: enforcement?.limit ?? options.limit, heapLimitBytes: options.heapLimit, enforcement: enforcement?.description, outcome: outcome.description, expected: scenario.expect?.rawValue,
       matched: matched, durationSeconds: duration, csv: options.csvPath,
       intervalSeconds: Double(options.interval) / 1e9, processes: processes,
       victim: outcome == .completed ? nil : decisive.map { $0.0.name })

@@ -2,7 +2,7 @@
 public enum StepRegistry {
   /// All registered step kinds.
   public static let all: [any Step.Type] = [
-    Buffers.self, Native.self, Pages.self, Threads.self, Leak.self, Free.self, Hold.self,
+    Buffers.self, Native.self, Pages.self, Threads.self, Objects.self, Leak.self, Free.self, Gc.self, Hold.self,
     Repeat.self, OomScoreAdj.self, Trim.self,
   ]
 

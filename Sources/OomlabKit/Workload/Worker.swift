@@ -15,6 +15,8 @@ public struct WorkerConfiguration {
   public var preloaded: String?
   /// How often allocator statistics are published, in nanoseconds.
   public var interval: UInt64 = 100_000_000
+  /// The managed heap's limit in bytes.
+  public var heapLimit: UInt64 = ManagedHeap.defaultLimit
 
   /// Creates a worker configuration.
   public init(scenarioPath: String, processName: String, sharedDescriptor: Int32, supervisorPID: Int32, limit: UInt64?) {
@@ -64,6 +66,9 @@ public enum Worker {
     // A baseline of the allocator's figures for the supervisor's first row.
     let publisher = AllocatorStatsPublisher(page: page, interval: configuration.interval)
     if let stats = AllocatorStats.read(countArenas: true) { publisher.publish(stats, arenas: stats.arenas) }
+    // The heap maps nothing until its first object; published now so the baseline row shows its limit.
+    let workload = Workload(shared: page, limit: configuration.limit, heapLimit: configuration.heapLimit)
+    workload.publishHeap()
     page.state = .ready
     while page.load(.go) == 0 {
       guard getppid() == configuration.supervisorPID else { return WorkerExit.supervisorGone.rawValue }
@@ -71,10 +76,12 @@ public enum Worker {
     }
     page.state = .running
     publisher.start()
-    let workload = Workload(shared: page, limit: configuration.limit)
     do {
       if let adj = process.oomScoreAdj { try OomScoreAdj(value: adj).run(workload) }
       try workload.run(process.steps)
+    } catch let error as HeapOutOfMemory {
+      workload.publishHeap()
+      abortOutOfHeap(error, page: page)
     } catch WorkloadError.allocationFailed(let what) {
       return fail("allocation failed: \(what)", .allocationFailed, .allocationFailed)
     } catch {
@@ -89,6 +96,9 @@ public enum Worker {
       guard getppid() == configuration.supervisorPID else { break }
       Clock.sleep(nanoseconds: 200_000)
     }
+    // Kept alive on purpose: Swift may end a value's life at its last use, and the heap's deinit
+    // would unmap its chunks while the supervisor can still sample a row after `end`.
+    _ = Unmanaged.passRetained(workload)
     return WorkerExit.completed.rawValue
   }
 

@@ -9,12 +9,17 @@ public final class Workload {
   public let limit: UInt64?
   /// The system page size.
   public let pageSize = UInt64(sysconf(Int32(_SC_PAGESIZE)))
+  /// The managed heap that `objects` allocate in.
+  public let heap: ManagedHeap
   var live: [Allocation] = []
+  /// The payload bytes already added to `nativeLiveBytes`, which other steps add to as well.
+  private var publishedPayloadBytes: UInt64 = 0
 
-  /// Creates the state of a worker publishing to `shared`.
-  public init(shared: SharedPage, limit: UInt64?) {
+  /// Creates the state of a worker publishing to `shared`, with a heap limited to `heapLimit` bytes.
+  public init(shared: SharedPage, limit: UInt64?, heapLimit: UInt64 = ManagedHeap.defaultLimit) {
     self.shared = shared
     self.limit = limit
+    self.heap = ManagedHeap(limit: heapLimit)
   }
 
   /// Runs steps in order, publishing which one is executing.
@@ -39,10 +44,16 @@ public final class Workload {
     publish(allocation, sign: 1)
   }
 
+  /// Publishes an allocation's cost (sign -1 on release); thread-safe for `native` only, since
+  /// buffers also move the heap's external figure.
   func publish(_ allocation: Allocation, sign: Int64) {
     let bytes = Int64(allocation.bytes) * sign
     switch allocation.kind {
-    case .buffers: shared.add(.buffersLiveBytes, bytes)
+    case .buffers:
+      shared.add(.buffersLiveBytes, bytes)
+      // Node reports Buffer memory to V8 as external: it counts in `external` and drives collection.
+      heap.adjustExternal(by: bytes)
+      publishHeap()
     case .native: shared.add(.nativeLiveBytes, bytes)
     case .pages:
       shared.add(.pagesReservedBytes, bytes)
@@ -50,6 +61,24 @@ public final class Workload {
     case .threads:
       shared.add(.stacksReservedBytes, bytes)
       shared.add(.stackThreads, sign)
+    case .objects:
+      // Objects live in the managed heap, never in `live`; publishHeap() reports them.
+      break
+    }
+  }
+
+  /// Publishes the heap's figures; its payloads count in `nativeLiveBytes` as the malloc'ed memory they are.
+  public func publishHeap() {
+    let figures = heap.figures
+    shared.store(.heapUsedBytes, figures.usedBytes)
+    shared.store(.heapTotalBytes, figures.totalBytes)
+    shared.store(.heapLimitBytes, figures.limitBytes)
+    shared.store(.externalBytes, figures.externalBytes)
+    shared.store(.gcCount, figures.collections)
+    shared.store(.objectsLive, figures.liveObjects)
+    if figures.payloadBytes != publishedPayloadBytes {
+      shared.add(.nativeLiveBytes, Int64(figures.payloadBytes) - Int64(publishedPayloadBytes))
+      publishedPayloadBytes = figures.payloadBytes
     }
   }
 
@@ -84,6 +113,7 @@ public final class Workload {
     case .buffers, .native: free(allocation.address)
     case .pages: munmap(allocation.address, Int(allocation.bytes))
     case .threads: oomlab_stack_thread_stop(allocation.thread)
+    case .objects: break
     }
     publish(allocation, sign: -1)
   }

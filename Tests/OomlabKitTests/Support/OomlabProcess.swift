@@ -56,8 +56,8 @@ struct OomlabProcess {
     defer { try? FileManager.default.removeItem(at: outputs) }
     let out = outputs.appendingPathComponent("stdout.txt")
     let err = outputs.appendingPathComponent("stderr.txt")
-    FileManager.default.createFile(atPath: out.path, contents: nil)
-    FileManager.default.createFile(atPath: err.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
     process.standardOutput = try FileHandle(forWritingTo: out)
     process.standardError = try FileHandle(forWritingTo: err)
     try process.run()

@@ -1,7 +1,10 @@
 /// Releases a share of what earlier steps allocated, chosen by name or kind and a pattern.
+///
+/// Heap objects are not freed but made garbage, as dropping the last reference does: only a
+/// collection frees them.
 public struct Free: Step {
   public static let kind = "free"
-  public static let summary = "release what: NAME|native|buffers|pages|threads|all, fraction, pattern random|every-other|oldest|newest, seed"
+  public static let summary = "release what: NAME|native|buffers|pages|threads|objects|all, fraction, pattern random|every-other|oldest|newest, seed (objects become garbage)"
 
   /// What a `free` releases.
   enum Target: Equatable {
@@ -28,7 +31,7 @@ public struct Free: Step {
         let known = input.context.definedNames.sorted()
         throw f.error(
           "what", f.node("what"),
-          "\"\(what)\" names no earlier allocation; expected all, native, buffers, pages, threads"
+          "\"\(what)\" names no earlier allocation; expected all, native, buffers, pages, threads, objects"
             + (known.isEmpty ? "" : " or one of the names given with as: \(known.joined(separator: ", "))"))
       }
       target = .name(what)
@@ -50,5 +53,12 @@ public struct Free: Step {
         case .name(let name): return allocation.name == name
         }
       }, fraction: fraction, pattern: pattern, seed: seed)
+    // Objects are chosen among themselves: a fraction of `all` is that fraction of the objects too.
+    switch target {
+    case .all, .kind(.objects): workload.heap.makeGarbage(fraction: fraction, pattern: pattern, seed: seed)
+    case .name(let name): workload.heap.makeGarbage(named: name, fraction: fraction, pattern: pattern, seed: seed)
+    case .kind: return
+    }
+    workload.publishHeap()
   }
 }

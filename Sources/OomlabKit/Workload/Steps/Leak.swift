@@ -1,7 +1,10 @@
 /// A steady leak: blocks allocated, written and never freed, at a fixed rate.
+///
+/// `of: objects` leaks reachable heap objects of the block size: a JavaScript leak, which ends
+/// in "heap out of memory" once the heap limit is reached, unless the kernel kills first.
 public struct Leak: Step {
   public static let kind = "leak"
-  public static let summary = "a steady leak at rate: SIZE/s in blocks of SIZE, of native|buffers, for DURATION or until killed"
+  public static let summary = "a steady leak at rate: SIZE/s in blocks of SIZE, of native|buffers|objects, for DURATION or until killed"
 
   let rate: UInt64
   let block: UInt64
@@ -21,9 +24,13 @@ public struct Leak: Step {
       }
       return bytes
     }
-    let of = try f.choice("of", ["native", "buffers"]).flatMap(AllocationKind.init(rawValue:)) ?? .native
+    let of = try f.choice("of", ["native", "buffers", "objects"]).flatMap(AllocationKind.init(rawValue:)) ?? .native
+    let block = try f.bytes("block") ?? 1 << 20
+    if of == .objects && block > ManagedHeap.maximumObjectSize {
+      throw f.error("block", f.node("block"), "expected at most 1GiB for objects, got \(f.node("block")?.describe ?? "") (\(block) bytes)")
+    }
     let step = Leak(
-      rate: rate, block: try f.bytes("block") ?? 1 << 20, of: of,
+      rate: rate, block: block, of: of,
       duration: try f.duration("for", allowZero: false), name: try f.name("as"))
     try f.finish()
     return step
@@ -39,8 +46,13 @@ public struct Leak: Step {
       let due = start + UInt64(Double(leaked) / Double(rate) * 1e9)
       if let duration, due >= start + duration { Clock.sleep(until: start + duration); break }
       Clock.sleep(until: due)
-      let (address, touched) = try workload.mallocBlock(block, touch: 1)
-      workload.record(Allocation(kind: of, name: name, address: address, bytes: block, touched: touched, thread: nil))
+      if of == .objects {
+        try workload.heap.allocate(size: block, name: name)
+        workload.publishHeap()
+      } else {
+        let (address, touched) = try workload.mallocBlock(block, touch: 1)
+        workload.record(Allocation(kind: of, name: name, address: address, bytes: block, touched: touched, thread: nil))
+      }
       leaked += block
     }
   }

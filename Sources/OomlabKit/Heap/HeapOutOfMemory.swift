@@ -1,0 +1,35 @@
+/// The managed heap cannot place an object even after a full collection: Node's fatal
+/// "JavaScript heap out of memory".
+public struct HeapOutOfMemory: Error, CustomStringConvertible, Equatable {
+  /// Node's own words, so logs and alerts written for Node match oomlab's too.
+  public static let fatalLine = "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory"
+
+  /// The bytes of the object that did not fit.
+  public let requestedBytes: UInt64
+  /// The heap just before the last collection.
+  public let beforeCollection: HeapFigures
+  /// The heap after it, when the allocation failed.
+  public let figures: HeapFigures
+
+  /// The fatal line followed by the heap figures, as stored for the summary.
+  public var description: String {
+    "\(Self.fatalLine) (heap_used \(ByteSize.format(figures.usedBytes)), heap_total \(ByteSize.format(figures.totalBytes)), "
+      + "heap_limit \(ByteSize.format(figures.limitBytes)), external \(ByteSize.format(figures.externalBytes)); "
+      + "a \(ByteSize.format(requestedBytes)) object did not fit after collection \(figures.collections))"
+  }
+
+  /// What the worker writes to stderr, laid out like Node's report of the same death.
+  public func report(pid: Int32) -> String {
+    func mb(_ bytes: UInt64) -> String { String(format1: Double(bytes) / 1_048_576) }
+    let before = beforeCollection
+    return """
+      <--- Last few GCs --->
+
+      [\(pid)] Mark-Compact \(mb(before.usedBytes)) (\(mb(before.totalBytes))) -> \(mb(figures.usedBytes)) (\(mb(figures.totalBytes))) MB, allocation failure
+
+      \(Self.fatalLine)
+      heap_used \(figures.usedBytes) bytes, heap_total \(figures.totalBytes) bytes, heap_limit \(figures.limitBytes) bytes, external \(figures.externalBytes) bytes; requested \(requestedBytes) bytes after \(figures.collections) collections
+
+      """
+  }
+}
