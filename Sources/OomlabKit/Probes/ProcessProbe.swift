@@ -15,7 +15,7 @@ public final class ProcessProbe {
   let rollupInterval: UInt64
 
   /// Opens the /proc files of `pid`.
-  public init(pid: Int32, rollupInterval: UInt64 = 250_000_000) throws {
+  public init(pid: Int32, rollupInterval: UInt64 = 500_000_000) throws {
     self.pid = pid
     let base = "/proc/\(pid)"
     status = try ProcFile("\(base)/status")
@@ -50,7 +50,22 @@ public final class ProcessProbe {
     return true
   }
 
+  /// Parses a signed decimal such as "-998\n" from raw bytes, without building a String.
   static func integer(_ bytes: UnsafeRawBufferPointer) -> Int? {
-    Int(String(decoding: bytes, as: UTF8.self).trimmingSpaces().filter { $0 != "\n" })
+    var i = 0
+    while i < bytes.count && bytes[i] == 0x20 { i += 1 }
+    var negative = false
+    if i < bytes.count && bytes[i] == 0x2D {
+      negative = true
+      i += 1
+    }
+    var value = 0
+    var digits = 0
+    while i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 {
+      value = value * 10 + Int(bytes[i] - 0x30)
+      i += 1
+      digits += 1
+    }
+    return digits > 0 ? (negative ? -value : value) : nil
   }
 }

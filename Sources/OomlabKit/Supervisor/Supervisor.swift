@@ -46,7 +46,7 @@ public enum Supervisor {
     }
     for worker in workers where worker.isRunning {
       if worker.page.state == .starting { worker.kill(at: elapsed()) }
-      worker.probe = try? ProcessProbe(pid: worker.pid, rollupInterval: max(options.interval, 250_000_000))
+      worker.probe = try? ProcessProbe(pid: worker.pid, rollupInterval: max(options.interval, 500_000_000))
     }
 
     if let enforcement {
