@@ -21,13 +21,14 @@ struct AllocatorRunTests {
       - hold: 200ms
     """
 
-  /// RSS at the last sample of `step` occurrences before index `before`, and the peak.
+  /// The peak RSS, the RSS at the last row before the `trim` step (index 4) began, and at the end.
+  ///
+  /// Rows are told apart by step_index, not by a row labelled `trim`: a fast trim can fall between ticks.
   static func rss(_ csv: CSVTable) -> (peak: Double, beforeTrim: Double, end: Double) {
-    let steps = csv.column("step")
+    let steps = csv.column("step_index")
     let rss = csv.numbers("rss_bytes")
-    let trimIndex = steps.firstIndex(of: "trim") ?? steps.count - 1
-    let beforeTrim = rss[..<trimIndex].last ?? 0
-    return (rss.max() ?? 0, beforeTrim, csv.value("rss_bytes", atStep: "end").last ?? 0)
+    let before = zip(steps, rss).filter { (Int($0.0) ?? -1) < 4 }.map(\.1)
+    return (rss.max() ?? 0, before.last ?? 0, csv.value("rss_bytes", atStep: "end").last ?? 0)
   }
 
   @Test(.enabled(if: jemallocPath != nil, "jemalloc is not installed (apt-get install libjemalloc-dev)"))
