@@ -12,14 +12,7 @@ let cgroupUnavailable: String? = {
   return nil
 }()
 
-/// Whether this process may lower oom_score_adj (CAP_SYS_RESOURCE, bit 24 of CapEff).
-let canLowerOomScoreAdj: Bool = {
-  guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-    let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
-    let caps = UInt64(line.split(separator: "\t").last ?? "", radix: 16)
-  else { return false }
-  return caps & (1 << 24) != 0
-}()
+let canLowerOomScoreAdj = Doctor.canLowerOomScoreAdj()
 
 /// Runs under real memory cgroup limits; they need root and skip with the reason elsewhere.
 @Suite(.serialized, .enabled(if: cgroupUnavailable == nil, "\(cgroupUnavailable ?? "")"))

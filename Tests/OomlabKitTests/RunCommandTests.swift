@@ -2,6 +2,8 @@ import Foundation
 import Glibc
 import Testing
 
+@testable import OomlabKit
+
 /// End-to-end runs of `oomlab run` through the built binary, checked against independent expectations.
 ///
 /// Serialized: each test measures one worker's RSS, and the machine has two cores.
@@ -266,8 +268,7 @@ func repositoryRoot(_ file: String = #filePath) -> URL {
 /// The machine's transparent huge page mode: always, madvise or never.
 enum TransparentHugePages {
   static var mode: String {
-    let text = (try? String(contentsOfFile: "/sys/kernel/mm/transparent_hugepage/enabled", encoding: .utf8)) ?? "[never]"
-    guard let open = text.firstIndex(of: "["), let close = text.firstIndex(of: "]") else { return "never" }
-    return String(text[text.index(after: open)..<close])
+    (try? String(contentsOfFile: "/sys/kernel/mm/transparent_hugepage/enabled", encoding: .utf8))
+      .flatMap(Doctor.bracketed) ?? "never"
   }
 }
