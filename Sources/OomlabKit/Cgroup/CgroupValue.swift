@@ -7,7 +7,7 @@ public enum CgroupValue {
 
   /// The number at the start of the text, or nil when there is none or it overflows.
   public static func integer(_ text: String) -> UInt64? {
-    SpaceKeyedText.withBytes(text) { integer($0) }
+    KeyValueText.withBytes(text) { integer($0) }
   }
 
   /// The number at the start of the bytes, or nil when there is none or it overflows.
@@ -29,7 +29,7 @@ public enum CgroupValue {
 
   /// A memory limit in bytes, or nil when the file says unlimited (v2 `max`, v1 PAGE_COUNTER_MAX pages).
   public static func limit(_ text: String) -> UInt64? {
-    SpaceKeyedText.withBytes(text) { limit($0) }
+    KeyValueText.withBytes(text) { limit($0) }
   }
 
   /// A memory limit in bytes from raw file bytes, or nil when unlimited.

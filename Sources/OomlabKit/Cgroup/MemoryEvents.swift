@@ -17,20 +17,21 @@ public struct MemoryEvents: Equatable, Sendable {
 
   /// Parses the text of memory.events.
   public static func parse(_ text: String) -> MemoryEvents {
-    SpaceKeyedText.withBytes(text) { parse($0) }
+    KeyValueText.withBytes(text) { parse($0) }
   }
+
+  static let keys = KeyValueText.keys(["high", "max", "oom", "oom_kill", "oom_group_kill"])
 
   /// Parses the raw bytes of memory.events.
   public static func parse(_ bytes: UnsafeRawBufferPointer) -> MemoryEvents {
     var events = MemoryEvents()
-    SpaceKeyedText.scan(bytes) { key, value in
-      switch key {
-      case "high": events.high = value
-      case "max": events.max = value
-      case "oom": events.oom = value
-      case "oom_kill": events.oomKill = value
-      case "oom_group_kill": events.oomGroupKill = value
-      default: break
+    KeyValueText.scan(bytes, keys: keys, separator: 0x20) { index, value in
+      switch index {
+      case 0: events.high = value
+      case 1: events.max = value
+      case 2: events.oom = value
+      case 3: events.oomKill = value
+      default: events.oomGroupKill = value
       }
     }
     return events

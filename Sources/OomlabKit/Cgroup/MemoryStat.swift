@@ -26,8 +26,10 @@ public struct MemoryStat: Equatable, Sendable {
 
   /// Parses the text of memory.stat (v1 or v2).
   public static func parse(_ text: String) -> MemoryStat {
-    SpaceKeyedText.withBytes(text) { parse($0) }
+    KeyValueText.withBytes(text) { parse($0) }
   }
+
+  static let keys = KeyValueText.keys(["anon", "file", "kernel_stack", "pagetables", "slab", "slab_reclaimable", "slab_unreclaimable", "rss", "total_rss", "cache", "total_cache", "swap", "total_swap", "hierarchical_memory_limit"])
 
   /// Parses the raw bytes of memory.stat without building a dictionary, since it is read every tick.
   public static func parse(_ bytes: UnsafeRawBufferPointer) -> MemoryStat {
@@ -40,24 +42,22 @@ public struct MemoryStat: Equatable, Sendable {
     var totalSwap: UInt64?
     var reclaimable: UInt64?
     var unreclaimable: UInt64?
-    SpaceKeyedText.scan(bytes) { key, value in
-      switch key {
-      case "anon": stat.anon = value
-      case "file": stat.file = value
-      case "kernel_stack": stat.kernelStack = value
-      case "pagetables": stat.pageTables = value
-      case "slab": stat.slab = value
-      case "slab_reclaimable": reclaimable = value
-      case "slab_unreclaimable": unreclaimable = value
-      case "rss": rss = value
-      case "total_rss": totalRss = value
-      case "cache": cache = value
-      case "total_cache": totalCache = value
-      case "swap": swap = value
-      case "total_swap": totalSwap = value
-      case "hierarchical_memory_limit":
-        stat.hierarchicalLimit = value < CgroupValue.unlimitedThreshold ? value : nil
-      default: break
+    KeyValueText.scan(bytes, keys: keys, separator: 0x20) { index, value in
+      switch index {
+      case 0: stat.anon = value
+      case 1: stat.file = value
+      case 2: stat.kernelStack = value
+      case 3: stat.pageTables = value
+      case 4: stat.slab = value
+      case 5: reclaimable = value
+      case 6: unreclaimable = value
+      case 7: rss = value
+      case 8: totalRss = value
+      case 9: cache = value
+      case 10: totalCache = value
+      case 11: swap = value
+      case 12: totalSwap = value
+      default: stat.hierarchicalLimit = value < CgroupValue.unlimitedThreshold ? value : nil
       }
     }
     // v1's total_* lines include descendant cgroups, like v2's figures do.

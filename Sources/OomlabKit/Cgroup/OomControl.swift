@@ -12,18 +12,19 @@ public struct OomControl: Equatable, Sendable {
 
   /// Parses the text of memory.oom_control.
   public static func parse(_ text: String) -> OomControl {
-    SpaceKeyedText.withBytes(text) { parse($0) }
+    KeyValueText.withBytes(text) { parse($0) }
   }
+
+  static let keys = KeyValueText.keys(["oom_kill_disable", "under_oom", "oom_kill"])
 
   /// Parses the raw bytes of memory.oom_control.
   public static func parse(_ bytes: UnsafeRawBufferPointer) -> OomControl {
     var control = OomControl()
-    SpaceKeyedText.scan(bytes) { key, value in
-      switch key {
-      case "oom_kill_disable": control.oomKillDisable = value != 0
-      case "under_oom": control.underOom = value != 0
-      case "oom_kill": control.oomKill = value
-      default: break
+    KeyValueText.scan(bytes, keys: keys, separator: 0x20) { index, value in
+      switch index {
+      case 0: control.oomKillDisable = value != 0
+      case 1: control.underOom = value != 0
+      default: control.oomKill = value
       }
     }
     return control

@@ -1,15 +1,18 @@
-/// Scans `Key:   value kB` lines, the format of /proc/PID/status, smaps_rollup and meminfo.
+/// Scans `Key:   value kB` lines (/proc/PID/status, smaps_rollup) and `key value` lines
+/// (cgroup memory.stat, memory.events, memory.oom_control).
 enum KeyValueText {
   /// Calls `visit` with each line's key and its first number, scaled to bytes when the line says `kB`.
   /// Calls `visit` with the index in `keys` of each line whose key is one of `keys`, and its value.
   ///
   /// Keys are compared as bytes: building a String per line was the largest cost of a tick.
-  static func scan(_ bytes: UnsafeRawBufferPointer, keys: [[UInt8]], _ visit: (Int, UInt64) -> Void) {
+  static func scan(
+    _ bytes: UnsafeRawBufferPointer, keys: [[UInt8]], separator: UInt8 = 0x3A, _ visit: (Int, UInt64) -> Void
+  ) {
     var lineStart = 0
     let count = bytes.count
     while lineStart < count {
       var colon = lineStart
-      while colon < count && bytes[colon] != 0x3A && bytes[colon] != 0x0A { colon += 1 }
+      while colon < count && bytes[colon] != separator && bytes[colon] != 0x0A { colon += 1 }
       var lineEnd = colon
       while lineEnd < count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
       if colon < lineEnd, let index = match(bytes, lineStart, colon, keys) {
@@ -43,5 +46,14 @@ enum KeyValueText {
     while i < end && bytes[i] == 0x20 { i += 1 }
     if i + 1 < end && bytes[i] == 0x6B && bytes[i + 1] == 0x42 { value &*= 1024 }
     return value
+  }
+
+  /// The byte form of each key, for `scan(_:keys:separator:_:)`.
+  static func keys(_ names: [String]) -> [[UInt8]] { names.map { Array($0.utf8) } }
+
+  /// Runs `body` over the UTF-8 bytes of `text` without copying them again.
+  static func withBytes<T>(_ text: String, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+    var copy = text
+    return copy.withUTF8 { body(UnsafeRawBufferPointer($0)) }
   }
 }
