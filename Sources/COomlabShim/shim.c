@@ -103,7 +103,6 @@ int oomlab_glibc_read_stats(oomlab_glibc_stats *out, int count_arenas) {
   out->in_use = mi.uordblks;
   out->free = mi.fordblks;
   out->mmapped = mi.hblkhd;
-  out->keepcost = mi.keepcost;
   out->arenas = count_arenas ? glibc_arena_count() : 0;
   return 0;
 }
@@ -139,18 +138,8 @@ int oomlab_jemalloc_read_stats(oomlab_jemalloc_stats *out) {
   if (read_size(ctl, "stats.allocated", &out->allocated) != 0) return -1;
   read_size(ctl, "stats.active", &out->active);
   read_size(ctl, "stats.resident", &out->resident);
-  read_size(ctl, "stats.mapped", &out->mapped);
   read_size(ctl, "stats.retained", &out->retained);
   read_size(ctl, "stats.metadata", &out->metadata);
-  size_t page = 4096;
-  len = sizeof(page);
-  ctl("arenas.page", &page, &len, NULL, 0);
-  uint64_t pdirty = 0, pmuzzy = 0;
-  // 4096 is MALLCTL_ARENAS_ALL: the merged statistics of every arena.
-  read_size(ctl, "stats.arenas.4096.pdirty", &pdirty);
-  read_size(ctl, "stats.arenas.4096.pmuzzy", &pmuzzy);
-  out->dirty = pdirty * page;
-  out->muzzy = pmuzzy * page;
   unsigned narenas = 0;
   len = sizeof(narenas);
   if (ctl("arenas.narenas", &narenas, &len, NULL, 0) == 0) out->arenas = narenas;

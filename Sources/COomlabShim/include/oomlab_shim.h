@@ -45,7 +45,6 @@ typedef struct {
   uint64_t in_use;    ///< bytes in chunks handed out (uordblks)
   uint64_t free;      ///< bytes in free chunks (fordblks)
   uint64_t mmapped;   ///< bytes in chunks served directly by mmap (hblkhd)
-  uint64_t keepcost;  ///< releasable bytes at the top of the main arena
   uint64_t arenas;    ///< number of arenas (heaps) listed by malloc_info
 } oomlab_glibc_stats;
 
@@ -57,11 +56,8 @@ typedef struct {
   uint64_t allocated;
   uint64_t active;
   uint64_t resident;
-  uint64_t mapped;
   uint64_t retained;
   uint64_t metadata;
-  uint64_t dirty;     ///< bytes in dirty unused pages (stats.arenas.<all>.pdirty * page)
-  uint64_t muzzy;     ///< bytes in muzzy unused pages
   uint64_t arenas;    ///< arenas.narenas
 } oomlab_jemalloc_stats;
 

@@ -14,8 +14,6 @@ public struct AllocatorStats: Equatable, Sendable {
   public var retained: UInt64
   /// jemalloc `stats.metadata`; glibc: unknown.
   public var metadata: UInt64?
-  /// jemalloc `stats.mapped`; glibc `arena + hblkhd`.
-  public var mapped: UInt64
   /// Arenas: jemalloc `arenas.narenas`; glibc the `<heap nr=` entries of `malloc_info`.
   public var arenas: UInt64?
 
@@ -26,13 +24,13 @@ public struct AllocatorStats: Equatable, Sendable {
       guard oomlab_jemalloc_read_stats(&je) == 0 else { return nil }
       return AllocatorStats(
         allocated: je.allocated, active: je.active, resident: je.resident, retained: je.retained,
-        metadata: je.metadata, mapped: je.mapped, arenas: je.arenas)
+        metadata: je.metadata, arenas: je.arenas)
     }
     guard AllocatorIdentity.current().isGlibc else { return nil }
     var mi = oomlab_glibc_stats()
     guard oomlab_glibc_read_stats(&mi, countArenas ? 1 : 0) == 0 else { return nil }
     return AllocatorStats(
       allocated: mi.in_use + mi.mmapped, active: mi.arena + mi.mmapped, resident: nil, retained: mi.free,
-      metadata: nil, mapped: mi.arena + mi.mmapped, arenas: countArenas ? mi.arenas : nil)
+      metadata: nil, arenas: countArenas ? mi.arenas : nil)
   }
 }

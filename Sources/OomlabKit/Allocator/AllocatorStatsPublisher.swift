@@ -38,7 +38,6 @@ final class AllocatorStatsPublisher: @unchecked Sendable {
     page.store(.allocatorResidentBytes, stats.resident ?? UInt64.max)
     page.store(.allocatorRetainedBytes, stats.retained)
     page.store(.allocatorMetadataBytes, stats.metadata ?? UInt64.max)
-    page.store(.allocatorMappedBytes, stats.mapped)
     page.store(.allocatorArenas, arenas ?? UInt64.max)
     page.store(.allocatorStatsValid, 1)
   }

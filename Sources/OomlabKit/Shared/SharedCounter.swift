@@ -3,8 +3,6 @@
 /// The raw value is the slot's index; the order is part of the worker-supervisor contract
 /// between two copies of the same binary, so it may change freely between versions.
 public enum SharedCounter: Int, CaseIterable, Sendable {
-  /// A constant that proves the page was initialised by an oomlab worker.
-  case magic
   /// The worker's lifecycle state, a `WorkerState` raw value.
   case state
   /// Set to 1 by the supervisor once it has taken the baseline sample.
@@ -13,14 +11,11 @@ public enum SharedCounter: Int, CaseIterable, Sendable {
   case acknowledged
   /// The pre-order index of the step being executed, plus one (0 before the first step).
   case stepIndexPlusOne
-  /// How many times the current `repeat` iteration counter has advanced in total.
-  case iterations
   case buffersLiveBytes
   case nativeLiveBytes
   case pagesReservedBytes
   case pagesTouchedBytes
   case stacksReservedBytes
-  case stackThreads
   case heapUsedBytes
   case heapTotalBytes
   case heapLimitBytes
@@ -34,15 +29,11 @@ public enum SharedCounter: Int, CaseIterable, Sendable {
   case allocatorResidentBytes
   case allocatorRetainedBytes
   case allocatorMetadataBytes
-  case allocatorMappedBytes
-  case allocatorFreeBytes
   case allocatorArenas
   /// How many `trim` steps found an allocator they cannot trim.
   case trimUnsupported
   /// The length of the failure message stored after the slots.
   case messageLength
-
-  static let magicValue: UInt64 = 0x6F6F_6D6C_6162_0001
 }
 
 /// Where a worker is in its life, as published in `SharedCounter.state`.

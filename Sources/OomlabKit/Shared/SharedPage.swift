@@ -32,9 +32,7 @@ public final class SharedPage: @unchecked Sendable {
       close(fd)
       throw SystemError.call("ftruncate", code)
     }
-    let page = try SharedPage(descriptor: fd)
-    page.store(SharedCounter.magic, SharedCounter.magicValue)
-    return page
+    return try SharedPage(descriptor: fd)
   }
 
   /// Maps an inherited descriptor (the worker's side).

@@ -60,7 +60,6 @@ public final class Workload {
       shared.add(.pagesTouchedBytes, Int64(allocation.touched) * sign)
     case .threads:
       shared.add(.stacksReservedBytes, bytes)
-      shared.add(.stackThreads, sign)
     case .objects:
       // Objects live in the managed heap, never in `live`; publishHeap() reports them.
       break

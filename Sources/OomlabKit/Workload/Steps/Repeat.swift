@@ -27,7 +27,6 @@ public struct Repeat: Step {
     var iteration = 0
     while times.map({ iteration < $0 }) ?? true {
       try workload.run(steps)
-      workload.shared.add(.iterations, 1)
       iteration += 1
     }
   }
