@@ -224,6 +224,19 @@ struct RunCommandTests {
     #expect(!FileManager.default.fileExists(atPath: result.directory.appendingPathComponent("summary.json").path))
   }
 
+  @Test func anUnwritableSummaryIsRefusedBeforeTheRun() throws {
+    let directory = try OomlabProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let scenario = directory.appendingPathComponent("s.yaml")
+    try "name: s\nsteps:\n  - hold: 10ms\n".write(to: scenario, atomically: true, encoding: .utf8)
+    let csv = directory.appendingPathComponent("out.csv")
+    let result = try OomlabProcess.invoke(
+      ["run", scenario.path, "--csv", csv.path, "--summary", "/nonexistent-oomlab/s.json"], directory: directory)
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("--summary \"/nonexistent-oomlab/s.json\""), "\(result.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: csv.path))
+  }
+
   @Test func everyColumnIsDocumentedInTheReadme() throws {
     let result = try OomlabProcess.invoke(["columns"], directory: try OomlabProcess.temporaryDirectory())
     defer { result.cleanUp() }

@@ -1,3 +1,5 @@
+import Glibc
+
 /// What the command line asks of a run, before it is reconciled with the scenario.
 public struct RunRequest {
   public var allocator: String?
@@ -25,6 +27,17 @@ extension RunOptions {
   public static func resolve(_ scenario: Scenario, _ request: RunRequest, environment: [String: String]) throws
     -> RunOptions
   {
+    // Both outputs must be writable before anything runs: a run is not thrown away at the end
+    // because its summary had nowhere to go.
+    for (flag, path) in [("--csv", request.csvPath), ("--summary", request.summaryPath)] {
+      guard let path, path != "-" else { continue }
+      let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+      guard access(directory.isEmpty ? "/" : directory, W_OK) == 0 else {
+        throw RunRefusal(
+          status: .badInput,
+          description: "\(flag) \"\(path)\": cannot write in \"\(directory)\": \(String(cString: strerror(errno)))")
+      }
+    }
     var options = RunOptions(scenario: scenario, csvPath: request.csvPath)
     options.summaryPath = request.summaryPath
     options.interval = request.interval ?? scenario.sampleInterval ?? 100_000_000

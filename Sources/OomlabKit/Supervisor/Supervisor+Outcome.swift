@@ -97,7 +97,15 @@ extension Supervisor {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     let data = try encoder.encode(report)
     let temporary = path + ".partial"
-    try data.write(to: URL(fileURLWithPath: temporary))
-    guard rename(temporary, path) == 0 else { throw SystemError.file("rename", temporary, errno) }
+    do {
+      try data.write(to: URL(fileURLWithPath: temporary))
+    } catch {
+      throw SystemError.file("write", temporary, errno)
+    }
+    guard rename(temporary, path) == 0 else {
+      let code = errno
+      unlink(temporary)
+      throw SystemError.file("rename", temporary, code)
+    }
   }
 }
