@@ -115,8 +115,14 @@ public final class FieldReader {
 
   /// A size that must be absolute bytes (no percentage).
   func bytes(_ key: String, allowZero: Bool = false) throws -> UInt64? {
-    guard case .bytes(let b)? = try size(key, allowZero: allowZero, allowPercent: false) else { return nil }
-    return b
+    guard let node = node(key) else { return nil }
+    return try Self.bytes(node, field: fieldPath(key), context: context, allowZero: allowZero)
+  }
+
+  /// A node holding absolute bytes; a percentage is refused by `size`, so only bytes come back.
+  static func bytes(_ node: Node, field: String, context: ParseContext, allowZero: Bool = false) throws -> UInt64 {
+    let spec = try size(node, field: field, context: context, allowZero: allowZero, allowPercent: false)
+    return spec.resolve(limit: nil) ?? 0
   }
 
   /// A duration such as `250ms`, `2s` or `1m`, in nanoseconds.

@@ -26,11 +26,8 @@ public struct Native: Step {
         throw input.context.error(
           at: sizeNode.mark, field: f.fieldPath("size"), "expected a size or [MIN, MAX], got a list of \(pair.count)")
       }
-      let bounds = try pair.enumerated().map { index, node -> UInt64 in
-        let spec = try FieldReader.size(
-          node, field: f.fieldPath("size[\(index)]"), context: input.context, allowPercent: false)
-        guard case .bytes(let b) = spec else { return 0 }
-        return b
+      let bounds = try pair.enumerated().map { index, node in
+        try FieldReader.bytes(node, field: f.fieldPath("size[\(index)]"), context: input.context)
       }
       guard bounds[0] <= bounds[1] else {
         throw input.context.error(
@@ -39,10 +36,8 @@ public struct Native: Step {
       }
       size = bounds[0]...bounds[1]
     } else {
-      guard case .bytes(let b) = try FieldReader.size(
-        sizeNode, field: f.fieldPath("size"), context: input.context, allowPercent: false)
-      else { fatalError("percent refused above") }
-      size = b...b
+      let bytes = try FieldReader.bytes(sizeNode, field: f.fieldPath("size"), context: input.context)
+      size = bytes...bytes
     }
     let step = Native(
       count: try f.require("count") { try f.int($0, in: 1...1_000_000_000) },
