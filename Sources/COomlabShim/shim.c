@@ -8,9 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 
 int oomlab_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
+
+int oomlab_memfd_create(const char *name) { return memfd_create(name, MFD_CLOEXEC); }
 
 struct oomlab_stack_thread {
   pthread_t thread;

@@ -14,6 +14,8 @@ struct Oomlab: ParsableCommand {
   static func main() {
     do {
       var command = try parseAsRoot()
+      // Before anything can start a thread (the allocator lookup runs ldconfig through Foundation).
+      if command is Run || command is Matrix { Supervisor.takeSignals() }
       try command.run()
     } catch {
       let code = exitCode(for: error)

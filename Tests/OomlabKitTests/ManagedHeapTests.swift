@@ -202,8 +202,8 @@ private let chunk = ManagedHeap.defaultChunkSize
   @Test func withoutAHeapLimitTheWorkerGetsV8sDefault() throws {
     let options = try Self.resolve(try Self.scenario(nil))
     #expect(options.heapLimit == 4 << 30)
-    let flag = try #require(options.workerArguments.firstIndex(of: "--heap-limit"))
-    #expect(options.workerArguments[flag + 1] == "4294967296")
+    let process = try #require(options.scenario.processes.first)
+    #expect(options.contract(for: process, supervisor: 1).heapLimit == 4 << 30)
   }
 
   @Test func aShareOfTheLimitResolvesAgainstTheLimitInForce() throws {

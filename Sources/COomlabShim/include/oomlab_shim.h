@@ -24,6 +24,10 @@ static inline void oomlab_add_u64(uint64_t *slot, int64_t delta) {
 /// The corresponding C call is `prctl(PR_SET_PDEATHSIG, sig)`, which is variadic.
 int oomlab_set_parent_death_signal(int sig);
 
+/// Creates an anonymous memory-backed file with close-on-exec set; returns its descriptor or -1.
+/// The corresponding C call is `memfd_create(name, MFD_CLOEXEC)`, which Swift's Glibc module does not declare.
+int oomlab_memfd_create(const char *name);
+
 /// An opaque thread that touched part of its own stack and waits to be released.
 typedef struct oomlab_stack_thread oomlab_stack_thread;
 

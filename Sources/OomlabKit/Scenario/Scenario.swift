@@ -4,6 +4,8 @@ import Yams
 public struct Scenario {
   /// The file the scenario was read from.
   public let file: String
+  /// The text the scenario was parsed from, handed to workers so they run exactly what was validated.
+  public internal(set) var source = ""
   /// The scenario language version; only 1 exists.
   public let version: Int
   /// A short name, used for default output file names.

@@ -60,11 +60,13 @@ public enum ScenarioParser {
       throw context.error(at: mapping.mark, field: "steps", "missing required field \"steps\" (or \"processes\")")
     }
     try f.finish()
-    return Scenario(
+    var scenario = Scenario(
       file: file, version: version, name: name, about: about, limit: limit, heapLimit: heapLimit,
       allocator: allocator, mallocConf: mallocConf, arenaMax: arenaMax, sampleInterval: sample,
       expect: expect, processes: processes, stepKinds: context.stepLabels,
       percentFields: context.percentFields.map { ($0.field, $0.mark?.line ?? 0, $0.mark?.column ?? 0) })
+    scenario.source = yaml
+    return scenario
   }
 
   /// Parses a list of steps, numbering them in pre-order.

@@ -13,20 +13,13 @@ public final class SharedPage: @unchecked Sendable {
   /// The file descriptor behind the mapping, inherited by the worker.
   public let descriptor: Int32
 
-  /// Creates an anonymous, already unlinked shared file and maps it.
+  /// The descriptor number the page has in the worker.
+  public static let workerDescriptor: Int32 = 3
+
+  /// Creates an anonymous in-memory file of one page and maps it.
   public static func create() throws -> SharedPage {
-    var template = Array("/dev/shm/oomlab-page-XXXXXX".utf8CString)
-    var fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    if fd >= 0 {
-      template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-    } else {
-      // /dev/shm may be missing in minimal containers; any tmpfs-less directory still works.
-      var fallback = Array("/tmp/oomlab-page-XXXXXX".utf8CString)
-      fd = fallback.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-      guard fd >= 0 else { throw SystemError.call("mkstemp", errno) }
-      fallback.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-    }
-    _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+    let fd = oomlab_memfd_create("oomlab-page")
+    guard fd >= 0 else { throw SystemError.call("memfd_create", errno) }
     guard ftruncate(fd, off_t(size)) == 0 else {
       let code = errno
       close(fd)

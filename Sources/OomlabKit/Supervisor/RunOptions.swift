@@ -16,8 +16,8 @@ public struct RunOptions {
   public var enforce: EnforceMode = .auto
   /// Variables added to the worker's environment (allocator preloading and tuning).
   public var workerEnvironment: [String: String] = [:]
-  /// Extra arguments passed to every worker.
-  public var workerArguments: [String] = []
+  /// The allocator library preloaded into the workers, if any.
+  public var preloaded: String?
   /// The allocator serving the workers.
   public var allocator: AllocatorChoice = .glibc
   /// Allocator tuning passed to the workers, recorded in the summary.
@@ -29,5 +29,12 @@ public struct RunOptions {
   public init(scenario: Scenario, csvPath: String) {
     self.scenario = scenario
     self.csvPath = csvPath
+  }
+
+  /// What the worker running `process` is told: the one place a worker's instructions are built.
+  func contract(for process: ProcessSpec, supervisor: Int32) -> WorkerContract {
+    WorkerContract(
+      scenarioText: scenario.source, scenarioFile: scenario.file, processName: process.name, supervisorPID: supervisor,
+      limit: limit, allocator: allocator, preloaded: preloaded, interval: interval, heapLimit: heapLimit)
   }
 }

@@ -53,6 +53,11 @@ extension RunReport {
     var lines: [String] = [
       "scenario  \(scenario) (\(file))",
       "outcome   \(outcome)" + (expected.map { matched ? "  (expected \($0): match)" : "  (expected \($0): MISMATCH)" } ?? ""),
+    ]
+    for process in processes where process.outcome == Outcome.failed.name {
+      lines.append("failed    \(process.name) could not run, so the run proves nothing: \(process.message ?? "no reason given")")
+    }
+    lines += [
       allocatorLine,
       "limit     " + (enforcement ?? "none"),
       "duration  \(String(format1: durationSeconds)) s, sampled every \(Int(intervalSeconds * 1000)) ms -> \(csv)",

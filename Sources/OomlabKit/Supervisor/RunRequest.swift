@@ -55,7 +55,6 @@ extension RunOptions {
     }
     try scenario.checkPercentages(limit: options.limit, ignoring: request.heapLimit == nil ? [] : ["heap-limit"])
     options.heapLimit = try heapLimit(scenario, request, limit: options.limit)
-    options.workerArguments += ["--heap-limit", "\(options.heapLimit)"]
     options.enforce = request.enforce
     let choice = AllocatorChoice(request.allocator ?? scenario.allocator ?? "glibc")
     options.allocator = choice
@@ -68,10 +67,8 @@ extension RunOptions {
     if let preload {
       let existing = environment["LD_PRELOAD"].map { " " + $0 } ?? ""
       options.workerEnvironment["LD_PRELOAD"] = preload + existing
-      options.workerArguments += ["--preloaded", preload]
+      options.preloaded = preload
     }
-    options.workerArguments += ["--allocator", "\(choice == .glibc ? "glibc" : choice == .jemalloc ? "jemalloc" : preload ?? "")"]
-    options.workerArguments += ["--interval", "\(options.interval)"]
     if let conf = request.mallocConf ?? scenario.mallocConf {
       guard choice == .jemalloc else {
         throw RunRefusal(status: .badInput, description: "malloc-conf \"\(conf)\" is jemalloc's; the allocator is \(choice)")

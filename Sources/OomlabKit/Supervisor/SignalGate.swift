@@ -1,22 +1,35 @@
 import Glibc
 
-/// Blocks the signals the supervisor handles and waits for them synchronously with a timeout.
+/// Holds the signals the supervisor handles blocked in every thread and waits for them synchronously.
 ///
+/// The signals are blocked process-wide before any other thread exists (`install()` from the
+/// command's entry point), because a signal is delivered to any thread that does not block it:
+/// once Foundation has started a thread with nothing blocked (running ldconfig, say), a SIGCHLD
+/// or SIGINT sent to that thread would be handled there by default and never reach the loop.
 /// Waiting in `sigtimedwait` doubles as the sampling sleep: SIGCHLD ends it at once when a worker
-/// dies, and SIGINT/SIGTERM/SIGHUP reach the loop instead of killing the supervisor mid-write.
+/// changes state, and every catchable terminating signal reaches the loop as an interrupt
+/// instead of killing the supervisor between a cgroup's creation and its removal.
 final class SignalGate {
-  private var previous = sigset_t()
+  /// Signals that end the run cleanly: every asynchronous signal whose default action terminates.
+  static let interrupts: [Int32] =
+    [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ, SIGIO, SIGPWR,
+      SIGSTKFLT] + Array(__libc_current_sigrtmin()...__libc_current_sigrtmax())
+
+  /// The one gate of this process.
+  static let shared = SignalGate()
+
   private var handled = sigset_t()
 
-  init() {
+  private init() {
     sigemptyset(&handled)
-    for signal in [SIGINT, SIGTERM, SIGHUP, SIGCHLD] { sigaddset(&handled, signal) }
-    pthread_sigmask(SIG_BLOCK, &handled, &previous)
+    for signal in Self.interrupts + [SIGCHLD] { sigaddset(&handled, signal) }
+    pthread_sigmask(SIG_BLOCK, &handled, nil)
+    // A closed reader of the CSV (`| head`) must become a write error the run reports, not a death.
+    signal(SIGPIPE, SIG_IGN)
   }
 
-  deinit {
-    pthread_sigmask(SIG_SETMASK, &previous, nil)
-  }
+  /// Blocks the handled signals in the calling thread and every thread started after it; idempotent.
+  static func install() { _ = shared }
 
   /// What ended a wait.
   enum Event: Equatable {
@@ -30,10 +43,19 @@ final class SignalGate {
     var timeout = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
     var info = siginfo_t()
     let signal = sigtimedwait(&handled, &info, &timeout)
-    switch signal {
-    case SIGCHLD: return .childChanged
-    case SIGINT, SIGTERM, SIGHUP: return .interrupt(signal)
-    default: return .timeout
-    }
+    if signal == SIGCHLD { return .childChanged }
+    if signal > 0 { return .interrupt(signal) }
+    return .timeout
+  }
+
+  /// A pending interrupt taken without waiting, so a loop of runs can stop between two of them.
+  func pendingInterrupt() -> Int32? {
+    var interrupts = sigset_t()
+    sigemptyset(&interrupts)
+    for signal in Self.interrupts { sigaddset(&interrupts, signal) }
+    var timeout = timespec(tv_sec: 0, tv_nsec: 0)
+    var info = siginfo_t()
+    let signal = sigtimedwait(&interrupts, &info, &timeout)
+    return signal > 0 ? signal : nil
   }
 }

@@ -58,7 +58,8 @@ extension Supervisor {
     }
     let decisive = outcomes.min { rank($0.1) < rank($1.1) }
     let outcome = interrupted != nil ? Outcome.interrupted : (decisive?.1 ?? .failed)
-    let matched = scenario.expect.map { outcome.matches($0) } ?? (outcome == .completed)
+    let anyFailed = outcomes.contains { $0.1 == .failed }
+    let matched = !anyFailed && (scenario.expect.map { outcome.matches($0) } ?? (outcome == .completed))
     let processes = outcomes.map { worker, outcome, message in
       RunReport.ProcessReport(
         name: worker.name, pid: worker.pid, outcome: outcome.description, exitCode: worker.exitCode,
@@ -72,10 +73,14 @@ extension Supervisor {
       intervalSeconds: Double(options.interval) / 1e9, processes: processes,
       victim: outcome == .completed ? nil : decisive.map { $0.0.name })
     let status: ExitStatus
-    switch outcome {
-    case .interrupted: status = .interrupted
-    case .failed: status = .environment
-    default: status = matched ? .matched : .mismatched
+    if outcome == .interrupted {
+      status = .interrupted
+    } else if anyFailed {
+      // A process that could not run (no CAP_SYS_RESOURCE for its oom_score_adj, say) makes the
+      // run say nothing about the scenario, even when another process reached the expected end.
+      status = .environment
+    } else {
+      status = matched ? .matched : .mismatched
     }
     return (report, status)
   }

@@ -6,9 +6,16 @@ public enum Supervisor {
   /// How long a worker may take to start and parse its scenario before it is given up on.
   static let startupTimeout: UInt64 = 30_000_000_000
 
+  /// Blocks the signals a supervisor handles in this thread and every thread started after it.
+  ///
+  /// Call it first thing in a command that supervises, before anything can start a thread.
+  public static func takeSignals() { SignalGate.install() }
+
   /// Runs the scenario described by `options` to its end.
   public static func run(_ options: RunOptions) throws -> (RunReport, ExitStatus) {
-    let gate = SignalGate()
+    // Normally done by the command before any thread exists; here it only makes sure.
+    SignalGate.install()
+    let gate = SignalGate.shared
     let scenario = options.scenario
     // Set up the limit before anything is written, so a refusal leaves nothing behind;
     // declared first so that its cleanup runs after every worker is dead.
@@ -22,27 +29,29 @@ public enum Supervisor {
     // Whatever happens below, no worker outlives the supervisor's run.
     defer { for worker in workers where worker.isRunning { worker.kill(at: elapsed()) } }
     let environment = Self.environment(adding: options.workerEnvironment)
+    let executable = options.executable ?? WorkerLauncher.currentExecutable()
     for process in scenario.processes {
       let page = try SharedPage.create()
-      var arguments = [
-        "__worker", "--scenario", scenario.file, "--process", process.name,
-        "--shared-fd", "\(WorkerLauncher.sharedDescriptor)", "--supervisor", "\(getpid())",
-      ]
-      if let limit = options.limit { arguments += ["--limit", "\(limit)"] }
-      arguments += options.workerArguments
+      let contract = try options.contract(for: process, supervisor: getpid()).seal()
+      defer { close(contract) }
       let pid = try WorkerLauncher.spawn(
-        executable: options.executable ?? WorkerLauncher.currentExecutable(), arguments: arguments,
-        environment: environment, page: page)
+        executable: executable, environment: environment, page: page, contract: contract)
       workers.append(WorkerHandle(name: process.name, pid: pid, page: page))
     }
+    func reapAll() { workers.forEach { _ = $0.reap(at: elapsed()) } }
 
     var interrupted: Int32?
-    // Wait until every worker has parsed its scenario and mapped the page, or died trying.
-    let readyDeadline = Clock.now() + startupTimeout
+    // Wait until every worker has parsed its scenario and mapped the page, or died trying;
+    // a worker wakes the gate with SIGCHLD when it is ready.
+    let readyDeadline = Clock.after(startupTimeout)
     while workers.contains(where: { $0.isRunning && $0.page.state == .starting }) {
-      if case .interrupt(let signal) = gate.wait(nanoseconds: 1_000_000) { interrupted = signal; break }
-      workers.forEach { _ = $0.reap(at: elapsed()) }
-      if Clock.now() > readyDeadline { break }
+      let now = Clock.now()
+      guard now < readyDeadline else { break }
+      if case .interrupt(let signal) = gate.wait(nanoseconds: min(readyDeadline - now, 100_000_000)) {
+        interrupted = signal
+        break
+      }
+      reapAll()
     }
     for worker in workers where worker.isRunning {
       if worker.page.state == .starting { worker.kill(at: elapsed()) }
@@ -52,38 +61,40 @@ public enum Supervisor {
     if let enforcement {
       for worker in workers where worker.isRunning { try enforcement.admit(worker.pid) }
     }
-    if interrupted == nil {
+    func sampleAll(_ chosen: [WorkerHandle], forceRollup: Bool) {
+      let seconds = elapsed()
       let reading = enforcement?.cgroup?.read()
-      for worker in workers where worker.isRunning {
-        sample(worker, scenario: scenario, allocatorName: options.allocator.description, seconds: elapsed(), csv: csv, forceRollup: true, cgroup: reading, enforcement: enforcement)
+      for worker in chosen {
+        sample(
+          worker, scenario: scenario, allocatorName: options.allocator.description, seconds: seconds, csv: csv,
+          forceRollup: forceRollup, cgroup: reading, enforcement: enforcement)
       }
+    }
+    if interrupted == nil {
+      sampleAll(workers.filter(\.isRunning), forceRollup: true)
       for worker in workers where worker.isRunning { worker.page.store(.go, 1) }
     }
 
     var deadline = Clock.now()
     while interrupted == nil && workers.contains(where: { $0.isRunning }) {
-      deadline += options.interval
-      var tick = false
-      while !tick {
-        let now = Clock.now()
-        guard now < deadline else { tick = true; break }
-        switch gate.wait(nanoseconds: deadline - now) {
-        case .interrupt(let signal): interrupted = signal
-        case .childChanged:
-          workers.forEach { _ = $0.reap(at: elapsed()) }
-          if !workers.contains(where: { $0.isRunning }) { tick = true }
-        case .timeout: tick = true
-        }
-        if interrupted != nil { break }
+      deadline = Clock.after(options.interval, from: deadline)
+      // Sleep until the tick; SIGCHLD (a worker died, or finished its steps and waits for its
+      // `end` row) ends the sleep early, so the last row never waits for the interval.
+      while interrupted == nil, case let now = Clock.now(), now < deadline {
+        let event = gate.wait(nanoseconds: deadline - now)
+        if case .interrupt(let signal) = event { interrupted = signal }
+        guard event == .childChanged else { break }
+        reapAll()
+        sampleAll(workers.filter { $0.isRunning && !$0.acknowledged && $0.page.state == .completed }, forceRollup: true)
+        if !workers.contains(where: { $0.isRunning }) { break }
       }
       if interrupted != nil { break }
-      let seconds = elapsed()
-      let reading = enforcement?.cgroup?.read()
-      for worker in workers where worker.isRunning {
-        sample(worker, scenario: scenario, allocatorName: options.allocator.description, seconds: seconds, csv: csv, forceRollup: false, cgroup: reading, enforcement: enforcement)
-      }
+      // Reaped on every tick too: a SIGCHLD can be merged with another or taken by a wait elsewhere.
+      reapAll()
+      // A worker that has had its `end` row is exiting: it gets no second one.
+      sampleAll(workers.filter { $0.isRunning && !$0.acknowledged }, forceRollup: false)
       // A tick that overran (a slow smaps_rollup, a stopped machine) does not cause a burst of catch-up samples.
-      if Clock.now() > deadline + options.interval { deadline = Clock.now() }
+      if Clock.now() > Clock.after(options.interval, from: deadline) { deadline = Clock.now() }
     }
     for worker in workers where worker.isRunning { worker.kill(at: elapsed()) }
 
@@ -99,8 +110,15 @@ public enum Supervisor {
     _ worker: WorkerHandle, scenario: Scenario, allocatorName: String, seconds: Double, csv: CSVWriter, forceRollup: Bool,
     cgroup: CgroupReading?, enforcement: LimitEnforcement?
   ) {
-    guard let probe = worker.probe else { return }
     let state = worker.page.state
+    // Whatever the probe manages, a finished worker is released: it waits for this before exiting.
+    defer {
+      if state == .completed && !worker.acknowledged && worker.isRunning {
+        worker.acknowledged = true
+        worker.page.store(.acknowledged, 1)
+      }
+    }
+    guard let probe = worker.probe else { return }
     var sample = Sample()
     sample.seconds = seconds
     sample.process = worker.name
@@ -130,11 +148,6 @@ public enum Supervisor {
     if let enforcement, enforcement.kind == .simulated, let rss = sample.status?.rss, rss >= enforcement.limit {
       worker.killedBySimulatedLimit = true
       worker.kill(at: seconds)
-      return
-    }
-    if state == .completed && !worker.acknowledged {
-      worker.acknowledged = true
-      worker.page.store(.acknowledged, 1)
     }
   }
 

@@ -2,16 +2,15 @@ import Glibc
 
 /// Starts a worker by re-executing this binary, so the worker gets its own allocator and limits.
 enum WorkerLauncher {
-  /// The descriptor number the shared page has in the worker.
-  static let sharedDescriptor: Int32 = 3
-
-  /// Spawns `executable` with `arguments`, the shared page as descriptor 3, all signals unblocked,
-  /// in its own process group so a terminal's Ctrl-C reaches only the supervisor.
-  static func spawn(executable: String, arguments: [String], environment: [String], page: SharedPage) throws -> pid_t {
+  /// Spawns `executable` as a worker with the shared page and its sealed contract at the descriptors
+  /// the worker expects, all signals unblocked and at their defaults, in its own process group so a
+  /// terminal's Ctrl-C reaches only the supervisor.
+  static func spawn(executable: String, environment: [String], page: SharedPage, contract: Int32) throws -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_adddup2(&actions, page.descriptor, sharedDescriptor)
+    posix_spawn_file_actions_adddup2(&actions, page.descriptor, SharedPage.workerDescriptor)
+    posix_spawn_file_actions_adddup2(&actions, contract, WorkerContract.descriptor)
 
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
@@ -21,13 +20,13 @@ enum WorkerLauncher {
     posix_spawnattr_setsigmask(&attributes, &empty)
     var defaults = sigset_t()
     sigemptyset(&defaults)
-    for signal in [SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE] { sigaddset(&defaults, signal) }
+    for signal in SignalGate.interrupts + [SIGCHLD, SIGPIPE] { sigaddset(&defaults, signal) }
     posix_spawnattr_setsigdefault(&attributes, &defaults)
     posix_spawnattr_setpgroup(&attributes, 0)
     posix_spawnattr_setflags(
       &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
 
-    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    let argv = ([executable, "__worker"] as [String]).map { strdup($0) } + [nil]
     let envp = environment.map { strdup($0) } + [nil]
     defer {
       argv.forEach { free($0) }

@@ -9,6 +9,12 @@ public enum Clock {
     return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
   }
 
+  /// `nanoseconds` after `start`, saturating at the end of time rather than trapping on a huge interval.
+  public static func after(_ nanoseconds: UInt64, from start: UInt64 = now()) -> UInt64 {
+    let (sum, overflow) = start.addingReportingOverflow(nanoseconds)
+    return overflow ? .max : sum
+  }
+
   /// Sleeps for `nanoseconds`, resuming after signal interruptions.
   public static func sleep(nanoseconds: UInt64) {
     var request = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))

@@ -7,18 +7,35 @@ public enum FileIO {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw SystemError.file("open", path, errno) }
     defer { close(fd) }
+    return String(decoding: try readAll(fd, label: path), as: UTF8.self)
+  }
+
+  /// Reads `fd` to its end, retrying interrupted reads.
+  public static func readAll(_ fd: Int32, label: String) throws -> [UInt8] {
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 65536)
     while true {
       let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
       if n < 0 {
         if errno == EINTR { continue }
-        throw SystemError.file("read", path, errno)
+        throw SystemError.file("read", label, errno)
       }
-      if n == 0 { break }
+      if n == 0 { return bytes }
       bytes.append(contentsOf: chunk[0..<n])
     }
-    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// Writes all of `bytes` to `fd`, retrying interrupted and short writes.
+  public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, label: String) throws {
+    var offset = 0
+    while offset < bytes.count {
+      let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw SystemError.file("write", label, errno)
+      }
+      offset += n
+    }
   }
 
   /// Writes text to an existing file in one write, as cgroup and /proc control files require.
@@ -27,8 +44,13 @@ public enum FileIO {
     guard fd >= 0 else { throw SystemError.file("open", path, errno) }
     defer { close(fd) }
     let bytes = Array(text.utf8)
-    let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress!, $0.count) }
-    guard n == bytes.count else { throw SystemError.file("write", path, errno) }
+    var n: Int
+    repeat {
+      n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress!, $0.count) }
+    } while n < 0 && errno == EINTR
+    guard n >= 0 else { throw SystemError.file("write", path, errno) }
+    // A control file takes its value in one write or not at all; a short write has no errno to report.
+    guard n == bytes.count else { throw SystemError.file("write all of", path, EIO) }
   }
 
   /// Whether a path exists.

@@ -2,42 +2,29 @@ import COomlabShim
 import Foundation
 import Glibc
 
-/// What the supervisor tells a worker on its command line.
-public struct WorkerConfiguration {
-  public var scenarioPath: String
-  public var processName: String
-  public var sharedDescriptor: Int32
-  public var supervisorPID: Int32
-  public var limit: UInt64?
-  /// The allocator the supervisor asked for, verified before the first step.
-  public var allocator: AllocatorChoice = .glibc
-  /// The library the supervisor preloaded, if any.
-  public var preloaded: String?
-  /// How often allocator statistics are published, in nanoseconds.
-  public var interval: UInt64 = 100_000_000
-  /// The managed heap's limit in bytes.
-  public var heapLimit: UInt64 = ManagedHeap.defaultLimit
-
-  /// Creates a worker configuration.
-  public init(scenarioPath: String, processName: String, sharedDescriptor: Int32, supervisorPID: Int32, limit: UInt64?) {
-    self.scenarioPath = scenarioPath
-    self.processName = processName
-    self.sharedDescriptor = sharedDescriptor
-    self.supervisorPID = supervisorPID
-    self.limit = limit
-  }
-}
-
 /// The worker process: executes one process's steps and publishes what it holds.
 public enum Worker {
+  /// Runs the worker from the contract and page the supervisor left at their descriptors; returns its exit code.
+  public static func main() -> Int32 {
+    do {
+      return run(try WorkerContract.receive(), sharedDescriptor: SharedPage.workerDescriptor)
+    } catch {
+      report("cannot read the supervisor's instructions: \(error)")
+      return WorkerExit.failed.rawValue
+    }
+  }
+
   /// Runs the worker and returns its exit code.
-  public static func run(_ configuration: WorkerConfiguration) -> Int32 {
+  static func run(_ configuration: WorkerContract, sharedDescriptor: Int32) -> Int32 {
     // Die with the supervisor: a worker must never outlive the run that started it.
     oomlab_set_parent_death_signal(SIGKILL)
     guard getppid() == configuration.supervisorPID else { return WorkerExit.supervisorGone.rawValue }
+    // A fault, raised inside or sent from outside, ends the worker with that signal: the Swift
+    // runtime's backtracer would otherwise catch a SIGSEGV sent by kill(1) and let the worker carry on.
+    for fault in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP] { signal(fault, SIG_DFL) }
     let page: SharedPage
     do {
-      page = try SharedPage(descriptor: configuration.sharedDescriptor)
+      page = try SharedPage(descriptor: sharedDescriptor)
     } catch {
       report("cannot map the shared page: \(error)")
       return WorkerExit.failed.rawValue
@@ -55,7 +42,7 @@ public enum Worker {
     }
     let process: ProcessSpec
     do {
-      let scenario = try ScenarioLoader.load(configuration.scenarioPath)
+      let scenario = try ScenarioParser.parse(yaml: configuration.scenarioText, file: configuration.scenarioFile)
       guard let found = scenario.processes.first(where: { $0.name == configuration.processName }) else {
         return fail("no process named \(configuration.processName) in the scenario", .failed, .failed)
       }
@@ -70,6 +57,7 @@ public enum Worker {
     let workload = Workload(shared: page, limit: configuration.limit, heapLimit: configuration.heapLimit)
     workload.publishHeap()
     page.state = .ready
+    wakeSupervisor(configuration)
     while page.load(.go) == 0 {
       guard getppid() == configuration.supervisorPID else { return WorkerExit.supervisorGone.rawValue }
       Clock.sleep(nanoseconds: 200_000)
@@ -90,9 +78,10 @@ public enum Worker {
     // The final row must show the allocator as the last step left it, not as the last tick saw it.
     if let stats = AllocatorStats.read(countArenas: true) { publisher.publish(stats, arenas: stats.arenas) }
     page.state = .completed
-    // Hold the final state until the supervisor has sampled it, so the CSV's last row shows it.
-    let deadline = Clock.now() + 10_000_000_000
-    while page.load(.acknowledged) == 0 && Clock.now() < deadline {
+    wakeSupervisor(configuration)
+    // Hold the final state until the supervisor has sampled it, so the CSV's last row shows it;
+    // woken above, the supervisor samples at once, whatever its interval.
+    while page.load(.acknowledged) == 0 {
       guard getppid() == configuration.supervisorPID else { break }
       Clock.sleep(nanoseconds: 200_000)
     }
@@ -100,6 +89,14 @@ public enum Worker {
     // would unmap its chunks while the supervisor can still sample a row after `end`.
     _ = Unmanaged.passRetained(workload)
     return WorkerExit.completed.rawValue
+  }
+
+  /// Tells the supervisor the shared page changed state, so it need not wait for its next tick.
+  ///
+  /// SIGCHLD is what the supervisor already waits for when a worker changes; sending it by hand
+  /// reaches the same `sigtimedwait` without a second channel to wait on.
+  static func wakeSupervisor(_ configuration: WorkerContract) {
+    kill(configuration.supervisorPID, SIGCHLD)
   }
 
   static func report(_ message: String) {

@@ -5,6 +5,8 @@ import Glibc
 struct OomlabProcess {
   /// The result of one `oomlab` invocation.
   struct Result {
+    /// The supervisor's pid.
+    let pid: Int32
     let status: Int32
     let stdout: String
     let stderr: String
@@ -68,7 +70,7 @@ struct OomlabProcess {
       try? JSONSerialization.jsonObject(with: $0) as? [String: Any]
     }
     return Result(
-      status: process.terminationStatus,
+      pid: process.processIdentifier, status: process.terminationStatus,
       stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
       stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "",
       csv: csvTable, summary: json, directory: directory)
