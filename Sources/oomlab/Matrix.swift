@@ -1,10 +1,15 @@
 import ArgumentParser
 import Foundation
+import Glibc
 import OomlabKit
 
 struct Matrix: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Run every scenario under every allocator and limit, and compare the runs in summary.csv.")
+    abstract: "Run every scenario under every allocator and limit, and compare the runs in summary.csv.",
+    discussion: """
+      Exit status follows `run` over all cells: 0 every cell matched, 1 some cell did not, 2 bad usage \
+      (nothing ran, nothing written), 3 some cell could not run here, 130 interrupted (finished cells are kept).
+      """)
 
   @Argument(help: "Scenario files.")
   var scenarios: [String]
@@ -24,49 +29,106 @@ struct Matrix: ParsableCommand {
   @Option(help: "jemalloc's MALLOC_CONF for runs under jemalloc.")
   var mallocConf: String?
 
-  func run() throws {
-    let loaded = try scenarios.map(loadScenario)
-    let allocators: [String?] = allocator.map { $0.split(separator: ",").map(String.init) } ?? [nil]
-    let limits: [String?] = memoryLimits.map { $0.split(separator: ",").map(String.init) } ?? [nil]
-    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-    // Refuse bad combinations before the first run starts, so a matrix never stops half-way on input.
-    var plans: [(Scenario, RunOptions, String, String)] = []
-    for scenario in loaded {
-      for allocator in allocators {
-        for limit in limits {
-          let allocatorName = allocator ?? scenario.allocator ?? "glibc"
-          let limitName = limit ?? (scenario.limit ?? nil).map { ByteSize.format($0).replacingOccurrences(of: " ", with: "") } ?? "none"
-          let base = "\(scenario.name)-\(AllocatorChoice(allocatorName))-\(limitName)"
-          var request = RunRequest(csvPath: (out as NSString).appendingPathComponent(base + ".csv"))
-          request.summaryPath = (out as NSString).appendingPathComponent(base + ".json")
-          request.allocator = allocator
-          request.memoryLimit = limit
-          request.interval = interval.flatMap(DurationValue.parseNanoseconds)
-          request.mallocConf = AllocatorChoice(allocatorName) == .jemalloc ? mallocConf : nil
-          plans.append((scenario, try resolve(scenario, request), allocatorName, limitName))
+  /// One run of the matrix, resolved before the first one starts.
+  struct Cell {
+    let scenario: Scenario
+    let options: RunOptions
+    let allocatorName: String
+    let limitName: String
+  }
+
+  func validate() throws {
+    if let interval {
+      guard let ns = DurationValue.parseNanoseconds(interval), ns >= 1_000_000 else {
+        throw ValidationError("--interval expects a duration of at least 1ms like 10ms or 1s, got \"\(interval)\"")
+      }
+    }
+    if let allocator { _ = try Self.list("--allocator", allocator) }
+    if let memoryLimits {
+      for limit in try Self.list("--memory-limit", memoryLimits) where limit != "none" {
+        guard case .success = ByteSize.parse(limit) else {
+          throw ValidationError("--memory-limit expects sizes like 256MiB or none, got \"\(limit)\"")
         }
       }
     }
+  }
+
+  /// The items of a comma-separated option, refusing an empty list or an empty item.
+  static func list(_ flag: String, _ text: String) throws -> [String] {
+    let items = text.split(separator: ",", omittingEmptySubsequences: false).map {
+      $0.trimmingCharacters(in: .whitespaces)
+    }
+    guard !items.isEmpty, !items.contains(where: \.isEmpty) else {
+      throw ValidationError("\(flag) expects a comma-separated list without empty items, got \"\(text)\"")
+    }
+    return items
+  }
+
+  /// The items with later duplicates dropped, two items being the same when `key` says so.
+  static func unique<Key: Hashable>(_ items: [String], by key: (String) -> Key) -> [String] {
+    var seen = Set<Key>()
+    return items.filter { seen.insert(key($0)).inserted }
+  }
+
+  func run() throws {
+    // The same file named twice is one scenario, however it was spelled.
+    let paths = Self.unique(scenarios) { path in
+      var info = stat()
+      return stat(path, &info) == 0 ? "\(info.st_dev):\(info.st_ino)" : path
+    }
+    let loaded = try paths.map(loadScenario)
+    let allocators: [String?] =
+      try allocator.map { Self.unique(try Self.list("--allocator", $0)) { AllocatorChoice($0) == .glibc ? "glibc" : $0 } }
+      ?? [nil]
+    let limits: [String?] =
+      try memoryLimits.map {
+        Self.unique(try Self.list("--memory-limit", $0)) { text in
+          guard case .success(let bytes) = ByteSize.parse(text) else { return text }
+          return "\(bytes)"
+        }
+      } ?? [nil]
+    let cells = try plan(loaded, allocators: allocators, limits: limits)
+    if let mallocConf, !cells.contains(where: { $0.options.allocator == .jemalloc }) {
+      printError("--malloc-conf \"\(mallocConf)\" is jemalloc's, and no cell of this matrix runs jemalloc")
+      throw ExitCode(ExitStatus.badInput.rawValue)
+    }
+    try makeOutputFolder()
+
     var rows: [[String]] = []
+    var status = ExitStatus.matched
     let header = [
       "scenario", "allocator", "limit", "outcome", "expected", "duration_seconds", "peak_rss_bytes", "final_rss_bytes",
       "peak_frag_ratio", "csv",
     ]
-    for (scenario, options, allocatorName, limitName) in plans {
-      let report: RunReport
-      do {
-        report = try Supervisor.run(options).0
-      } catch {
-        printError("\(scenario.name) under \(allocatorName), limit \(limitName): \(error)")
-        throw ExitCode(ExitStatus.environment.rawValue)
+    for (index, cell) in cells.enumerated() {
+      // A Ctrl-C between two cells, or during one, stops the whole matrix; finished cells stay.
+      if Supervisor.pendingInterrupt() != nil {
+        status = .interrupted
+        break
       }
+      let label = "\(cell.scenario.name) under \(cell.allocatorName), limit \(cell.limitName)"
+      let report: RunReport
+      let cellStatus: ExitStatus
+      do {
+        (report, cellStatus) = try Supervisor.run(cell.options)
+      } catch {
+        printError("cell \(index + 1) of \(cells.count), \(label): \(error)")
+        status = .environment
+        rows.append([cell.scenario.name, cell.allocatorName, cell.limitName, "failed", cell.scenario.expect?.rawValue ?? "", "", "", "", "", ""])
+        continue
+      }
+      if cellStatus == .interrupted {
+        status = .interrupted
+        break
+      }
+      status = Self.worse(status, cellStatus)
       let peaks = report.processes.map(\.peaks)
       rows.append([
-        scenario.name, AllocatorChoice(allocatorName).description, limitName, report.outcome, report.expected ?? "",
+        cell.scenario.name, cell.allocatorName, cell.limitName, report.outcome, report.expected ?? "",
         String(format: "%.3f", report.durationSeconds), "\(peaks.map(\.rssBytes).max() ?? 0)",
         "\(peaks.map(\.finalRssBytes).reduce(0, +))",
         peaks.compactMap(\.fragRatio).max().map { String(format: "%.4f", $0) } ?? "",
-        (options.csvPath as NSString).lastPathComponent,
+        (cell.options.csvPath as NSString).lastPathComponent,
       ])
     }
     let csvText = ([header] + rows).map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n"
@@ -76,6 +138,68 @@ struct Matrix: ParsableCommand {
         (header[i].hasSuffix("_bytes") ? UInt64(cell).map(ByteSize.format) : nil) ?? cell
       }
     }))
+    if status == .interrupted { printError("interrupted: \(rows.count) of \(cells.count) cells finished") }
+    throw ExitCode(status.rawValue)
+  }
+
+  /// Resolves every cell before the first one runs, so a matrix never stops half-way on bad input;
+  /// cells whose names would collide get a numbered suffix, so no run overwrites another's files.
+  func plan(_ loaded: [Scenario], allocators: [String?], limits: [String?]) throws -> [Cell] {
+    var cells: [Cell] = []
+    var taken = Set<String>()
+    for scenario in loaded {
+      for allocator in allocators {
+        for limit in limits {
+          let allocatorName = AllocatorChoice(allocator ?? scenario.allocator ?? "glibc").description
+          let limitName =
+            limit ?? (scenario.limit ?? nil).map { ByteSize.format($0).replacingOccurrences(of: " ", with: "") } ?? "none"
+          let stem = "\(scenario.name)-\(allocatorName)-\(limitName)"
+          var base = stem
+          var suffix = 1
+          while !taken.insert(base).inserted {
+            suffix += 1
+            base = "\(stem)-\(suffix)"
+          }
+          // The outputs are named after resolving: the folder is made only once every cell is known good.
+          var request = RunRequest(csvPath: "-")
+          request.allocator = allocator
+          request.memoryLimit = limit
+          request.interval = interval.flatMap(DurationValue.parseNanoseconds)
+          let choice = AllocatorChoice(allocator ?? scenario.allocator ?? "glibc")
+          request.mallocConf = choice == .jemalloc ? mallocConf : nil
+          var options = try resolve(scenario, request)
+          options.csvPath = (out as NSString).appendingPathComponent(base + ".csv")
+          options.summaryPath = (out as NSString).appendingPathComponent(base + ".json")
+          cells.append(Cell(scenario: scenario, options: options, allocatorName: allocatorName, limitName: limitName))
+        }
+      }
+    }
+    guard !cells.isEmpty else {
+      printError("the matrix has no cells")
+      throw ExitCode(ExitStatus.badInput.rawValue)
+    }
+    return cells
+  }
+
+  /// Creates `--out` or refuses, with status 2, a path that exists and is not a folder.
+  func makeOutputFolder() throws {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
+      printError("--out \"\(out)\" exists and is not a folder")
+      throw ExitCode(ExitStatus.badInput.rawValue)
+    }
+    do {
+      try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    } catch {
+      printError("--out \"\(out)\": cannot create the folder: \(String(cString: strerror(errno)))")
+      throw ExitCode(ExitStatus.environment.rawValue)
+    }
+  }
+
+  /// The status of a matrix after a cell: an environment failure outranks a mismatch outranks a match.
+  static func worse(_ a: ExitStatus, _ b: ExitStatus) -> ExitStatus {
+    let order: [ExitStatus] = [.matched, .mismatched, .environment]
+    return (order.firstIndex(of: a) ?? 0) >= (order.firstIndex(of: b) ?? 0) ? a : b
   }
 
   static func table(header: [String], rows: [[String]]) -> String {

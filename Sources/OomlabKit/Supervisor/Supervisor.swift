@@ -11,6 +11,9 @@ public enum Supervisor {
   /// Call it first thing in a command that supervises, before anything can start a thread.
   public static func takeSignals() { SignalGate.install() }
 
+  /// A terminating signal that arrived since the last run, taken so a loop of runs can stop.
+  public static func pendingInterrupt() -> Int32? { SignalGate.shared.pendingInterrupt() }
+
   /// Runs the scenario described by `options` to its end.
   public static func run(_ options: RunOptions) throws -> (RunReport, ExitStatus) {
     // Normally done by the command before any thread exists; here it only makes sure.
