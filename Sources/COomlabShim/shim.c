@@ -8,12 +8,74 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <sys/prctl.h>
 
 int oomlab_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
 
 int oomlab_memfd_create(const char *name) { return memfd_create(name, MFD_CLOEXEC); }
+
+// Only async-signal-safe calls between fork and execve: the parent has other threads.
+static void spawn_child(const char *path, char *const argv[], char *const envp[], const int *from, const int *to,
+                        int count, int cgroup_procs_fd, int parent_death_signal, int report_fd) {
+  int error = 0;
+  sigset_t none;
+  sigemptyset(&none);
+  struct sigaction defaults;
+  memset(&defaults, 0, sizeof defaults);
+  defaults.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &defaults, NULL);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  if (setpgid(0, 0) != 0) goto fail;
+  if (parent_death_signal != 0 && prctl(PR_SET_PDEATHSIG, parent_death_signal, 0, 0, 0) != 0) goto fail;
+  if (cgroup_procs_fd >= 0 && write(cgroup_procs_fd, "0", 1) != 1) goto fail;
+  // Move every source above the targets first, so one dup2 cannot overwrite another's source.
+  int high[16];
+  if (count > 16) { errno = EINVAL; goto fail; }
+  for (int i = 0; i < count; i++) {
+    high[i] = fcntl(from[i], F_DUPFD, 64);
+    if (high[i] < 0) goto fail;
+  }
+  for (int i = 0; i < count; i++) {
+    if (dup2(high[i], to[i]) < 0) goto fail;
+  }
+  execve(path, argv, envp);
+fail:
+  error = errno;
+  (void)!write(report_fd, &error, sizeof error);
+  _exit(127);
+}
+
+int oomlab_spawn(const char *path, char *const argv[], char *const envp[], const int *from, const int *to,
+                 int count, int cgroup_procs_fd, int parent_death_signal) {
+  int report[2];
+  if (pipe2(report, O_CLOEXEC) != 0) return -1;
+  pid_t pid = fork();
+  if (pid < 0) {
+    int error = errno;
+    close(report[0]);
+    close(report[1]);
+    errno = error;
+    return -1;
+  }
+  if (pid == 0) spawn_child(path, argv, envp, from, to, count, cgroup_procs_fd, parent_death_signal, report[1]);
+  close(report[1]);
+  // The report pipe closes without a word when execve succeeds (close-on-exec).
+  int error = 0;
+  ssize_t n;
+  do { n = read(report[0], &error, sizeof error); } while (n < 0 && errno == EINTR);
+  close(report[0]);
+  if (n == (ssize_t)sizeof error) {
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+    errno = error;
+    return -1;
+  }
+  return pid;
+}
 
 struct oomlab_stack_thread {
   pthread_t thread;

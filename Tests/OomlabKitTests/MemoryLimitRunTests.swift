@@ -46,6 +46,30 @@ struct MemoryLimitRunTests {
     #expect(Self.leftoverCgroups(ofSupervisor: result.pid).isEmpty)
   }
 
+  /// The worker joins its cgroup before it execs, so its anonymous memory is charged there from the first page.
+  @Test func everyAnonymousPageOfTheWorkerIsChargedToItsCgroup() throws {
+    let result = try OomlabProcess.run(
+      """
+      name: charged
+      limit: 512MiB
+      sample: 20ms
+      expect: oom-kill
+      steps:
+        - buffers: { count: 80, size: 8MiB, touch: all, every: 10ms }
+      """)
+    defer { result.cleanUp() }
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    let csv = try #require(result.csv)
+    let anon = csv.numbers("rss_anon_bytes")
+    let charged = csv.numbers("cgroup_anon_bytes")
+    try #require(anon.count == charged.count && anon.count > 3)
+    #expect(try #require(anon.last) <= 512 * MiB, "RSS anon past the limit: start-up pages charged elsewhere")
+    for (row, (rss, cgroup)) in zip(anon, charged).enumerated() {
+      // 2%, and at least 64 KiB for the first rows where a few pages in flight are most of it.
+      #expect(abs(cgroup - rss) <= max(0.02 * rss, 64 * 1024), "row \(row): cgroup anon \(cgroup), RSS anon \(rss)")
+    }
+  }
+
   @Test func untouchedBuffersOverTheLimitComplete() throws {
     let result = try OomlabProcess.run(
       try String(contentsOf: repositoryRoot().appendingPathComponent("Scenarios/overcommit-under-limit.yaml"), encoding: .utf8))

@@ -28,6 +28,18 @@ int oomlab_set_parent_death_signal(int sig);
 /// The corresponding C call is `memfd_create(name, MFD_CLOEXEC)`, which Swift's Glibc module does not declare.
 int oomlab_memfd_create(const char *name);
 
+/// Starts `path` in a new process that first joins a cgroup, then execs, so that every page the
+/// program touches is charged to that cgroup from its first instruction.
+///
+/// The child resets every signal to its default and unblocks them all, moves into its own process
+/// group, sets `parent_death_signal` (0 for none), writes "0" to `cgroup_procs_fd` (a descriptor of
+/// a `cgroup.procs` file, -1 for none: "0" moves the writer, in cgroup v1 and v2 alike), then
+/// duplicates `from[i]` onto `to[i]` for `count` descriptors and calls `execve`. Returns the child's
+/// pid, or -1 with errno set to why the child could not get as far as `execve` (the child is reaped).
+/// Swift cannot run code between `fork` and `execve`, and `posix_spawn` cannot join a cgroup.
+int oomlab_spawn(const char *path, char *const argv[], char *const envp[], const int *from, const int *to,
+                 int count, int cgroup_procs_fd, int parent_death_signal);
+
 /// An opaque thread that touched part of its own stack and waits to be released.
 typedef struct oomlab_stack_thread oomlab_stack_thread;
 

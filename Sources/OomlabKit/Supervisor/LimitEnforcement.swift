@@ -71,10 +71,17 @@ final class LimitEnforcement {
     }
   }
 
-  /// Puts a worker under the limit; for a container limit it offers the worker to the OOM killer first.
+  /// The `cgroup.procs` a worker writes itself into before it execs, for a cgroup of oomlab's own.
+  var joinedBeforeExec: String? {
+    guard kind == .cgroup, let cgroup else { return nil }
+    return cgroup.directory + "/cgroup.procs"
+  }
+
+  /// Puts a started worker under the limit: a container's limit holds it already, so it is offered
+  /// to the OOM killer first; a cgroup of oomlab's own took it before it exec'd.
   func admit(_ pid: pid_t) throws {
     switch kind {
-    case .cgroup: try cgroup?.attach(pid: pid)
+    case .cgroup: break
     case .container:
       // The supervisor shares the container's limit: make sure the kernel picks the worker.
       try FileIO.write("/proc/\(pid)/oom_score_adj", "1000\n")

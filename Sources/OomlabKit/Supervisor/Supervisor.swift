@@ -38,7 +38,8 @@ public enum Supervisor {
       let contract = try options.contract(for: process, supervisor: getpid()).seal()
       defer { close(contract) }
       let pid = try WorkerLauncher.spawn(
-        executable: executable, environment: environment, page: page, contract: contract)
+        executable: executable, environment: environment, page: page, contract: contract,
+        cgroupProcs: enforcement?.joinedBeforeExec)
       workers.append(WorkerHandle(name: process.name, pid: pid, page: page))
     }
     func reapAll() { workers.forEach { _ = $0.reap(at: elapsed()) } }

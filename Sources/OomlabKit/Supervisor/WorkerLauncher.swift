@@ -1,40 +1,33 @@
+import COomlabShim
 import Glibc
 
 /// Starts a worker by re-executing this binary, so the worker gets its own allocator and limits.
 enum WorkerLauncher {
   /// Spawns `executable` as a worker with the shared page and its sealed contract at the descriptors
   /// the worker expects, all signals unblocked and at their defaults, in its own process group so a
-  /// terminal's Ctrl-C reaches only the supervisor.
-  static func spawn(executable: String, environment: [String], page: SharedPage, contract: Int32) throws -> pid_t {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_adddup2(&actions, page.descriptor, SharedPage.workerDescriptor)
-    posix_spawn_file_actions_adddup2(&actions, contract, WorkerContract.descriptor)
-
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var empty = sigset_t()
-    sigemptyset(&empty)
-    posix_spawnattr_setsigmask(&attributes, &empty)
-    var defaults = sigset_t()
-    sigemptyset(&defaults)
-    for signal in SignalGate.interrupts + [SIGCHLD, SIGPIPE] { sigaddset(&defaults, signal) }
-    posix_spawnattr_setsigdefault(&attributes, &defaults)
-    posix_spawnattr_setpgroup(&attributes, 0)
-    posix_spawnattr_setflags(
-      &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-
+  /// terminal's Ctrl-C reaches only the supervisor, dying with the supervisor, and already inside
+  /// the cgroup whose `cgroup.procs` is `cgroupProcs`, so its first page is charged there.
+  static func spawn(
+    executable: String, environment: [String], page: SharedPage, contract: Int32, cgroupProcs: String?
+  ) throws -> pid_t {
+    var procs: Int32 = -1
+    if let cgroupProcs {
+      procs = open(cgroupProcs, O_WRONLY | O_CLOEXEC)
+      guard procs >= 0 else { throw SystemError.file("open", cgroupProcs, errno) }
+    }
+    defer { if procs >= 0 { close(procs) } }
     let argv = ([executable, "__worker"] as [String]).map { strdup($0) } + [nil]
     let envp = environment.map { strdup($0) } + [nil]
     defer {
       argv.forEach { free($0) }
       envp.forEach { free($0) }
     }
-    var pid: pid_t = 0
-    let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-    guard rc == 0 else { throw SystemError.call("posix_spawn \(executable)", rc) }
+    let from = [page.descriptor, contract]
+    let to = [SharedPage.workerDescriptor, WorkerContract.descriptor]
+    let pid = oomlab_spawn(executable, argv, envp, from, to, Int32(from.count), procs, SIGKILL)
+    guard pid > 0 else {
+      throw SystemError.call(cgroupProcs.map { "starting \(executable) inside \($0)" } ?? "starting \(executable)", errno)
+    }
     return pid
   }
 
