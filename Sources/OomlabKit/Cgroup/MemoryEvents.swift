@@ -20,20 +20,15 @@ public struct MemoryEvents: Equatable, Sendable {
     KeyValueText.withBytes(text) { parse($0) }
   }
 
-  static let keys = KeyValueText.keys(["high", "max", "oom", "oom_kill", "oom_group_kill"])
+  static let fields = KeyValueFields<MemoryEvents>(separator: 0x20, [
+    "high": { $0.high = $1 }, "max": { $0.max = $1 }, "oom": { $0.oom = $1 }, "oom_kill": { $0.oomKill = $1 },
+    "oom_group_kill": { $0.oomGroupKill = $1 },
+  ])
 
   /// Parses the raw bytes of memory.events.
   public static func parse(_ bytes: UnsafeRawBufferPointer) -> MemoryEvents {
     var events = MemoryEvents()
-    KeyValueText.scan(bytes, keys: keys, separator: 0x20) { index, value in
-      switch index {
-      case 0: events.high = value
-      case 1: events.max = value
-      case 2: events.oom = value
-      case 3: events.oomKill = value
-      default: events.oomGroupKill = value
-      }
-    }
+    fields.parse(bytes, into: &events)
     return events
   }
 }

@@ -29,44 +29,36 @@ public struct MemoryStat: Equatable, Sendable {
     KeyValueText.withBytes(text) { parse($0) }
   }
 
-  static let keys = KeyValueText.keys(["anon", "file", "kernel_stack", "pagetables", "slab", "slab_reclaimable", "slab_unreclaimable", "rss", "total_rss", "cache", "total_cache", "swap", "total_swap", "hierarchical_memory_limit"])
+  /// Every line read, before the v1 and v2 spellings are folded into one figure each.
+  struct Lines {
+    var anon, file, kernelStack, pageTables, slab, slabReclaimable, slabUnreclaimable: UInt64?
+    var rss, totalRss, cache, totalCache, swap, totalSwap, hierarchicalLimit: UInt64?
+  }
+
+  static let fields = KeyValueFields<Lines>(separator: 0x20, [
+    "anon": { $0.anon = $1 }, "file": { $0.file = $1 }, "kernel_stack": { $0.kernelStack = $1 },
+    "pagetables": { $0.pageTables = $1 }, "slab": { $0.slab = $1 }, "slab_reclaimable": { $0.slabReclaimable = $1 },
+    "slab_unreclaimable": { $0.slabUnreclaimable = $1 }, "rss": { $0.rss = $1 }, "total_rss": { $0.totalRss = $1 },
+    "cache": { $0.cache = $1 }, "total_cache": { $0.totalCache = $1 }, "swap": { $0.swap = $1 },
+    "total_swap": { $0.totalSwap = $1 }, "hierarchical_memory_limit": { $0.hierarchicalLimit = $1 },
+  ])
 
   /// Parses the raw bytes of memory.stat without building a dictionary, since it is read every tick.
   public static func parse(_ bytes: UnsafeRawBufferPointer) -> MemoryStat {
+    var lines = Lines()
+    fields.parse(bytes, into: &lines)
     var stat = MemoryStat()
-    var rss: UInt64?
-    var totalRss: UInt64?
-    var cache: UInt64?
-    var totalCache: UInt64?
-    var swap: UInt64?
-    var totalSwap: UInt64?
-    var reclaimable: UInt64?
-    var unreclaimable: UInt64?
-    KeyValueText.scan(bytes, keys: keys, separator: 0x20) { index, value in
-      switch index {
-      case 0: stat.anon = value
-      case 1: stat.file = value
-      case 2: stat.kernelStack = value
-      case 3: stat.pageTables = value
-      case 4: stat.slab = value
-      case 5: reclaimable = value
-      case 6: unreclaimable = value
-      case 7: rss = value
-      case 8: totalRss = value
-      case 9: cache = value
-      case 10: totalCache = value
-      case 11: swap = value
-      case 12: totalSwap = value
-      default: stat.hierarchicalLimit = value < CgroupValue.unlimitedThreshold ? value : nil
-      }
-    }
     // v1's total_* lines include descendant cgroups, like v2's figures do.
-    if stat.anon == nil { stat.anon = totalRss ?? rss }
-    if stat.file == nil { stat.file = totalCache ?? cache }
-    stat.swap = totalSwap ?? swap
-    if stat.slab == nil && (reclaimable != nil || unreclaimable != nil) {
-      stat.slab = (reclaimable ?? 0) + (unreclaimable ?? 0)
+    stat.anon = lines.anon ?? lines.totalRss ?? lines.rss
+    stat.file = lines.file ?? lines.totalCache ?? lines.cache
+    stat.kernelStack = lines.kernelStack
+    stat.pageTables = lines.pageTables
+    stat.swap = lines.totalSwap ?? lines.swap
+    stat.slab = lines.slab
+    if stat.slab == nil && (lines.slabReclaimable != nil || lines.slabUnreclaimable != nil) {
+      stat.slab = (lines.slabReclaimable ?? 0) + (lines.slabUnreclaimable ?? 0)
     }
+    stat.hierarchicalLimit = lines.hierarchicalLimit.flatMap { $0 < CgroupValue.unlimitedThreshold ? $0 : nil }
     return stat
   }
 }

@@ -15,18 +15,15 @@ public struct OomControl: Equatable, Sendable {
     KeyValueText.withBytes(text) { parse($0) }
   }
 
-  static let keys = KeyValueText.keys(["oom_kill_disable", "under_oom", "oom_kill"])
+  static let fields = KeyValueFields<OomControl>(separator: 0x20, [
+    "oom_kill_disable": { $0.oomKillDisable = $1 != 0 }, "under_oom": { $0.underOom = $1 != 0 },
+    "oom_kill": { $0.oomKill = $1 },
+  ])
 
   /// Parses the raw bytes of memory.oom_control.
   public static func parse(_ bytes: UnsafeRawBufferPointer) -> OomControl {
     var control = OomControl()
-    KeyValueText.scan(bytes, keys: keys, separator: 0x20) { index, value in
-      switch index {
-      case 0: control.oomKillDisable = value != 0
-      case 1: control.underOom = value != 0
-      default: control.oomKill = value
-      }
-    }
+    fields.parse(bytes, into: &control)
     return control
   }
 }

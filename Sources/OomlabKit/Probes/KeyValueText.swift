@@ -1,7 +1,6 @@
 /// Scans `Key:   value kB` lines (/proc/PID/status, smaps_rollup) and `key value` lines
 /// (cgroup memory.stat, memory.events, memory.oom_control).
 enum KeyValueText {
-  /// Calls `visit` with each line's key and its first number, scaled to bytes when the line says `kB`.
   /// Calls `visit` with the index in `keys` of each line whose key is one of `keys`, and its value.
   ///
   /// Keys are compared as bytes: building a String per line was the largest cost of a tick.
@@ -47,9 +46,6 @@ enum KeyValueText {
     if i + 1 < end && bytes[i] == 0x6B && bytes[i + 1] == 0x42 { value &*= 1024 }
     return value
   }
-
-  /// The byte form of each key, for `scan(_:keys:separator:_:)`.
-  static func keys(_ names: [String]) -> [[UInt8]] { names.map { Array($0.utf8) } }
 
   /// Runs `body` over the UTF-8 bytes of `text` without copying them again.
   static func withBytes<T>(_ text: String, _ body: (UnsafeRawBufferPointer) -> T) -> T {

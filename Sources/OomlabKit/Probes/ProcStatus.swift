@@ -30,27 +30,16 @@ public struct ProcStatus: Equatable, Sendable {
     return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
   }
 
-  static let keys: [[UInt8]] = [
-    "VmRSS", "RssAnon", "RssFile", "RssShmem", "VmSize", "VmHWM", "VmData", "VmPTE", "VmSwap", "Threads",
-  ].map { Array($0.utf8) }
+  static let fields = KeyValueFields<ProcStatus>([
+    "VmRSS": { $0.rss = $1 }, "RssAnon": { $0.rssAnon = $1 }, "RssFile": { $0.rssFile = $1 },
+    "RssShmem": { $0.rssShmem = $1 }, "VmSize": { $0.vms = $1 }, "VmHWM": { $0.hwm = $1 }, "VmData": { $0.data = $1 },
+    "VmPTE": { $0.pte = $1 }, "VmSwap": { $0.swap = $1 }, "Threads": { $0.threads = $1 },
+  ])
 
   /// Parses the raw bytes of /proc/PID/status without building a String per line.
   public static func parse(_ bytes: UnsafeRawBufferPointer) -> ProcStatus {
     var status = ProcStatus()
-    KeyValueText.scan(bytes, keys: keys) { index, value in
-      switch index {
-      case 0: status.rss = value
-      case 1: status.rssAnon = value
-      case 2: status.rssFile = value
-      case 3: status.rssShmem = value
-      case 4: status.vms = value
-      case 5: status.hwm = value
-      case 6: status.data = value
-      case 7: status.pte = value
-      case 8: status.swap = value
-      default: status.threads = value
-      }
-    }
+    fields.parse(bytes, into: &status)
     return status
   }
 }

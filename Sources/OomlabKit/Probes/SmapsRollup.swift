@@ -14,14 +14,12 @@ public struct SmapsRollup: Equatable, Sendable {
     return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
   }
 
-  static let keys: [[UInt8]] = [Array("Pss".utf8), Array("AnonHugePages".utf8)]
+  static let fields = KeyValueFields<SmapsRollup>(["Pss": { $0.pss = $1 }, "AnonHugePages": { $0.anonHuge = $1 }])
 
   /// Parses the raw bytes of /proc/PID/smaps_rollup.
   public static func parse(_ bytes: UnsafeRawBufferPointer) -> SmapsRollup {
     var rollup = SmapsRollup()
-    KeyValueText.scan(bytes, keys: keys) { index, value in
-      if index == 0 { rollup.pss = value } else { rollup.anonHuge = value }
-    }
+    fields.parse(bytes, into: &rollup)
     return rollup
   }
 }
