@@ -68,14 +68,15 @@ extension Supervisor {
     let report = RunReport(
       scenario: scenario.name, file: scenario.file, allocator: options.allocator.description, tuning: options.tuning,
       limitBytes: enforcement?.limit ?? options.limit, heapLimitBytes: options.heapLimit, enforcement: enforcement?.description, outcome: outcome.description, expected: scenario.expect?.rawValue,
-      matched: matched, durationSeconds: duration, csv: options.csvPath,
+      matched: matched, durationSeconds: duration, csv: options.csvPath, csvIncomplete: options.csv.incompleteReason,
       intervalSeconds: Double(options.interval) / 1e9, processes: processes,
       victim: outcome == .completed ? nil : decisive.map { $0.0.name })
     let status: ExitStatus
     switch outcome {
     case .interrupted: status = .interrupted
     case .failed: status = .environment
-    default: status = matched ? .matched : .mismatched
+    // A run whose CSV could not be recorded whole failed on its environment, whatever the workers did.
+    default: status = options.csv.failure != nil ? .environment : matched ? .matched : .mismatched
     }
     return (report, status)
   }
@@ -91,21 +92,14 @@ extension Supervisor {
     return cells
   }
 
-  /// Writes the JSON summary to a temporary name and renames it, so it is whole or absent.
+  /// Writes the JSON summary whole or not at all (`OutputFile.replace`), or to standard output for `-`.
   static func writeJSON(_ report: RunReport, to path: String) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    let data = try encoder.encode(report)
-    let temporary = path + ".partial"
-    do {
-      try data.write(to: URL(fileURLWithPath: temporary))
-    } catch {
-      throw SystemError.file("write", temporary, errno)
-    }
-    guard rename(temporary, path) == 0 else {
-      let code = errno
-      unlink(temporary)
-      throw SystemError.file("rename", temporary, code)
+    let bytes = Array(try encoder.encode(report)) + [0x0A]
+    guard path == "-" else { return try OutputFile.replace(path, with: bytes, flag: "--summary") }
+    if let code = OutputFile.writeAll(STDOUT_FILENO, bytes).errno {
+      throw SystemError.file("write the summary to", "standard output", code)
     }
   }
 }

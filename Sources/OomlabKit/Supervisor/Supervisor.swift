@@ -14,7 +14,8 @@ public enum Supervisor {
     // declared first so that its cleanup runs after every worker is dead.
     let enforcement = try options.limit.map { try LimitEnforcement.prepare(limit: $0, mode: options.enforce) }
     defer { enforcement?.tearDown() }
-    let csv = try CSVWriter(path: options.csvPath)
+    let csv = options.csv
+    try csv.start()
     let start = Clock.now()
     func elapsed() -> Double { Double(Clock.now() - start) / 1e9 }
 
