@@ -32,7 +32,9 @@ struct Matrix: ParsableCommand {
   /// One run of the matrix, resolved before the first one starts.
   struct Cell {
     let scenario: Scenario
-    let options: RunOptions
+    var options: RunOptions
+    /// The cell's file name without its extension, unique in the matrix.
+    let base: String
     let allocatorName: String
     let limitName: String
   }
@@ -110,7 +112,11 @@ struct Matrix: ParsableCommand {
       let report: RunReport
       let cellStatus: ExitStatus
       do {
-        (report, cellStatus) = try Supervisor.run(cell.options)
+        var options = cell.options
+        try options.record(
+          toCSV: (out as NSString).appendingPathComponent(cell.base + ".csv"),
+          summary: (out as NSString).appendingPathComponent(cell.base + ".json"))
+        (report, cellStatus) = try Supervisor.run(options)
       } catch {
         printError("cell \(index + 1) of \(cells.count), \(label): \(error)")
         status = .environment
@@ -128,7 +134,7 @@ struct Matrix: ParsableCommand {
         String(format: "%.3f", report.durationSeconds), "\(peaks.map(\.rssBytes).max() ?? 0)",
         "\(peaks.map(\.finalRssBytes).reduce(0, +))",
         peaks.compactMap(\.fragRatio).max().map { String(format: "%.4f", $0) } ?? "",
-        (cell.options.csvPath as NSString).lastPathComponent,
+        cell.base + ".csv",
       ])
     }
     let csvText = ([header] + rows).map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n"
@@ -167,10 +173,9 @@ struct Matrix: ParsableCommand {
           request.interval = interval.flatMap(DurationValue.parseNanoseconds)
           let choice = AllocatorChoice(allocator ?? scenario.allocator ?? "glibc")
           request.mallocConf = choice == .jemalloc ? mallocConf : nil
-          var options = try resolve(scenario, request)
-          options.csvPath = (out as NSString).appendingPathComponent(base + ".csv")
-          options.summaryPath = (out as NSString).appendingPathComponent(base + ".json")
-          cells.append(Cell(scenario: scenario, options: options, allocatorName: allocatorName, limitName: limitName))
+          cells.append(
+            Cell(scenario: scenario, options: try resolve(scenario, request), base: base, allocatorName: allocatorName,
+              limitName: limitName))
         }
       }
     }

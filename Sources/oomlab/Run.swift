@@ -14,16 +14,17 @@ struct Run: ParsableCommand {
   @Option(help: "The worker's malloc: glibc, jemalloc, or a path to a preloadable .so (default: the scenario's allocator:).")
   var allocator: String?
 
-  @Option(help: "Where to write the CSV; '-' for standard output (default: NAME-YYYYMMDD-HHMMSS.csv here).")
+  @Option(help: "Where to write the CSV; '-' for standard output (default: NAME-YYYYMMDD-HHMMSS.csv here, never replacing a file).")
   var csv: String?
 
-  @Option(help: "Also write the run's summary as JSON to this file.")
+  @Option(help: "Also write the run's summary as JSON to this file; '-' for standard output (the text summary then goes to standard error).")
   var summary: String?
 
   func run() throws {
     let scenario = try loadScenario(self.scenario)
-    let request = options.request(
+    var request = options.request(
       allocator: allocator, csvPath: csv ?? Self.defaultCSVName(scenario.name), summaryPath: summary)
+    request.csvPathIsGenerated = csv == nil
     let runOptions = try resolve(scenario, request)
     let (report, status): (RunReport, ExitStatus)
     do {
@@ -35,8 +36,12 @@ struct Run: ParsableCommand {
       printError("\(error)")
       throw ExitCode(ExitStatus.environment.rawValue)
     }
-    // With the CSV on stdout, the summary goes to stderr so the data stays clean.
-    if request.csvPath == "-" { printError(report.text) } else { print(report.text) }
+    // With the CSV or the JSON on stdout, the text summary goes to stderr so the data stays clean.
+    if request.csvPath == "-" || request.summaryPath == "-" {
+      FileHandle.standardError.write(Data((report.text + "\n").utf8))
+    } else {
+      print(report.text)
+    }
     throw ExitCode(status.rawValue)
   }
 

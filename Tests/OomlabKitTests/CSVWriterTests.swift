@@ -250,4 +250,59 @@ import Testing
     }
     #expect(!FileManager.default.fileExists(atPath: path))
   }
+
+  // MARK: - A full disk
+
+  /// Samples with growing times, for filling a disk.
+  static func samples(_ count: Int) -> [Sample] {
+    (0..<count).map { i in
+      var sample = Sample()
+      sample.seconds = Double(i) * 0.01
+      sample.pid = 4242
+      sample.step = "hold"
+      return sample
+    }
+  }
+
+  @Test(.enabled(if: SmallTmpfs.available(for: "aFullDiskCutsTheFileBackToItsLastWholeRow"), "needs root to mount a tmpfs"))
+  func aFullDiskCutsTheFileBackToItsLastWholeRow() throws {
+    let disk = try SmallTmpfs(bytes: 64 * 1024)
+    defer { disk.unmount() }
+    try disk.fill(leaving: 6 * 1024)
+    let path = disk.directory.appendingPathComponent("out.csv").path
+    var thrown = 0
+    var afterFailure: off_t = -1
+    do {
+      let writer = try CSVWriter(path: path)
+      for sample in Self.samples(2000) {
+        do { try writer.write(sample) } catch { thrown += 1 }
+        if writer.failure != nil && afterFailure < 0 {
+          afterFailure = off_t((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? -1)
+        }
+      }
+      #expect(writer.failure?.errno == ENOSPC)
+      #expect(!writer.lastRowTorn)
+      #expect(writer.incompleteReason?.contains("No space left on device") == true)
+      let lost = try #require(writer.failedAtSeconds)
+      #expect(writer.incompleteReason?.contains("no rows from \(Self.written(.decimal(lost))) s on") == true)
+    }
+    // One error, then nothing more written.
+    #expect(thrown == 1)
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(off_t(text.utf8.count) == afterFailure)
+    #expect(text.hasSuffix("\n"))
+    let lines = text.split(separator: "\n").map(String.init)
+    #expect(lines.count >= 5)
+    #expect(lines.count < 2000)
+    #expect(lines.dropFirst().allSatisfy { Self.cells($0).count == CSVSchema.columns.count })
+  }
+
+  @Test func aDeviceThatTakesNothingFailsTheHeader() throws {
+    let writer = CSVWriter(try OutputFile.open("/dev/full", flag: "--csv"))
+    #expect(throws: SystemError.self) { try writer.start() }
+    #expect(writer.failure?.errno == ENOSPC)
+    #expect(writer.failedAtSeconds == nil)
+    // Later rows are dropped quietly: the one error has been reported.
+    try writer.write(Sample())
+  }
 }

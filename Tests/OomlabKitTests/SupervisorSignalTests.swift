@@ -69,6 +69,40 @@ import Testing
     if limited { #expect(MemoryLimitRunTests.leftoverCgroups(ofSupervisor: result.pid).isEmpty) }
   }
 
+  @Test func aCSVReaderThatGoesAwayEndsTheRunAsInterrupted() throws {
+    let directory = try OomlabProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let scenario = directory.appendingPathComponent("holding.yaml")
+    try Self.holding.write(to: scenario, atomically: true, encoding: .utf8)
+    let limited = cgroupUnavailable == nil
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: OomlabProcess.binary)
+    process.arguments = ["run", scenario.path, "--csv", "-", "--interval", "20ms"] + (limited ? ["--memory-limit", "64MiB"] : [])
+    process.currentDirectoryURL = directory
+    let csv = Pipe()
+    let errors = directory.appendingPathComponent("stderr.txt")
+    _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+    process.standardOutput = csv
+    process.standardError = try FileHandle(forWritingTo: errors)
+    try process.run()
+    // Like `| head -1`: read the header, then close the pipe.
+    var header = Data()
+    while !header.contains(0x0A) {
+      let chunk = csv.fileHandleForReading.availableData
+      if chunk.isEmpty { break }
+      header.append(chunk)
+    }
+    try csv.fileHandleForReading.close()
+    process.waitUntilExit()
+    let stderr = try String(contentsOf: errors, encoding: .utf8)
+    #expect(process.terminationReason == .exit, "the supervisor died of a signal: \(stderr)")
+    #expect(process.terminationStatus == ExitStatus.interrupted.rawValue, "\(stderr)")
+    #expect(stderr.contains("outcome   interrupted"), "\(stderr)")
+    if limited {
+      #expect(MemoryLimitRunTests.leftoverCgroups(ofSupervisor: process.processIdentifier).isEmpty)
+    }
+  }
+
   @Test func theEndRowDoesNotWaitForALongInterval() throws {
     let result = try OomlabProcess.run(
       """
@@ -194,9 +228,11 @@ import Testing
 @Suite struct WorkerContractTests {
   @Test func aContractCarriesTheValidatedTextThroughItsDescriptor() throws {
     let text = "name: sealed\nabout: x\nsteps:\n  - hold: 1ms\n"
-    var options = RunOptions(scenario: try ScenarioParser.parse(yaml: text, file: "sealed.yaml"), csvPath: "-")
+    var request = RunRequest(csvPath: "-")
+    request.memoryLimit = "64MiB"
+    var options = try RunOptions.resolve(
+      try ScenarioParser.parse(yaml: text, file: "sealed.yaml"), request, environment: [:])
     options.allocator = .library("/opt/lib/libmimalloc.so")
-    options.limit = 64 << 20
     let contract = options.contract(for: try #require(options.scenario.processes.first), supervisor: 42)
     #expect(contract.scenarioText == text)
     let received = try WorkerContract.receive(from: try contract.seal())

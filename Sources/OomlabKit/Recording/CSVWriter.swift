@@ -1,41 +1,68 @@
 import Glibc
 
-/// Writes the time series one complete row per `write(2)`, so a row is never half on disk.
+/// Writes the time series one complete row per `write(2)`; a row is whole on disk or absent.
+///
+/// After a failed or short write the file is cut back to its last whole row and nothing more is written:
+/// `failure` says why, and the run reports the CSV as incomplete.
 public final class CSVWriter {
-  let descriptor: Int32
-  let ownsDescriptor: Bool
+  let file: OutputFile
   /// Where the rows go, for messages.
-  public let path: String
+  public var path: String { file.path }
   private var line: [UInt8] = []
+  /// The bytes of whole rows written so far: where a failed row is cut back to.
+  private var length: off_t = 0
+  private var started = false
+  /// The write that failed, after which no row was recorded.
+  public private(set) var failure: SystemError?
+  /// The time of the first sample not recorded, nil when the header itself failed.
+  public private(set) var failedAtSeconds: Double?
+  /// Whether part of the failed row stayed behind, because the output (a pipe, a FIFO) cannot be cut back.
+  public private(set) var lastRowTorn = false
 
-  /// Creates (truncating) `path`, or writes to standard output for `-`.
-  public init(path: String) throws {
-    self.path = path
-    if path == "-" {
-      descriptor = STDOUT_FILENO
-      ownsDescriptor = false
-    } else {
-      descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-      guard descriptor >= 0 else { throw SystemError.file("create", path, errno) }
-      ownsDescriptor = true
-    }
+  /// Writes to an output opened (and checked) beforehand; nothing is written until `start()`.
+  public init(_ file: OutputFile) {
+    self.file = file
     line.reserveCapacity(1024)
-    try emit(Array(CSVSchema.header.utf8) + [0x0A])
   }
 
-  deinit {
-    if ownsDescriptor { close(descriptor) }
+  /// Opens `path` the way `--csv` does (`-` is standard output) and writes the header.
+  public convenience init(path: String) throws {
+    self.init(try OutputFile.open(path, flag: "--csv"))
+    try start()
   }
 
-  /// Appends one row for `sample`.
+  /// Empties the file and writes the header, once the run is sure to start; from then on the file is kept.
+  public func start() throws {
+    guard !started else { return }
+    started = true
+    file.keep()
+    if file.isRegular && ftruncate(file.descriptor, 0) != 0 { throw SystemError.file("truncate", path, errno) }
+    try emit(Array(CSVSchema.header.utf8) + [0x0A], seconds: nil)
+  }
+
+  /// Appends one row for `sample`; after a failure it records nothing and throws no more.
   public func write(_ sample: Sample) throws {
+    guard failure == nil else { return }
     line.removeAll(keepingCapacity: true)
     for (i, column) in CSVSchema.columns.enumerated() {
       if i > 0 { line.append(0x2C) }
       Self.append(column.value(sample), to: &line)
     }
     line.append(0x0A)
-    try emit(line)
+    try emit(line, seconds: sample.seconds)
+  }
+
+  /// Why the CSV lacks rows, for the summary, once a write failed.
+  public var incompleteReason: String? {
+    guard let failure else { return nil }
+    var reason = "\(failure)"
+    if let failedAtSeconds {
+      var seconds: [UInt8] = []
+      Self.append(.decimal(failedAtSeconds), to: &seconds)
+      reason += "; no rows from \(String(decoding: seconds, as: UTF8.self)) s on"
+    }
+    if lastRowTorn { reason += "; the last row is cut short, since \(path) cannot be truncated" }
+    return reason
   }
 
   static func append(_ value: CSVValue, to line: inout [UInt8]) {
@@ -88,16 +115,24 @@ public final class CSVWriter {
     line[start...].reverse()
   }
 
-  private func emit(_ bytes: [UInt8]) throws {
-    var offset = 0
-    while offset < bytes.count {
-      let n = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw SystemError.file("write", path, errno)
-      }
-      offset += n
+  private func emit(_ bytes: [UInt8], seconds: Double?) throws {
+    let (written, code) = OutputFile.writeAll(file.descriptor, bytes)
+    guard let code else {
+      length += off_t(written)
+      return
     }
+    // Cut the partial row off so the file ends with its last whole row; a pipe keeps what it was given.
+    if written > 0 {
+      if file.isRegular && ftruncate(file.descriptor, length) == 0 {
+        lseek(file.descriptor, length, SEEK_SET)
+      } else {
+        lastRowTorn = true
+      }
+    }
+    let error = SystemError.file("write", path, code)
+    failure = error
+    failedAtSeconds = seconds
+    throw error
   }
 }
 

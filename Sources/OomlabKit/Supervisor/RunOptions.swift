@@ -4,8 +4,10 @@ public struct RunOptions {
   public var scenario: Scenario
   /// The sampling interval in nanoseconds.
   public var interval: UInt64 = 100_000_000
-  /// Where the CSV goes; `-` is standard output.
-  public var csvPath: String
+  /// The CSV, opened and checked before anything runs; its header is written when the run starts.
+  public var csv: CSVWriter
+  /// Where the CSV goes (the name chosen, when it was generated); `-` is standard output.
+  public var csvPath: String { csv.path }
   /// Where the JSON summary goes, if anywhere.
   public var summaryPath: String?
   /// The memory limit in bytes, nil for none.
@@ -25,10 +27,10 @@ public struct RunOptions {
   /// The binary to re-execute as the worker.
   public var executable: String?
 
-  /// Creates options for a scenario.
-  public init(scenario: Scenario, csvPath: String) {
+  /// Creates options for a scenario recorded to `csv`.
+  public init(scenario: Scenario, csv: CSVWriter) {
     self.scenario = scenario
-    self.csvPath = csvPath
+    self.csv = csv
   }
 
   /// What the worker running `process` is told: the one place a worker's instructions are built.

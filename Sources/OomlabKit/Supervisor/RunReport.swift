@@ -38,6 +38,8 @@ public struct RunReport: Codable {
   public var matched: Bool
   public var durationSeconds: Double
   public var csv: String
+  /// Why the CSV lacks rows, when a write to it failed during the run (the rows it has are whole).
+  public var csvIncomplete: String?
   public var intervalSeconds: Double
   public var processes: [ProcessReport]
   /// Which worker ended the run abnormally, when one did.
@@ -62,6 +64,7 @@ extension RunReport {
       "limit     " + (enforcement ?? "none"),
       "duration  \(String(format1: durationSeconds)) s, sampled every \(Int(intervalSeconds * 1000)) ms -> \(csv)",
     ]
+    if let csvIncomplete { lines.append("csv       INCOMPLETE: \(csvIncomplete)") }
     for process in processes {
       let p = process.peaks
       lines.append("process   \(process.name) (pid \(process.pid)): \(process.outcome)"

@@ -9,6 +9,9 @@ public struct RunRequest {
   public var mallocConf: String?
   public var arenaMax: Int?
   public var csvPath: String
+  /// Whether `csvPath` is a generated default name, which never replaces a file: a taken name gets -1, -2, ...
+  public var csvPathIsGenerated = false
+  /// Where the JSON summary goes, if anywhere; `-` is standard output.
   public var summaryPath: String?
   public var enforce: EnforceMode = .auto
 
@@ -27,18 +30,15 @@ extension RunOptions {
   public static func resolve(_ scenario: Scenario, _ request: RunRequest, environment: [String: String]) throws
     -> RunOptions
   {
-    // Both outputs must be writable before anything runs: a run is not thrown away at the end
-    // because its summary had nowhere to go.
-    for (flag, path) in [("--csv", request.csvPath), ("--summary", request.summaryPath)] {
-      guard let path, path != "-" else { continue }
-      let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
-      guard access(directory.isEmpty ? "/" : directory, W_OK) == 0 else {
-        throw RunRefusal(
-          status: .badInput,
-          description: "\(flag) \"\(path)\": cannot write in \"\(directory)\": \(String(cString: strerror(errno)))")
-      }
+    if request.allocator?.isEmpty == true {
+      throw RunRefusal(status: .badInput, description: "--allocator is empty: name glibc, jemalloc or a preloadable .so")
     }
-    var options = RunOptions(scenario: scenario, csvPath: request.csvPath)
+    // Both outputs are checked and the CSV opened before anything runs: a run is not thrown away at the end
+    // because its summary had nowhere to go, and a refusal further down removes the CSV this created.
+    let csv = try openOutputs(
+      csv: request.csvPath, generated: request.csvPathIsGenerated, summary: request.summaryPath, scenario: scenario,
+      allocator: AllocatorChoice(request.allocator ?? scenario.allocator ?? "glibc"))
+    var options = RunOptions(scenario: scenario, csv: csv)
     options.summaryPath = request.summaryPath
     options.interval = request.interval ?? scenario.sampleInterval ?? 100_000_000
     if let text = request.memoryLimit {
@@ -85,6 +85,26 @@ extension RunOptions {
       options.tuning["arena_max"] = "\(arenas)"
     }
     return options
+  }
+
+  /// Points the run at other outputs, checked and opened as `resolve` does; a matrix resolves its cells
+  /// before their folder exists and opens each cell's files only when that cell starts.
+  public mutating func record(toCSV path: String, summary: String?) throws {
+    csv = try Self.openOutputs(csv: path, generated: false, summary: summary, scenario: scenario, allocator: allocator)
+    summaryPath = summary
+  }
+
+  /// Checks the outputs against the run's inputs (the scenario, a preloaded library) and opens the CSV.
+  static func openOutputs(
+    csv: String, generated: Bool, summary: String?, scenario: Scenario, allocator: AllocatorChoice
+  ) throws -> CSVWriter {
+    var inputs = [(name: "the scenario", path: scenario.file)]
+    if case .library(let path) = allocator { inputs.append((name: "the allocator", path: path)) }
+    do {
+      return try OutputFile.openRunOutputs(csv: csv, csvIsGenerated: generated, summary: summary, inputs: inputs)
+    } catch let error as OutputError {
+      throw RunRefusal(status: error.status, description: error.description)
+    }
   }
 
   /// The smallest heap limit accepted.

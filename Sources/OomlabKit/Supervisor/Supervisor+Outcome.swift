@@ -69,15 +69,16 @@ extension Supervisor {
     let report = RunReport(
       scenario: scenario.name, file: scenario.file, allocator: options.allocator.description, tuning: options.tuning,
       limitBytes: enforcement?.limit ?? options.limit, heapLimitBytes: options.heapLimit, enforcement: enforcement?.description, outcome: outcome.description, expected: scenario.expect?.rawValue,
-      matched: matched, durationSeconds: duration, csv: options.csvPath,
+      matched: matched, durationSeconds: duration, csv: options.csvPath, csvIncomplete: options.csv.incompleteReason,
       intervalSeconds: Double(options.interval) / 1e9, processes: processes,
       victim: outcome == .completed ? nil : decisive.map { $0.0.name })
     let status: ExitStatus
     if outcome == .interrupted {
       status = .interrupted
-    } else if anyFailed {
-      // A process that could not run (no CAP_SYS_RESOURCE for its oom_score_adj, say) makes the
-      // run say nothing about the scenario, even when another process reached the expected end.
+    } else if anyFailed || options.csv.failure != nil {
+      // A process that could not run (no CAP_SYS_RESOURCE for its oom_score_adj, say), or a CSV
+      // that could not be recorded whole, makes the run say nothing about the scenario, even when
+      // a process reached the expected end.
       status = .environment
     } else {
       status = matched ? .matched : .mismatched
@@ -96,21 +97,14 @@ extension Supervisor {
     return cells
   }
 
-  /// Writes the JSON summary to a temporary name and renames it, so it is whole or absent.
+  /// Writes the JSON summary whole or not at all (`OutputFile.replace`), or to standard output for `-`.
   static func writeJSON(_ report: RunReport, to path: String) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    let data = try encoder.encode(report)
-    let temporary = path + ".partial"
-    do {
-      try data.write(to: URL(fileURLWithPath: temporary))
-    } catch {
-      throw SystemError.file("write", temporary, errno)
-    }
-    guard rename(temporary, path) == 0 else {
-      let code = errno
-      unlink(temporary)
-      throw SystemError.file("rename", temporary, code)
+    let bytes = Array(try encoder.encode(report)) + [0x0A]
+    guard path == "-" else { return try OutputFile.replace(path, with: bytes, flag: "--summary") }
+    if let code = OutputFile.writeAll(STDOUT_FILENO, bytes).errno {
+      throw SystemError.file("write the summary to", "standard output", code)
     }
   }
 }

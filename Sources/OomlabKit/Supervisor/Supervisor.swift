@@ -24,7 +24,8 @@ public enum Supervisor {
     // declared first so that its cleanup runs after every worker is dead.
     let enforcement = try options.limit.map { try LimitEnforcement.prepare(limit: $0, mode: options.enforce) }
     defer { enforcement?.tearDown() }
-    let csv = try CSVWriter(path: options.csvPath)
+    let csv = options.csv
+    try csv.start()
     let start = Clock.now()
     func elapsed() -> Double { Double(Clock.now() - start) / 1e9 }
 
@@ -97,6 +98,8 @@ public enum Supervisor {
       reapAll()
       // A worker that has had its `end` row is exiting: it gets no second one.
       sampleAll(workers.filter { $0.isRunning && !$0.acknowledged }, forceRollup: false)
+      // The CSV's reader went away (`| head`): nobody is listening, so the run ends as interrupted.
+      if csv.failure?.errno == EPIPE { interrupted = SIGPIPE }
       // A tick that overran (a slow smaps_rollup, a stopped machine) does not cause a burst of catch-up samples.
       if Clock.now() > Clock.after(options.interval, from: deadline) { deadline = Clock.now() }
     }
