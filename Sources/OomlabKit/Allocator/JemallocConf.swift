@@ -24,7 +24,8 @@ public struct JemallocConf: Equatable, Sendable {
       guard !key.isEmpty, afterKey.first == ":" else {
         let reason =
           afterKey.isEmpty && !key.isEmpty
-          ? "it ends with a key and no \":value\"" : "a key of letters, digits and _ followed by \":\" is expected"
+          ? "it ends with a key and no \":value\" (jemalloc: \"Conf string ends with key\")"
+          : "a key of letters, digits and _ followed by \":\" is expected (jemalloc: \"Malformed conf string\")"
         throw JemallocConfError.malformed(conf: text, at: String(rest), reason: reason)
       }
       let value = afterKey.dropFirst().prefix { $0 != "," }
@@ -33,7 +34,8 @@ public struct JemallocConf: Equatable, Sendable {
       if rest.first == "," {
         rest = rest.dropFirst()
         if rest.isEmpty {
-          throw JemallocConfError.malformed(conf: text, at: ",", reason: "it ends with a comma")
+          throw JemallocConfError.malformed(
+            conf: text, at: ",", reason: "it ends with a comma (jemalloc: \"Conf string ends with comma\")")
         }
       }
     }

@@ -14,8 +14,7 @@ public enum JemallocConfError: Error, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .malformed(let conf, let at, let reason):
-      return "malloc-conf \"\(conf)\" is malformed at \"\(at)\": \(reason); jemalloc reports "
-        + "\"Malformed conf string\" there and ignores the rest"
+      return "malloc-conf \"\(conf)\" is malformed at \"\(at)\": \(reason); jemalloc stops reading it there"
     case .unknownKey(let key, let value):
       return "malloc-conf key \"\(key)\" (in \"\(key):\(value)\") is not an option of this jemalloc: it has no "
         + "opt.\(key), so it ignored the pair (\"Invalid conf pair\")"
