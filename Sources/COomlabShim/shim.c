@@ -211,6 +211,17 @@ int oomlab_jemalloc_read_stats(oomlab_jemalloc_stats *out) {
   return 0;
 }
 
+int oomlab_jemalloc_read(const char *name, void *out, size_t size) {
+  mallctl_fn ctl = find_mallctl();
+  if (!ctl) return -1;
+  if (!out) return ctl(name, NULL, NULL, NULL, 0);
+  size_t len = size;
+  int rc = ctl(name, out, &len, NULL, 0);
+  // jemalloc copies what fits and says EINVAL on a size mismatch; a shorter answer is a mismatch too.
+  if (rc == 0 && len != size) return EINVAL;
+  return rc;
+}
+
 int oomlab_jemalloc_purge_all(void) {
   mallctl_fn ctl = find_mallctl();
   if (!ctl) return -1;

@@ -3,7 +3,7 @@ import Testing
 
 @testable import OomlabKit
 
-/// Naming of oomlab's cgroups and removal of the ones a dead supervisor left behind.
+/// Naming of oomlab's cgroups and removal of the ones no run holds, on a fake tree.
 struct CgroupStaleTests {
   /// A pid no process can have: pids are allocated below /proc/sys/kernel/pid_max.
   static var deadPid: Int32 {
@@ -18,57 +18,65 @@ struct CgroupStaleTests {
     #expect(parsed?.supervisorPid == 4242 && parsed?.index == 3)
   }
 
-  @Test(arguments: [
+  static let foreignNames = [
     "oomlab", "oomlab-", "oomlab-12", "oomlab-12-", "oomlab--1", "oomlab-abc-1", "oomlab-12-x", "oomlab-12-1-2",
     "oomlab-0-1", "oomlab-+12-1", "oomlab-99999999999-1", "xoomlab-12-1", "OOMLAB-12-1", "oomlab-12-1 ",
-  ])
+  ]
+
+  @Test(arguments: foreignNames)
   func foreignNamesAreNotOurs(name: String) {
     #expect(CgroupName.parse(name) == nil)
-    #expect(!StaleCgroups.isStale(name: name) { _ in false })
   }
 
-  @Test func staleMeansOursAndItsSupervisorIsDead() {
-    #expect(StaleCgroups.isStale(name: "oomlab-100-0") { $0 != 100 })
-    #expect(!StaleCgroups.isStale(name: "oomlab-100-0") { $0 == 100 })
-  }
-
-  @Test func aliveMeansKillZeroDoesNotSayESRCH() {
-    #expect(StaleCgroups.isAlive(getpid()))
-    #expect(!StaleCgroups.isAlive(Self.deadPid))
-  }
-
-  @Test func cleanRemovesOnlyDeadSupervisorsCgroups() throws {
+  @Test func cleanRemovesOnlyUnlockedEmptyOomlabCgroups() throws {
     let tree = try CgroupFakeTree()
     let dead = Self.deadPid
     tree.v2MemoryFiles("parent/oomlab-\(dead)-0")
-    tree.file("parent/oomlab-\(dead)-0/cgroup.procs", "31000\n")
-    tree.v2MemoryFiles("parent/oomlab-\(dead)-7")
+    tree.v1MemoryFiles("parent/oomlab-\(dead)-7")
+    // The pid in the name proves nothing either way: a live pid's unlocked empty cgroup is abandoned too.
     tree.v2MemoryFiles("parent/oomlab-\(getpid())-0")
-    tree.v2MemoryFiles("parent/oomlab-abc-0")
+    // Held by a run (pid 1 here stands for a supervisor in another pid namespace): in use.
+    tree.v2MemoryFiles("parent/oomlab-1-0")
+    let holder = CgroupLock.attempt(tree.path("parent/oomlab-1-0"))
+    guard case .locked(let lock) = holder else {
+      Issue.record("cannot lock the fake cgroup: \(holder)")
+      return
+    }
+    defer { lock.release() }
+    // Unlocked but not empty: not provably abandoned, and nothing is killed.
+    tree.v2MemoryFiles("parent/oomlab-\(dead)-3")
+    tree.file("parent/oomlab-\(dead)-3/cgroup.procs", "31000\n31001\n")
+    for name in Self.foreignNames where !name.contains("/") { tree.v2MemoryFiles("parent/\(name)") }
     tree.v2MemoryFiles("parent/system.slice")
     tree.file("parent/oomlab-\(dead)-9", "a file, not a cgroup\n")
     let log = RemovalLog()
-    let cleanup = StaleCgroups.clean(parent: tree.path("parent"), remover: log.remover, isAlive: StaleCgroups.isAlive)
-    #expect(cleanup.removed == [tree.path("parent/oomlab-\(dead)-0"), tree.path("parent/oomlab-\(dead)-7")])
-    #expect(cleanup.problems.isEmpty)
-    #expect(!tree.exists("parent/oomlab-\(dead)-0") && !tree.exists("parent/oomlab-\(dead)-7"))
-    #expect(tree.exists("parent/oomlab-\(getpid())-0"))
-    #expect(tree.exists("parent/oomlab-abc-0"))
+
+    let cleanup = StaleCgroups.clean(parent: tree.path("parent"), removeDirectory: log.remover.removeDirectory)
+
+    let removed = ["parent/oomlab-\(dead)-0", "parent/oomlab-\(dead)-7", "parent/oomlab-\(getpid())-0"]
+    #expect(Set(cleanup.removed) == Set(removed.map(tree.path)))
+    #expect(Set(log.rmdirs) == Set(removed.map(tree.path)), "rmdir only what was proven abandoned")
+    for path in removed { #expect(!tree.exists(path)) }
+    #expect(tree.exists("parent/oomlab-1-0"))
+    #expect(tree.exists("parent/oomlab-\(dead)-3"))
+    #expect(cleanup.problems.count == 1, "\(cleanup.problems)")
+    let problem = cleanup.problems.first ?? ""
+    #expect(problem.contains("oomlab-\(dead)-3") && problem.contains("31000 31001") && problem.contains("2 processes"))
+    for name in Self.foreignNames { #expect(tree.exists("parent/\(name)"), "\(name)") }
     #expect(tree.exists("parent/system.slice"))
     #expect(tree.exists("parent/oomlab-\(dead)-9"))
-    // What was still running in a stale cgroup is killed, since rmdir needs it empty.
-    #expect(log.signals.map(\.pid) == [31000])
   }
 
   @Test func cleanReportsWhatItCouldNotRemove() throws {
     let tree = try CgroupFakeTree()
     tree.v1MemoryFiles("parent/oomlab-\(Self.deadPid)-0")
-    let log = RemovalLog(failures: [EACCES])
-    let cleanup = StaleCgroups.clean(parent: tree.path("parent"), remover: log.remover, isAlive: { _ in false })
+    let log = RemovalLog(failures: [EBUSY])
+    let cleanup = StaleCgroups.clean(parent: tree.path("parent"), removeDirectory: log.remover.removeDirectory)
     #expect(cleanup.removed.isEmpty)
     #expect(cleanup.problems.count == 1)
     #expect(cleanup.problems.first?.contains("oomlab-\(Self.deadPid)-0") == true)
-    #expect(cleanup.problems.first?.contains("EACCES") == true)
+    #expect(cleanup.problems.first?.contains("EBUSY") == true)
+    #expect(tree.exists("parent/oomlab-\(Self.deadPid)-0"))
   }
 
   @Test func cleaningAMissingParentDoesNothing() {

@@ -84,6 +84,12 @@ int oomlab_jemalloc_read_stats(oomlab_jemalloc_stats *out);
 /// Returns 1 when `mallctl` (jemalloc's control interface) is reachable in this process.
 int oomlab_jemalloc_present(void);
 
+/// Reads the jemalloc control `name` (like "opt.narenas") into `out`, which holds exactly `size` bytes;
+/// with `out` NULL it only asks whether the control exists. Returns 0, the error `mallctl` returned
+/// (ENOENT: no such control; EINVAL: `size` is not the size of its type), or -1 when `mallctl` is not
+/// reachable. The corresponding C call is `mallctl(name, out, &size, NULL, 0)`, looked up at run time.
+int oomlab_jemalloc_read(const char *name, void *out, size_t size);
+
 /// Purges unused dirty and muzzy pages of all jemalloc arenas (`arena.<MALLCTL_ARENAS_ALL>.purge`).
 int oomlab_jemalloc_purge_all(void);
 

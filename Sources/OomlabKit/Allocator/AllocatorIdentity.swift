@@ -19,8 +19,9 @@ public struct AllocatorIdentity: Equatable {
   /// Whether glibc's malloc serves this process.
   public var isGlibc: Bool { provider.contains("libc.so") && !hasMallctl }
 
-  /// Fails unless the allocator asked for is the one serving `malloc`.
-  public func verify(_ expected: AllocatorChoice, preloaded: String?) throws {
+  /// Fails unless the allocator asked for is the one serving `malloc` and, under jemalloc, it holds
+  /// every value `mallocConf` (the worker's MALLOC_CONF) asks for.
+  public func verify(_ expected: AllocatorChoice, preloaded: String?, mallocConf: String? = nil) throws {
     let ok: Bool
     switch expected {
     case .glibc: ok = isGlibc
@@ -31,6 +32,9 @@ public struct AllocatorIdentity: Equatable {
       throw WorkloadError.failed(
         "asked for \(expected) but malloc is served by \(provider)"
           + (preloaded.map { " although \($0) was preloaded (LD_PRELOAD defeated, or that library is not a malloc)" } ?? ""))
+    }
+    if expected == .jemalloc, let mallocConf, !mallocConf.isEmpty {
+      try JemallocConf.parse(mallocConf).verifyApplied()
     }
   }
 

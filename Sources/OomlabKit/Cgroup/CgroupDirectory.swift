@@ -23,16 +23,38 @@ enum CgroupDirectory {
     return names.sorted()
   }
 
-  /// Creates the first free `oomlab-<pid>-<n>` under `parent` and returns its path.
+  /// Creates the first free `oomlab-<pid>-<n>` under `parent`, locks it, and returns its path and lock.
   ///
-  /// A name already taken (another cgroup of this process, or a stale one whose dead supervisor had
-  /// the same pid) is skipped, so two runs never share a cgroup.
-  static func makeChild(under parent: String, supervisorPid: Int32) throws -> String {
+  /// A name already taken (another cgroup of this process, one of a supervisor with the same pid in
+  /// another pid namespace, or an abandoned one) is skipped, so two runs never share a cgroup.
+  ///
+  /// Between mkdir and flock the new cgroup is empty and unlocked, which is exactly what another run's
+  /// stale cleanup removes. Rather than reserve the name first (a lock file beside it would need cleaning
+  /// up in turn, and cgroupfs holds no ordinary files), creation locks right after mkdir, checks that the
+  /// directory locked is still the one at the path, and otherwise moves on to the next name: a cleanup
+  /// that wins the race has removed (or is removing) an empty directory nobody used yet, so losing costs
+  /// one more mkdir. `afterCreating` runs between mkdir and flock, for tests to act as that cleanup.
+  static func makeChild(
+    under parent: String, supervisorPid: Int32, afterCreating: (String) -> Void = { _ in }
+  ) throws -> (path: String, lock: CgroupLock) {
     for index in 0..<10_000 {
       let path = parent + "/" + CgroupName.make(supervisorPid: supervisorPid, index: index)
-      if mkdir(path, 0o755) == 0 { return path }
-      let code = errno
-      if code != EEXIST { throw CgroupError.cannotCreate(parent: parent, errno: code) }
+      guard mkdir(path, 0o755) == 0 else {
+        let code = errno
+        if code == EEXIST { continue }
+        throw CgroupError.cannotCreate(parent: parent, errno: code)
+      }
+      afterCreating(path)
+      switch CgroupLock.attempt(path) {
+      case .locked(let lock): return (path, lock)
+      case .held, .gone:
+        // A cleanup holds or has removed it; it removes the empty directory itself.
+        continue
+      case .failed(let code):
+        // The directory is ours and still empty; unlocked, it would pass for abandoned, so it goes.
+        rmdir(path)
+        throw CgroupError.cannotLock(path: path, errno: code)
+      }
     }
     throw CgroupError.cannotCreate(parent: parent, errno: EEXIST)
   }

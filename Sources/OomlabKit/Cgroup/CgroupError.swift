@@ -12,6 +12,8 @@ public enum CgroupError: Error, Equatable, CustomStringConvertible {
   case internalProcesses(parent: String, count: Int)
   /// mkdir of a child cgroup failed.
   case cannotCreate(parent: String, errno: Int32)
+  /// A new cgroup could not be opened or flock(2)ed, so other runs could not tell it is in use.
+  case cannotLock(path: String, errno: Int32)
   /// rmdir kept failing after the processes were killed.
   case cannotRemove(path: String, errno: Int32, attempts: Int)
 
@@ -38,6 +40,8 @@ public enum CgroupError: Error, Equatable, CustomStringConvertible {
         text += "; run as root or delegate the cgroup"
       }
       return text
+    case .cannotLock(let path, let code):
+      return "cannot lock the new cgroup \(path): \(ErrnoName.explain(code))"
     case .cannotRemove(let path, let code, let attempts):
       return "cannot remove the cgroup \(path) after \(attempts) attempt" + (attempts == 1 ? "" : "s")
         + ": \(ErrnoName.explain(code))"

@@ -2,6 +2,9 @@ import Glibc
 
 /// Kills what is left in a cgroup and removes its directory, retrying while the kernel says EBUSY.
 ///
+/// Only for a run's own cgroup at teardown: stale cleanup (`StaleCgroups`) never kills, because it
+/// cannot prove that what is inside another run's cgroup is its to kill.
+///
 /// The system calls are closures so tests can run removal against a fake tree of ordinary files,
 /// where rmdir would fail (the control files are real files there) and the pids are not to be killed.
 struct CgroupRemover: Sendable {

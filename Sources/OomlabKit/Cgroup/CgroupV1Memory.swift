@@ -5,6 +5,8 @@ public final class CgroupV1Memory: MemoryCgroup {
   public let directory: String
   public var version: CgroupVersion { .v1 }
   var remover = CgroupRemover.live
+  /// The flock that marks the cgroup as in use, held from creation until `remove`; nil for an adopted cgroup.
+  private var lock: CgroupLock?
   // Opened at the first read and kept, so a tick costs one pread per file and no path walks.
   private var usage: ProcFile?
   private var limit: ProcFile?
@@ -18,10 +20,16 @@ public final class CgroupV1Memory: MemoryCgroup {
     self.directory = directory
   }
 
+  private init(directory: String, lock: CgroupLock) {
+    self.directory = directory
+    self.lock = lock
+  }
+
   /// Creates `oomlab-<supervisorPid>-<n>` under `parent`; v1 has no controller enabling and no
   /// rule against processes in inner cgroups.
   public static func create(under parent: String, supervisorPid: Int32) throws -> CgroupV1Memory {
-    CgroupV1Memory(directory: try CgroupDirectory.makeChild(under: parent, supervisorPid: supervisorPid))
+    let child = try CgroupDirectory.makeChild(under: parent, supervisorPid: supervisorPid)
+    return CgroupV1Memory(directory: child.path, lock: child.lock)
   }
 
   @discardableResult
@@ -71,6 +79,8 @@ public final class CgroupV1Memory: MemoryCgroup {
 
   public func remove() throws {
     closeFiles()
+    // Released only after rmdir, so no other run ever finds the cgroup present and unlocked.
+    defer { lock?.release() }
     try remover.remove(directory)
   }
 

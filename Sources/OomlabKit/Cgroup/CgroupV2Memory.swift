@@ -5,6 +5,8 @@ public final class CgroupV2Memory: MemoryCgroup {
   public let directory: String
   public var version: CgroupVersion { .v2 }
   var remover = CgroupRemover.live
+  /// The flock that marks the cgroup as in use, held from creation until `remove`; nil for an adopted cgroup.
+  private var lock: CgroupLock?
   // Opened at the first read and kept, so a tick costs one pread per file and no path walks.
   private var current: ProcFile?
   private var max: ProcFile?
@@ -18,11 +20,17 @@ public final class CgroupV2Memory: MemoryCgroup {
     self.directory = directory
   }
 
+  private init(directory: String, lock: CgroupLock) {
+    self.directory = directory
+    self.lock = lock
+  }
+
   /// Creates `oomlab-<supervisorPid>-<n>` under `parent`, first enabling the memory controller in
   /// `parent` where the kernel allows it.
   public static func create(under parent: String, supervisorPid: Int32) throws -> CgroupV2Memory {
     try enableMemory(in: parent)
-    return CgroupV2Memory(directory: try CgroupDirectory.makeChild(under: parent, supervisorPid: supervisorPid))
+    let child = try CgroupDirectory.makeChild(under: parent, supervisorPid: supervisorPid)
+    return CgroupV2Memory(directory: child.path, lock: child.lock)
   }
 
   /// Makes sure children of `parent` get the memory controller.
@@ -97,6 +105,8 @@ public final class CgroupV2Memory: MemoryCgroup {
 
   public func remove() throws {
     closeFiles()
+    // Released only after rmdir, so no other run ever finds the cgroup present and unlocked.
+    defer { lock?.release() }
     try remover.remove(directory)
   }
 

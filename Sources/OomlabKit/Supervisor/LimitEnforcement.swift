@@ -16,6 +16,8 @@ final class LimitEnforcement {
   let kind: Kind
   let limit: UInt64
   let cgroup: (any MemoryCgroup)?
+  /// What the removal of abandoned cgroups did before this run's own was created.
+  private(set) var staleCleanup = StaleCleanup()
   /// The cgroup's oom_kill count before any worker ran.
   private(set) var baselineKills: UInt64 = 0
   let kernelLog: KernelLog?
@@ -37,8 +39,9 @@ final class LimitEnforcement {
       let environment = ProcessInfo.processInfo.environment
       let locator = CgroupLocator(mountInfoPath: environment["OOMLAB_MOUNTINFO"] ?? "/proc/self/mountinfo")
       let hierarchy = try locator.locate()
-      // Cgroups of earlier runs whose supervisor died (SIGKILL, a crash) are removed first.
-      _ = StaleCgroups.clean(parent: hierarchy.ownDirectory)
+      // Cgroups of earlier runs whose supervisor died (SIGKILL, a crash) are removed first; only
+      // provably abandoned ones, and nothing is killed (see StaleCgroups).
+      let stale = StaleCgroups.clean(parent: hierarchy.ownDirectory)
       switch CgroupLocator.canCreateChild(in: hierarchy) {
       case .ok:
         let cgroup = try hierarchy.createChild(supervisorPid: getpid())
@@ -48,14 +51,18 @@ final class LimitEnforcement {
           try? cgroup.remove()
           throw error
         }
-        return LimitEnforcement(kind: .cgroup, limit: limit, cgroup: cgroup)
+        let enforcement = LimitEnforcement(kind: .cgroup, limit: limit, cgroup: cgroup)
+        enforcement.staleCleanup = stale
+        return enforcement
       case .denied(let why):
         reason = why
       }
       if mode != .cgroup, let container = ContainerLimit.find(in: hierarchy) {
         let where_ = "\(container.directory): limit \(ByteSize.format(container.limit)), \(ByteSize.format(container.usage)) in use at start"
-        return LimitEnforcement(
+        let enforcement = LimitEnforcement(
           kind: .container(where_), limit: container.limit, cgroup: hierarchy.cgroup(at: container.directory))
+        enforcement.staleCleanup = stale
+        return enforcement
       }
     } catch {
       reason = "\(error)"

@@ -36,7 +36,9 @@ public enum Worker {
       return code.rawValue
     }
     do {
-      try AllocatorIdentity.current().verify(configuration.allocator, preloaded: configuration.preloaded)
+      try AllocatorIdentity.current().verify(
+        configuration.allocator, preloaded: configuration.preloaded,
+        mallocConf: ProcessInfo.processInfo.environment["MALLOC_CONF"])
     } catch {
       return fail("\(error)", .failed, .failed)
     }
