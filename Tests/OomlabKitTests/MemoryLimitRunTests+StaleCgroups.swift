@@ -153,5 +153,8 @@ extension MemoryLimitRunTests {
     #expect(FileIO.exists(occupied), "the cgroup holding a process was removed")
     #expect(isLiving(sleeper), "stale cleanup killed a process it could not prove its own")
     #expect(CgroupDirectory.processes(in: occupied) == [sleeper])
+    // The cgroup left in place is not swallowed: the summary says so.
+    let notes = (run.summary?["notes"] as? [String]) ?? []
+    #expect(notes.contains { $0.contains(occupied) }, "\(notes)")
   }
 }

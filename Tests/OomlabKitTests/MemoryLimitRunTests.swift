@@ -70,6 +70,17 @@ struct MemoryLimitRunTests {
     }
   }
 
+  /// The summary says when swap could not be capped beside the limit, judged by the kernel's own files.
+  @Test func theSummarySaysWhetherSwapWasCapped() throws {
+    let result = try OomlabProcess.run("name: swap\nsteps:\n  - hold: 10ms\n", arguments: ["--memory-limit", "64MiB"])
+    defer { result.cleanUp() }
+    #expect(result.status == 0, "\(result.stderr)")
+    let hierarchy = try CgroupLocator().locate()
+    let swapFile = hierarchy.ownDirectory + (hierarchy.version == .v1 ? "/memory.memsw.limit_in_bytes" : "/memory.swap.max")
+    let notes = (result.summary?["notes"] as? [String]) ?? []
+    #expect(notes.contains { $0.contains("swap was not capped") } == !FileIO.exists(swapFile), "\(notes)")
+  }
+
   @Test func untouchedBuffersOverTheLimitComplete() throws {
     let result = try OomlabProcess.run(
       try String(contentsOf: repositoryRoot().appendingPathComponent("Scenarios/overcommit-under-limit.yaml"), encoding: .utf8))

@@ -18,6 +18,8 @@ final class LimitEnforcement {
   let cgroup: (any MemoryCgroup)?
   /// What the removal of abandoned cgroups did before this run's own was created.
   private(set) var staleCleanup = StaleCleanup()
+  /// Whether swap was capped at 0 beside the limit (false where the kernel has no file for it).
+  private(set) var swapCapped = true
   /// The cgroup's oom_kill count before any worker ran.
   private(set) var baselineKills: UInt64 = 0
   let kernelLog: KernelLog?
@@ -45,14 +47,16 @@ final class LimitEnforcement {
       switch CgroupLocator.canCreateChild(in: hierarchy) {
       case .ok:
         let cgroup = try hierarchy.createChild(supervisorPid: getpid())
+        let swapCapped: Bool
         do {
-          try cgroup.setLimit(limit)
+          swapCapped = try cgroup.setLimit(limit)
         } catch {
           try? cgroup.remove()
           throw error
         }
         let enforcement = LimitEnforcement(kind: .cgroup, limit: limit, cgroup: cgroup)
         enforcement.staleCleanup = stale
+        enforcement.swapCapped = swapCapped
         return enforcement
       case .denied(let why):
         reason = why
@@ -109,6 +113,16 @@ final class LimitEnforcement {
     case .container(let place): return "the container's own limit at \(place) (no cgroup could be created; the supervisor shares it)"
     case .simulated: return "SIMULATED: the supervisor kills the worker at RSS >= limit (no cgroup)"
     }
+  }
+
+  /// What the summary must say about how the limit was set up, beside the outcome.
+  var notes: [String] {
+    var notes = staleCleanup.problems.map { "an earlier run's cgroup was left in place: \($0)" }
+    if !swapCapped {
+      notes.append(
+        "swap was not capped: this kernel has no \(cgroup?.version == .v1 ? "memory.memsw.limit_in_bytes" : "memory.swap.max") (swap accounting is off), so the worker may swap instead of being killed")
+    }
+    return notes
   }
 
   /// Removes oomlab's own cgroup; never the container's.

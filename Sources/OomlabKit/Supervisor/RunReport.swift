@@ -44,6 +44,8 @@ public struct RunReport: Codable {
   public var processes: [ProcessReport]
   /// Which worker ended the run abnormally, when one did.
   public var victim: String?
+  /// What else the reader must know to trust the run: swap left uncapped, a cgroup that could not be cleaned.
+  public var notes: [String] = []
 }
 
 extension RunReport {
@@ -65,6 +67,7 @@ extension RunReport {
       "duration  \(String(format1: durationSeconds)) s, sampled every \(Int(intervalSeconds * 1000)) ms -> \(csv)",
     ]
     if let csvIncomplete { lines.append("csv       INCOMPLETE: \(csvIncomplete)") }
+    lines += notes.map { "note      \($0)" }
     for process in processes {
       let p = process.peaks
       lines.append("process   \(process.name) (pid \(process.pid)): \(process.outcome)"

@@ -71,7 +71,7 @@ extension Supervisor {
       limitBytes: enforcement?.limit ?? options.limit, heapLimitBytes: options.heapLimit, enforcement: enforcement?.description, outcome: outcome.description, expected: scenario.expect?.rawValue,
       matched: matched, durationSeconds: duration, csv: options.csvPath, csvIncomplete: options.csv.incompleteReason,
       intervalSeconds: Double(options.interval) / 1e9, processes: processes,
-      victim: outcome == .completed ? nil : decisive.map { $0.0.name })
+      victim: outcome == .completed ? nil : decisive.map { $0.0.name }, notes: enforcement?.notes ?? [])
     let status: ExitStatus
     if outcome == .interrupted {
       status = .interrupted
