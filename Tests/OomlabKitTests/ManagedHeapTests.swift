@@ -411,7 +411,7 @@ extension MemoryLimitRunTests {
       #expect(result.stderr.contains(HeapOutOfMemory.fatalLine))
       let process = try #require((result.summary?["processes"] as? [[String: Any]])?.first)
       #expect((process["message"] as? String)?.contains("heap_limit 192.0 MiB") == true)
-      #expect(process["kernelReport"] == nil)
+      #expect(process["kernel_report"] == nil)
       let csv = try #require(result.csv)
       #expect(csv.last("heap_limit_bytes") == 0.75 * Self.limit)
       #expect(try #require(csv.max("cgroup_usage_bytes")) < Self.limit)

@@ -40,9 +40,12 @@ struct MemoryLimitRunTests {
     #expect(csv.last("cgroup_limit_bytes") == 128 * MiB)
     let process = try #require((result.summary?["processes"] as? [[String: Any]])?.first)
     let pid = try #require(process["pid"] as? Int)
-    let kernel = try #require(process["kernelReport"] as? String)
+    let kernel = try #require(process["kernel_report"] as? String)
     #expect(kernel.contains("Killed process \(pid) "), "\(kernel)")
-    #expect(process["lastSample"] != nil)
+    // The summary speaks the CSV's names, numbers as numbers: its last sample is the CSV's last row.
+    let last = try #require(process["last_sample"] as? [String: Any])
+    #expect((last["rss_bytes"] as? NSNumber)?.doubleValue == csv.last("rss_bytes"))
+    #expect((last["step"] as? String) == csv.column("step").last)
     #expect(Self.leftoverCgroups(ofSupervisor: result.pid).isEmpty)
   }
 
@@ -131,12 +134,12 @@ struct MemoryLimitRunTests {
     let victim = try #require(byName[killed])
     let other = try #require(byName[survivor])
     #expect(victim["outcome"] as? String == "oom-kill")
-    #expect((victim["kernelReport"] as? String)?.contains("Killed process \(victim["pid"] as! Int) ") == true)
+    #expect((victim["kernel_report"] as? String)?.contains("Killed process \(victim["pid"] as! Int) ") == true)
     // The kernel picks the victim first. Under cgroup v1 it may pick the survivor too when the
     // first victim's charge is not yet released; then it must have been strictly the second kill.
     if other["outcome"] as? String != "completed" {
-      let first = try #require(victim["kernelReport"] as? String)
-      let second = try #require(other["kernelReport"] as? String)
+      let first = try #require(victim["kernel_report"] as? String)
+      let second = try #require(other["kernel_report"] as? String)
       #expect(first != second)
     }
     let csv = try #require(result.csv)
@@ -163,23 +166,25 @@ struct MemoryLimitRunTests {
     let scenario = directory.appendingPathComponent("hold.yaml")
     try "name: hold\nlimit: 64MiB\nsample: 20ms\nsteps:\n  - hold: 20s\n".write(to: scenario, atomically: true, encoding: .utf8)
     let interrupted = try OomlabProcess.invoke(["run", scenario.path, "--csv", "a.csv"], directory: directory) {
-      Thread.sleep(forTimeInterval: 0.5)
+      _ = SupervisorSignalTests.waitForRow(in: directory.appendingPathComponent("a.csv"), step: "hold")
       kill($0.processIdentifier, SIGINT)
     }
     #expect(interrupted.status == 130)
     #expect(Self.leftoverCgroups(ofSupervisor: interrupted.pid).isEmpty)
     var workerOfKilled: Int32 = 0
     let killed = try OomlabProcess.invoke(["run", scenario.path, "--csv", "b.csv"], directory: directory) { supervisor in
-      Thread.sleep(forTimeInterval: 0.5)
-      workerOfKilled = childPIDs(of: supervisor.processIdentifier).first ?? 0
+      workerOfKilled = SupervisorSignalTests.waitForRow(in: directory.appendingPathComponent("b.csv"), step: "hold") ?? 0
       kill(supervisor.processIdentifier, SIGKILL)
     }
     #expect(Self.leftoverCgroups(ofSupervisor: killed.pid).count == 1, "a SIGKILLed supervisor cannot clean up itself")
     // The worker dies with its supervisor (PR_SET_PDEATHSIG), and the next run removes the stale cgroup.
-    Thread.sleep(forTimeInterval: 0.2)
-    let stat = (try? String(contentsOfFile: "/proc/\(workerOfKilled)/stat", encoding: .utf8)) ?? ""
-    let state = stat.lastIndex(of: ")").map { stat[stat.index($0, offsetBy: 2)] }
-    #expect(workerOfKilled > 0 && (state == nil || state == "Z"), "worker state \(String(describing: state))")
+    func state() -> Character? {
+      let stat = (try? String(contentsOfFile: "/proc/\(workerOfKilled)/stat", encoding: .utf8)) ?? ""
+      return stat.lastIndex(of: ")").map { stat[stat.index($0, offsetBy: 2)] }
+    }
+    let deadline = Date().addingTimeInterval(10)
+    while state() != nil && state() != "Z" && Date() < deadline { usleep(10_000) }
+    #expect(workerOfKilled > 0 && (state() == nil || state() == "Z"), "worker state \(String(describing: state()))")
     try "name: quick\nlimit: 64MiB\nsteps:\n  - hold: 10ms\n".write(to: scenario, atomically: true, encoding: .utf8)
     let next = try OomlabProcess.invoke(["run", scenario.path, "--csv", "c.csv"], directory: directory)
     #expect(next.status == 0, "\(next.stderr)")

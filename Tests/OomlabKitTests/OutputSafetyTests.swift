@@ -54,7 +54,7 @@ struct OutputSafetyTests {
     #expect(result.status == 0, "\(result.stderr)")
     #expect(try String(contentsOf: victim, encoding: .utf8) == "precious\n")
     let data = try Data(contentsOf: directory.appendingPathComponent("summary.json"))
-    #expect(try JSONDecoder().decode(RunReport.self, from: data).outcome == "completed")
+    #expect(try RunReport.decode(data).outcome == "completed")
     // No temporary is left beside the summary.
     #expect(Self.listing(directory) == ["out.csv", "s.yaml", "summary.json", "summary.json.partial", "victim.txt"])
   }
@@ -236,7 +236,7 @@ struct OutputSafetyTests {
     #expect(result.stderr.components(separatedBy: "No space left on device").count - 1 == 1, "\(result.stderr)")
     #expect(result.stdout.contains("INCOMPLETE"), "\(result.stdout)")
     let data = try Data(contentsOf: directory.appendingPathComponent("summary.json"))
-    let report = try JSONDecoder().decode(RunReport.self, from: data)
+    let report = try RunReport.decode(data)
     #expect(report.csvIncomplete?.contains("No space left on device") == true, "\(report.csvIncomplete ?? "nil")")
   }
 
@@ -272,7 +272,7 @@ struct OutputSafetyTests {
     defer { try? FileManager.default.removeItem(at: directory) }
     let result = try Self.invoke(["run", "s.yaml", "--csv", "out.csv", "--summary", "-"], in: directory)
     #expect(result.status == 0, "\(result.stderr)")
-    let report = try JSONDecoder().decode(RunReport.self, from: Data(result.stdout.utf8))
+    let report = try RunReport.decode(Data(result.stdout.utf8))
     #expect(report.outcome == "completed")
     #expect(report.csv == "out.csv")
     #expect(result.stderr.contains("outcome   completed"), "\(result.stderr)")

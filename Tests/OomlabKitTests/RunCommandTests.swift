@@ -196,9 +196,12 @@ struct RunCommandTests {
       ["run", scenario.path, "--csv", csv.path, "--summary", summary.path], directory: directory, csv: csv,
       summary: summary,
       whileRunning: { supervisor in
-        // Let it run, then SIGKILL the worker (the supervisor's only child) behind the supervisor's back.
-        Thread.sleep(forTimeInterval: 0.6)
-        if let worker = childPIDs(of: supervisor.processIdentifier).first { kill(worker, SIGKILL) }
+        // Once it has leaked a while, SIGKILL the worker behind the supervisor's back.
+        if let worker = SupervisorSignalTests.waitForRow(in: csv, step: "leak"),
+          SupervisorSignalTests.waitForRow(in: csv, step: "leak", atLeast: 20) != nil
+        {
+          kill(worker, SIGKILL)
+        }
       })
     #expect(result.status == 1)
     #expect(result.outcome == "signalled (SIGKILL)")

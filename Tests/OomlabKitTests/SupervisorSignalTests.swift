@@ -14,13 +14,16 @@ import Testing
       - hold: 20s
     """
 
-  /// Polls `path` until a CSV row of step `step` appears and returns that row's pid.
-  static func waitForRow(in path: URL, step: String, deadline seconds: Double = 20) -> Int32? {
+  /// Polls `path` until `atLeast` CSV rows of step `step` appear and returns the first one's pid.
+  static func waitForRow(in path: URL, step: String, atLeast: Int = 1, deadline seconds: Double = 20) -> Int32? {
     let end = Date().addingTimeInterval(seconds)
     while Date() < end {
       if let text = try? String(contentsOf: path, encoding: .utf8) {
         let table = CSVTable(text)
-        if let index = table.column("step").firstIndex(of: step), let pid = Int32(table.column("pid")[index]) {
+        let steps = table.column("step")
+        if steps.filter({ $0 == step }).count >= atLeast, let index = steps.firstIndex(of: step),
+          let pid = Int32(table.column("pid")[index])
+        {
           return pid
         }
       }

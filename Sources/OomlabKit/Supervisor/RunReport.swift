@@ -19,7 +19,7 @@ public struct RunReport: Codable {
     /// How many `trim` steps the allocator could not perform.
     public var trimUnsupported: UInt64
     /// The last sampled values before the worker died, by CSV column.
-    public var lastSample: [String: String]?
+    public var lastSample: [String: CSVValue]?
   }
 
   public var scenario: String
@@ -49,6 +49,21 @@ public struct RunReport: Codable {
 }
 
 extension RunReport {
+  /// The JSON summary: snake_case names as in the CSV, so one vocabulary serves both files; sorted, indented.
+  public func json() throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    return try encoder.encode(self)
+  }
+
+  /// Reads a JSON summary `json()` wrote.
+  public static func decode(_ data: Data) throws -> RunReport {
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    return try decoder.decode(RunReport.self, from: data)
+  }
+
   /// The human summary printed after a run.
   public var text: String {
     let tuningText = tuning.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
@@ -85,7 +100,7 @@ extension RunReport {
       if let kernel = process.kernelReport { lines.append("  kernel: \(kernel)") }
       if let last = process.lastSample {
         let keys = ["t_seconds", "step", "rss_bytes", "cgroup_usage_bytes", "cgroup_limit_bytes", "oom_score_cgroup"]
-        lines.append("  last sample: " + keys.compactMap { key in last[key].flatMap { $0.isEmpty ? nil : "\(key)=\($0)" } }.joined(separator: " "))
+        lines.append("  last sample: " + keys.compactMap { key in last[key].flatMap { $0 == .empty ? nil : "\(key)=\($0.csvText)" } }.joined(separator: " "))
       }
     }
     return lines.joined(separator: "\n")

@@ -86,22 +86,14 @@ extension Supervisor {
     return (report, status)
   }
 
-  /// A sample as column name to cell text.
-  static func cells(_ sample: Sample) -> [String: String] {
-    var cells: [String: String] = [:]
-    for column in CSVSchema.columns {
-      var bytes: [UInt8] = []
-      CSVWriter.append(column.value(sample), to: &bytes)
-      cells[column.name] = String(decoding: bytes, as: UTF8.self)
-    }
-    return cells
+  /// A sample as column name to cell, for the summary.
+  static func cells(_ sample: Sample) -> [String: CSVValue] {
+    Dictionary(uniqueKeysWithValues: CSVSchema.columns.map { ($0.name, $0.value(sample)) })
   }
 
   /// Writes the JSON summary whole or not at all (`OutputFile.replace`), or to standard output for `-`.
   static func writeJSON(_ report: RunReport, to path: String) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    let bytes = Array(try encoder.encode(report)) + [0x0A]
+    let bytes = Array(try report.json()) + [0x0A]
     guard path == "-" else { return try OutputFile.replace(path, with: bytes, flag: "--summary") }
     if let code = OutputFile.writeAll(STDOUT_FILENO, bytes).errno {
       throw SystemError.file("write the summary to", "standard output", code)
