@@ -38,10 +38,10 @@ struct CgroupLockTests {
   @Test func aCreatedCgroupIsLockedUntilRemoved() throws {
     let tree = try CgroupFakeTree()
     let parent = tree.directory("parent")
-    let cgroup = try CgroupV1Memory.create(under: parent, supervisorPid: 77)
+    let cgroup = try MemoryCgroup.create(version: .v1, under: parent, supervisorPid: 77)
     #expect(cgroup.directory == parent + "/oomlab-77-0")
     #expect(isHeld(cgroup.directory))
-    #expect(StaleCgroups.clean(parent: parent) == StaleCleanup())
+    #expect(StaleCgroups.clean(parent: parent) == StaleCgroups.Cleanup())
     #expect(FileIO.exists(cgroup.directory))
     try cgroup.remove()
     #expect(!FileIO.exists(cgroup.directory))

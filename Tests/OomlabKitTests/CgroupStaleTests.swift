@@ -80,6 +80,6 @@ struct CgroupStaleTests {
   }
 
   @Test func cleaningAMissingParentDoesNothing() {
-    #expect(StaleCgroups.clean(parent: "/nonexistent/parent") == StaleCleanup())
+    #expect(StaleCgroups.clean(parent: "/nonexistent/parent") == StaleCgroups.Cleanup())
   }
 }

@@ -196,12 +196,15 @@ struct RunCommandTests {
       ["run", scenario.path, "--csv", csv.path, "--summary", summary.path], directory: directory, csv: csv,
       summary: summary,
       whileRunning: { supervisor in
-        // Once it has leaked a while, SIGKILL the worker behind the supervisor's back.
-        if let worker = SupervisorSignalTests.waitForRow(in: csv, step: "leak"),
-          SupervisorSignalTests.waitForRow(in: csv, step: "leak", atLeast: 20) != nil
-        {
-          kill(worker, SIGKILL)
+        // Once it has leaked over 12 MiB, SIGKILL the worker behind the supervisor's back.
+        guard let worker = SupervisorSignalTests.waitForRow(in: csv, step: "leak") else { return }
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+          let table = (try? String(contentsOf: csv, encoding: .utf8)).map(CSVTable.init)
+          if (table?.last("native_live_bytes") ?? 0) > 12 * MiB { break }
+          usleep(20_000)
         }
+        kill(worker, SIGKILL)
       })
     #expect(result.status == 1)
     #expect(result.outcome == "signalled (SIGKILL)")

@@ -10,6 +10,8 @@ public enum CgroupError: Error, Equatable, CustomStringConvertible {
   case controllerUnavailable(parent: String, controllers: String)
   /// A v2 parent holds processes, so the kernel refuses to enable controllers in it.
   case internalProcesses(parent: String, count: Int)
+  /// A v2 parent's cgroup.subtree_control cannot be written, so memory cannot be handed to children.
+  case subtreeControlNotWritable(parent: String, errno: Int32)
   /// mkdir of a child cgroup failed.
   case cannotCreate(parent: String, errno: Int32)
   /// A new cgroup could not be opened or flock(2)ed, so other runs could not tell it is in use.
@@ -32,6 +34,9 @@ public enum CgroupError: Error, Equatable, CustomStringConvertible {
         + (count == 1 ? "" : "es")
         + " (cgroup.procs), and cgroup v2 enables controllers only in cgroups without processes "
         + "(the no-internal-processes rule); run oomlab from a cgroup whose cgroup.subtree_control already has memory"
+    case .subtreeControlNotWritable(let parent, let code):
+      return "cannot enable the memory controller in \(parent): cgroup.subtree_control is not writable: "
+        + "\(ErrnoName.explain(code)); run as root or delegate the cgroup"
     case .cannotCreate(let parent, let code):
       var text = "cannot create a cgroup under \(parent): \(ErrnoName.explain(code))"
       if code == EROFS {

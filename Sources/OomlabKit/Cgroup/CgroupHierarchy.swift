@@ -15,19 +15,12 @@ public struct CgroupHierarchy: Equatable, Sendable {
   }
 
   /// Creates `oomlab-<supervisorPid>-<n>` under `parent` (by default this process's own cgroup).
-  public func createChild(supervisorPid: Int32, under parent: String? = nil) throws -> any MemoryCgroup {
-    let parent = parent ?? ownDirectory
-    switch version {
-    case .v1: return try CgroupV1Memory.create(under: parent, supervisorPid: supervisorPid)
-    case .v2: return try CgroupV2Memory.create(under: parent, supervisorPid: supervisorPid)
-    }
+  public func createChild(supervisorPid: Int32, under parent: String? = nil) throws -> MemoryCgroup {
+    try MemoryCgroup.create(version: version, under: parent ?? ownDirectory, supervisorPid: supervisorPid)
   }
 
   /// The cgroup at `directory`, read and written the way this hierarchy's version requires.
-  public func cgroup(at directory: String) -> any MemoryCgroup {
-    switch version {
-    case .v1: return CgroupV1Memory(directory: directory)
-    case .v2: return CgroupV2Memory(directory: directory)
-    }
+  public func cgroup(at directory: String) -> MemoryCgroup {
+    MemoryCgroup(directory: directory, version: version)
   }
 }

@@ -2,6 +2,14 @@ import Glibc
 
 /// Finds the memory cgroup hierarchy and this process's cgroup from /proc, without assuming any path.
 public struct CgroupLocator: Sendable {
+  /// Whether this process may create a memory cgroup, and if not, which right is missing.
+  public enum Access: Equatable, Sendable {
+    /// A child cgroup can be created, limited and populated.
+    case ok
+    /// It cannot; the reason names the path and the missing right.
+    case denied(reason: String)
+  }
+
   /// The mount table to read, /proc/self/mountinfo unless a test points elsewhere.
   public var mountInfoPath: String
   /// The membership file to read, /proc/self/cgroup unless a test points elsewhere.
@@ -73,7 +81,7 @@ public struct CgroupLocator: Sendable {
   }
 
   /// Whether a child of this process's cgroup can be created, or the reason it cannot.
-  public func canCreateChild() -> CgroupAccess {
+  public func canCreateChild() -> Access {
     do {
       return Self.canCreateChild(in: try locate())
     } catch {
@@ -85,36 +93,12 @@ public struct CgroupLocator: Sendable {
   ///
   /// This asks the kernel through access(2) and the controller files rather than by creating a probe
   /// cgroup, so a check leaves nothing behind even if the process dies during it.
-  public static func canCreateChild(in hierarchy: CgroupHierarchy) -> CgroupAccess {
+  public static func canCreateChild(in hierarchy: CgroupHierarchy) -> Access {
     let parent = hierarchy.ownDirectory
     if access(parent, W_OK | X_OK) != 0 {
       return .denied(reason: CgroupError.cannotCreate(parent: parent, errno: errno).description)
     }
-    guard hierarchy.version == .v2 else { return .ok }
-    let subtree: String
-    do {
-      subtree = try FileIO.read(parent + "/cgroup.subtree_control")
-    } catch {
-      return .denied(reason: "\(error)")
-    }
-    if CgroupValue.words(subtree).contains("memory") { return .ok }
-    let controllers = (try? FileIO.read(parent + "/cgroup.controllers")) ?? ""
-    guard CgroupValue.words(controllers).contains("memory") else {
-      return .denied(
-        reason: CgroupError.controllerUnavailable(
-          parent: parent, controllers: CgroupValue.words(controllers).joined(separator: " ")
-        ).description)
-    }
-    let processes = CgroupDirectory.processes(in: parent)
-    if !CgroupV2Memory.isRoot(parent) && !processes.isEmpty {
-      return .denied(reason: CgroupError.internalProcesses(parent: parent, count: processes.count).description)
-    }
-    if access(parent + "/cgroup.subtree_control", W_OK) != 0 {
-      let code = errno
-      return .denied(
-        reason: "cannot enable the memory controller in \(parent): cgroup.subtree_control is not writable: "
-          + "\(ErrnoName.explain(code)); run as root or delegate the cgroup")
-    }
-    return .ok
+    guard hierarchy.version == .v2, let obstacle = MemoryDelegation.obstacle(in: parent) else { return .ok }
+    return .denied(reason: obstacle.description)
   }
 }

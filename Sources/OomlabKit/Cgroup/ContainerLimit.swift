@@ -19,9 +19,8 @@ public struct ContainerLimit: Equatable, Sendable {
 
   /// The limit on this process's cgroup or an ancestor up to the mount point, or nil when all are unlimited.
   public static func find(in hierarchy: CgroupHierarchy) -> ContainerLimit? {
-    let (limitFile, usageFile) =
-      hierarchy.version == .v2
-      ? ("memory.max", "memory.current") : ("memory.limit_in_bytes", "memory.usage_in_bytes")
+    let layout = CgroupLayout.of(hierarchy.version)
+    let (limitFile, usageFile) = (layout.limit, layout.usage)
     var levels: [ContainerLimit] = []
     for directory in chain(from: hierarchy.ownDirectory, upTo: hierarchy.mountPoint) {
       // The v2 root has no memory.max, and a cgroup whose parent does not enable memory has none either.

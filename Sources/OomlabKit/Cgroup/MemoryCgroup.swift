@@ -1,29 +1,101 @@
-/// A memory cgroup oomlab created (or adopted) by its directory: limit it, put processes in, read it, remove it.
-public protocol MemoryCgroup: AnyObject {
-  /// The cgroup's directory.
-  var directory: String { get }
-  /// The interface of the hierarchy the directory belongs to.
-  var version: CgroupVersion { get }
-  /// Sets the memory limit to `bytes` and forbids swap where the kernel has the file for it; returns whether swap was capped.
-  @discardableResult func setLimit(_ bytes: UInt64) throws -> Bool
-  /// Moves the process `pid` (all its threads) into the cgroup.
-  func attach(pid: Int32) throws
-  /// The process ids in the cgroup now.
-  func processes() -> [Int32]
-  /// Reads the cgroup's figures; nil when the cgroup can no longer be read (removed).
-  func read() -> CgroupReading?
-  /// Kills whatever still runs in the cgroup and removes its directory; removing a missing cgroup succeeds.
-  func remove() throws
-}
+import Glibc
 
-extension MemoryCgroup {
-  /// Both versions attach through `cgroup.procs`.
+/// A memory cgroup oomlab created (or adopted) by its directory: limit it, read it, remove it.
+public final class MemoryCgroup {
+  /// The cgroup's directory.
+  public let directory: String
+  /// The interface of the hierarchy the directory belongs to.
+  public let version: CgroupVersion
+  let layout: CgroupLayout
+  var remover = CgroupRemover.live
+  /// The flock that marks the cgroup as in use, held from creation until `remove`; nil for an adopted cgroup.
+  private var lock: CgroupLock?
+  // Opened at the first read and kept, so a tick costs one pread per file and no path walks.
+  private var usage: ProcFile?
+  private var figures: [(ProcFile, CgroupLayout.Figure)] = []
+
+  /// Adopts the memory cgroup at `directory` (which must exist for anything but `remove`).
+  public init(directory: String, version: CgroupVersion) {
+    self.directory = directory
+    self.version = version
+    layout = .of(version)
+  }
+
+  private convenience init(directory: String, version: CgroupVersion, lock: CgroupLock) {
+    self.init(directory: directory, version: version)
+    self.lock = lock
+  }
+
+  /// Creates `oomlab-<supervisorPid>-<n>` under `parent`, locked as in use; on v2 it first makes sure
+  /// `parent` hands the memory controller to its children.
+  public static func create(version: CgroupVersion, under parent: String, supervisorPid: Int32) throws -> MemoryCgroup {
+    if version == .v2 { try MemoryDelegation.enable(in: parent) }
+    let child = try CgroupDirectory.makeChild(under: parent, supervisorPid: supervisorPid)
+    return MemoryCgroup(directory: child.path, version: version, lock: child.lock)
+  }
+
+  /// Sets the memory limit to `bytes` and forbids swap where the kernel has the file for it; returns whether swap was capped.
+  @discardableResult
+  public func setLimit(_ bytes: UInt64) throws -> Bool {
+    let limitPath = directory + "/" + layout.limit
+    let swapPath = directory + "/" + layout.swapLimit
+    // The swap file exists only with swap accounting on; without it swap cannot be capped per cgroup.
+    let canCapSwap = FileIO.exists(swapPath)
+    switch version {
+    case .v2:
+      try FileIO.write(limitPath, "\(bytes)\n")
+      guard canCapSwap else { return false }
+      try FileIO.write(swapPath, "0\n")
+    case .v1:
+      // memsw counts memory + swap, so setting it equal to the limit leaves no room for swap; the kernel
+      // keeps limit <= memsw limit, so raising the limit above memsw must raise memsw first.
+      do {
+        try FileIO.write(limitPath, "\(bytes)\n")
+      } catch let error as SystemError where error.errno == EINVAL && canCapSwap {
+        try FileIO.write(swapPath, "\(bytes)\n")
+        try FileIO.write(limitPath, "\(bytes)\n")
+        return true
+      }
+      guard canCapSwap else { return false }
+      try FileIO.write(swapPath, "\(bytes)\n")
+    }
+    return true
+  }
+
+  /// Moves the process `pid` (all its threads) into the cgroup.
   public func attach(pid: Int32) throws {
     try CgroupDirectory.attach(pid, to: directory)
   }
 
-  /// Both versions list members in `cgroup.procs`.
+  /// The process ids in the cgroup now.
   public func processes() -> [Int32] {
     CgroupDirectory.processes(in: directory)
+  }
+
+  /// Reads the cgroup's figures; nil when the cgroup can no longer be read (removed).
+  public func read() -> CgroupReading? {
+    if usage == nil {
+      guard let opened = try? ProcFile(directory + "/" + layout.usage, capacity: 64) else { return nil }
+      usage = opened
+      // A file this kernel lacks (memory.peak before 5.19, memory.pressure without PSI) stays empty.
+      figures = layout.figures.compactMap { figure in
+        (try? ProcFile(directory + "/" + figure.file, capacity: figure.capacity)).map { ($0, figure) }
+      }
+    }
+    // The usage is the page counter the limit is enforced against, so it is the figure to plot
+    // against the limit, even though memory.stat's parts may lag it by per-CPU batches.
+    guard let current = usage?.withContents({ CgroupValue.integer($0) }) ?? nil else { return nil }
+    var reading = CgroupReading(usage: current)
+    for (file, figure) in figures { file.withContents { figure.fill($0, &reading) } }
+    return reading
+  }
+
+  /// Kills whatever still runs in the cgroup and removes its directory; removing a missing cgroup succeeds.
+  public func remove() throws {
+    usage = nil
+    figures = []
+    // Released only after rmdir, so no other run ever finds the cgroup present and unlocked.
+    defer { lock?.release() }
+    try remover.remove(directory)
   }
 }

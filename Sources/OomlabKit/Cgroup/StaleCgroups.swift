@@ -9,15 +9,27 @@ import Glibc
 /// all a dead supervisor leaves, since its workers die with it (PR_SET_PDEATHSIG); anything still inside
 /// is not provably ours to kill, so the cgroup is left and reported.
 public enum StaleCgroups {
+  /// What `StaleCgroups.clean` did.
+  public struct Cleanup: Equatable, Sendable {
+    /// The abandoned cgroups removed.
+    public var removed: [String] = []
+    /// One message per oomlab cgroup that no run holds but that could not be removed: processes still in
+    /// it, a failed rmdir, or a lock that could not be tried.
+    public var problems: [String] = []
+
+    /// Creates an empty record.
+    public init() {}
+  }
+
   /// Removes the abandoned oomlab cgroups directly under `parent` and reports what it left.
-  public static func clean(parent: String) -> StaleCleanup {
+  public static func clean(parent: String) -> Cleanup {
     clean(parent: parent, removeDirectory: { rmdir($0) == 0 ? 0 : errno })
   }
 
   /// `removeDirectory` is rmdir(2) returning 0 or the errno; tests pass one that removes a fake tree,
   /// whose control files are ordinary files that would make a real rmdir fail.
-  static func clean(parent: String, removeDirectory: (String) -> Int32) -> StaleCleanup {
-    var cleanup = StaleCleanup()
+  static func clean(parent: String, removeDirectory: (String) -> Int32) -> Cleanup {
+    var cleanup = Cleanup()
     for name in CgroupDirectory.subdirectories(of: parent) where CgroupName.parse(name) != nil {
       let path = parent + "/" + name
       switch CgroupLock.attempt(path) {

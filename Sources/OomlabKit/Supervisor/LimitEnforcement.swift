@@ -15,16 +15,16 @@ final class LimitEnforcement {
 
   let kind: Kind
   let limit: UInt64
-  let cgroup: (any MemoryCgroup)?
+  let cgroup: MemoryCgroup?
   /// What the removal of abandoned cgroups did before this run's own was created.
-  private(set) var staleCleanup = StaleCleanup()
+  private(set) var staleCleanup = StaleCgroups.Cleanup()
   /// Whether swap was capped at 0 beside the limit (false where the kernel has no file for it).
   private(set) var swapCapped = true
   /// The cgroup's oom_kill count before any worker ran.
   private(set) var baselineKills: UInt64 = 0
   let kernelLog: KernelLog?
 
-  private init(kind: Kind, limit: UInt64, cgroup: (any MemoryCgroup)?) {
+  private init(kind: Kind, limit: UInt64, cgroup: MemoryCgroup?) {
     self.kind = kind
     self.limit = limit
     self.cgroup = cgroup

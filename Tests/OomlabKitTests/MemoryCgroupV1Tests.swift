@@ -4,7 +4,7 @@ import Testing
 @testable import OomlabKit
 
 /// cgroup v1 memory controller file handling against a fake tree.
-struct CgroupV1MemoryTests {
+struct MemoryCgroupV1Tests {
   /// A fake v1 memory hierarchy shaped like this project's CI machine.
   func makeTree() throws -> CgroupFakeTree {
     let tree = try CgroupFakeTree()
@@ -18,8 +18,8 @@ struct CgroupV1MemoryTests {
     // v1 has no no-internal-processes rule: a child of a cgroup with processes is fine.
     let tree = try makeTree()
     let parent = tree.path("memory/process_api/e6ee")
-    let first = try CgroupV1Memory.create(under: parent, supervisorPid: 3932)
-    let second = try CgroupV1Memory.create(under: parent, supervisorPid: 3932)
+    let first = try MemoryCgroup.create(version: .v1, under: parent, supervisorPid: 3932)
+    let second = try MemoryCgroup.create(version: .v1, under: parent, supervisorPid: 3932)
     #expect(first.directory == parent + "/oomlab-3932-0")
     #expect(second.directory == parent + "/oomlab-3932-1")
     #expect(first.version == .v1)
@@ -30,7 +30,7 @@ struct CgroupV1MemoryTests {
     let tree = try makeTree()
     let parent = tree.path("memory/nowhere")
     #expect(throws: CgroupError.cannotCreate(parent: parent, errno: ENOENT)) {
-      try CgroupV1Memory.create(under: parent, supervisorPid: 1)
+      try MemoryCgroup.create(version: .v1, under: parent, supervisorPid: 1)
     }
     #expect(CgroupError.cannotCreate(parent: parent, errno: EACCES).description.hasSuffix(
       "nowhere: Permission denied (EACCES); run as root or delegate the cgroup"))
@@ -42,7 +42,7 @@ struct CgroupV1MemoryTests {
     tree.v1MemoryFiles("memory/child")
     tree.file("memory/child/memory.limit_in_bytes")
     tree.file("memory/child/memory.memsw.limit_in_bytes")
-    let cgroup = CgroupV1Memory(directory: tree.path("memory/child"))
+    let cgroup = MemoryCgroup(directory: tree.path("memory/child"), version: .v1)
     #expect(try cgroup.setLimit(64 << 20))
     #expect(tree.read("memory/child/memory.limit_in_bytes") == "67108864\n")
     #expect(tree.read("memory/child/memory.memsw.limit_in_bytes") == "67108864\n")
@@ -52,7 +52,7 @@ struct CgroupV1MemoryTests {
     let tree = try makeTree()
     tree.v1MemoryFiles("memory/child")
     tree.file("memory/child/memory.limit_in_bytes")
-    let cgroup = CgroupV1Memory(directory: tree.path("memory/child"))
+    let cgroup = MemoryCgroup(directory: tree.path("memory/child"), version: .v1)
     #expect(try cgroup.setLimit(1 << 30) == false)
     #expect(tree.read("memory/child/memory.limit_in_bytes") == "1073741824\n")
     #expect(!tree.exists("memory/child/memory.memsw.limit_in_bytes"))
@@ -61,7 +61,7 @@ struct CgroupV1MemoryTests {
   @Test func attachWritesThePidToCgroupProcs() throws {
     let tree = try makeTree()
     tree.v1MemoryFiles("memory/child")
-    let cgroup = CgroupV1Memory(directory: tree.path("memory/child"))
+    let cgroup = MemoryCgroup(directory: tree.path("memory/child"), version: .v1)
     try cgroup.attach(pid: 1811)
     #expect(tree.read("memory/child/cgroup.procs") == "1811\n")
     #expect(cgroup.processes() == [1811])
@@ -89,7 +89,7 @@ struct CgroupV1MemoryTests {
       total_swap 0
 
       """)
-    let reading = try #require(CgroupV1Memory(directory: tree.path("memory/child")).read())
+    let reading = try #require(MemoryCgroup(directory: tree.path("memory/child"), version: .v1).read())
     #expect(reading.usage == 66_846_720)
     #expect(reading.limit == 67_108_864)
     #expect(reading.peak == 67_108_864)
@@ -104,7 +104,7 @@ struct CgroupV1MemoryTests {
   @Test func readWithoutKmemOrLimitLeavesThemUnknown() throws {
     let tree = try makeTree()
     tree.v1MemoryFiles("memory/child", usage: "4096\n")
-    let reading = try #require(CgroupV1Memory(directory: tree.path("memory/child")).read())
+    let reading = try #require(MemoryCgroup(directory: tree.path("memory/child"), version: .v1).read())
     #expect(reading.usage == 4096)
     #expect(reading.limit == nil)  // 9223372036854771712 is "unlimited"
     #expect(reading.kernel == nil)
@@ -116,7 +116,7 @@ struct CgroupV1MemoryTests {
     tree.v1MemoryFiles("memory/child")
     tree.file("memory/child/cgroup.procs", "1811\n")
     let log = RemovalLog(failures: [EBUSY])
-    let cgroup = CgroupV1Memory(directory: tree.path("memory/child"))
+    let cgroup = MemoryCgroup(directory: tree.path("memory/child"), version: .v1)
     cgroup.remover = log.remover
     try cgroup.remove()
     #expect(!tree.exists("memory/child"))
@@ -128,7 +128,7 @@ struct CgroupV1MemoryTests {
     let tree = try makeTree()
     tree.v1MemoryFiles("memory/child")
     let log = RemovalLog(failures: [EACCES])
-    let cgroup = CgroupV1Memory(directory: tree.path("memory/child"))
+    let cgroup = MemoryCgroup(directory: tree.path("memory/child"), version: .v1)
     cgroup.remover = log.remover
     #expect(throws: CgroupError.cannotRemove(path: tree.path("memory/child"), errno: EACCES, attempts: 1)) {
       try cgroup.remove()

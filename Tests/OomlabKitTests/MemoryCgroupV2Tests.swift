@@ -4,7 +4,7 @@ import Testing
 @testable import OomlabKit
 
 /// cgroup v2 file handling against a fake tree, so the v2 path is tested on any machine.
-struct CgroupV2MemoryTests {
+struct MemoryCgroupV2Tests {
   /// A fake unified hierarchy: a root with processes and a session scope holding the supervisor.
   func makeTree(scopeSubtree: String = "", scopeProcs: String = "4242\n") throws -> CgroupFakeTree {
     let tree = try CgroupFakeTree()
@@ -21,7 +21,7 @@ struct CgroupV2MemoryTests {
   @Test func createEnablesMemoryInAParentWithoutProcesses() throws {
     let tree = try makeTree(scopeProcs: "")
     let parent = tree.path("cgroup/user.slice/session-2.scope")
-    let cgroup = try CgroupV2Memory.create(under: parent, supervisorPid: 4242)
+    let cgroup = try MemoryCgroup.create(version: .v2, under: parent, supervisorPid: 4242)
     #expect(cgroup.directory == parent + "/oomlab-4242-0")
     #expect(cgroup.version == .v2)
     #expect(tree.read("cgroup/user.slice/session-2.scope/cgroup.subtree_control") == "+memory\n")
@@ -31,8 +31,8 @@ struct CgroupV2MemoryTests {
   @Test func createLeavesAnEnabledParentAlone() throws {
     let tree = try makeTree(scopeSubtree: "memory\n", scopeProcs: "")
     let parent = tree.path("cgroup/user.slice/session-2.scope")
-    let first = try CgroupV2Memory.create(under: parent, supervisorPid: 4242)
-    let second = try CgroupV2Memory.create(under: parent, supervisorPid: 4242)
+    let first = try MemoryCgroup.create(version: .v2, under: parent, supervisorPid: 4242)
+    let second = try MemoryCgroup.create(version: .v2, under: parent, supervisorPid: 4242)
     #expect(first.directory.hasSuffix("/oomlab-4242-0"))
     #expect(second.directory.hasSuffix("/oomlab-4242-1"))
     #expect(tree.read("cgroup/user.slice/session-2.scope/cgroup.subtree_control") == "memory\n")
@@ -42,7 +42,7 @@ struct CgroupV2MemoryTests {
     let tree = try makeTree(scopeProcs: "4242\n4243\n")
     let parent = tree.path("cgroup/user.slice/session-2.scope")
     #expect(throws: CgroupError.internalProcesses(parent: parent, count: 2)) {
-      try CgroupV2Memory.create(under: parent, supervisorPid: 4242)
+      try MemoryCgroup.create(version: .v2, under: parent, supervisorPid: 4242)
     }
     #expect(tree.read("cgroup/user.slice/session-2.scope/cgroup.subtree_control") == "")
     #expect(!tree.exists("cgroup/user.slice/session-2.scope/oomlab-4242-0"))
@@ -54,14 +54,14 @@ struct CgroupV2MemoryTests {
     // Only the kernel's root mixes processes and controllers, but a fake tree can show both; the
     // enabled controller is what matters.
     let tree = try makeTree(scopeSubtree: "cpu memory\n", scopeProcs: "4242\n")
-    let cgroup = try CgroupV2Memory.create(under: tree.path("cgroup/user.slice/session-2.scope"), supervisorPid: 7)
+    let cgroup = try MemoryCgroup.create(version: .v2, under: tree.path("cgroup/user.slice/session-2.scope"), supervisorPid: 7)
     #expect(cgroup.directory.hasSuffix("session-2.scope/oomlab-7-0"))
   }
 
   @Test func theRootMayEnableMemoryDespiteItsProcesses() throws {
     let tree = try makeTree()
     tree.file("cgroup/cgroup.subtree_control", "cpu io\n")
-    let cgroup = try CgroupV2Memory.create(under: tree.path("cgroup"), supervisorPid: 99)
+    let cgroup = try MemoryCgroup.create(version: .v2, under: tree.path("cgroup"), supervisorPid: 99)
     #expect(cgroup.directory == tree.path("cgroup/oomlab-99-0"))
     #expect(tree.read("cgroup/cgroup.subtree_control") == "+memory\n")
   }
@@ -71,7 +71,7 @@ struct CgroupV2MemoryTests {
     tree.file("cgroup/user.slice/session-2.scope/cgroup.controllers", "cpu pids\n")
     let parent = tree.path("cgroup/user.slice/session-2.scope")
     #expect(throws: CgroupError.controllerUnavailable(parent: parent, controllers: "cpu pids")) {
-      try CgroupV2Memory.create(under: parent, supervisorPid: 1)
+      try MemoryCgroup.create(version: .v2, under: parent, supervisorPid: 1)
     }
   }
 
@@ -80,7 +80,7 @@ struct CgroupV2MemoryTests {
     tree.v2MemoryFiles("cgroup/child")
     tree.file("cgroup/child/memory.max")
     tree.file("cgroup/child/memory.swap.max")
-    let cgroup = CgroupV2Memory(directory: tree.path("cgroup/child"))
+    let cgroup = MemoryCgroup(directory: tree.path("cgroup/child"), version: .v2)
     #expect(try cgroup.setLimit(64 << 20))
     #expect(tree.read("cgroup/child/memory.max") == "67108864\n")
     #expect(tree.read("cgroup/child/memory.swap.max") == "0\n")
@@ -90,14 +90,14 @@ struct CgroupV2MemoryTests {
     let tree = try makeTree()
     tree.v2MemoryFiles("cgroup/child")
     tree.file("cgroup/child/memory.max")
-    let cgroup = CgroupV2Memory(directory: tree.path("cgroup/child"))
+    let cgroup = MemoryCgroup(directory: tree.path("cgroup/child"), version: .v2)
     #expect(try cgroup.setLimit(128 << 20) == false)
     #expect(tree.read("cgroup/child/memory.max") == "134217728\n")
   }
 
   @Test func setLimitOnAMissingCgroupThrowsWithThePath() throws {
     let tree = try makeTree()
-    let cgroup = CgroupV2Memory(directory: tree.path("cgroup/gone"))
+    let cgroup = MemoryCgroup(directory: tree.path("cgroup/gone"), version: .v2)
     let error = try #require(throws: SystemError.self) { try cgroup.setLimit(1 << 20) }
     #expect(error.errno == ENOENT)
     #expect(error.description.contains("gone/memory.max"))
@@ -106,7 +106,7 @@ struct CgroupV2MemoryTests {
   @Test func attachWritesThePidToCgroupProcs() throws {
     let tree = try makeTree()
     tree.v2MemoryFiles("cgroup/child")
-    let cgroup = CgroupV2Memory(directory: tree.path("cgroup/child"))
+    let cgroup = MemoryCgroup(directory: tree.path("cgroup/child"), version: .v2)
     try cgroup.attach(pid: 31337)
     #expect(tree.read("cgroup/child/cgroup.procs") == "31337\n")
     #expect(cgroup.processes() == [31337])
@@ -140,7 +140,7 @@ struct CgroupV2MemoryTests {
     tree.file(
       "cgroup/child/memory.pressure",
       "some avg10=12.50 avg60=3.10 avg300=0.70 total=1234567\nfull avg10=8.25 avg60=2.00 avg300=0.40 total=765432\n")
-    let reading = try #require(CgroupV2Memory(directory: tree.path("cgroup/child")).read())
+    let reading = try #require(MemoryCgroup(directory: tree.path("cgroup/child"), version: .v2).read())
     #expect(reading.usage == 104_857_600)
     #expect(reading.limit == 134_217_728)
     #expect(reading.peak == 120_000_000)
@@ -155,7 +155,7 @@ struct CgroupV2MemoryTests {
   @Test func readFollowsChangesThroughTheOpenFiles() throws {
     let tree = try makeTree()
     tree.v2MemoryFiles("cgroup/child", current: "1000\n")
-    let cgroup = CgroupV2Memory(directory: tree.path("cgroup/child"))
+    let cgroup = MemoryCgroup(directory: tree.path("cgroup/child"), version: .v2)
     let first = try #require(cgroup.read())
     #expect(first.usage == 1000)
     #expect(first.limit == nil)  // "max"
@@ -170,7 +170,7 @@ struct CgroupV2MemoryTests {
   @Test func readIsNilWithoutMemoryCurrent() throws {
     let tree = try makeTree()
     tree.directory("cgroup/child")
-    #expect(CgroupV2Memory(directory: tree.path("cgroup/child")).read() == nil)
+    #expect(MemoryCgroup(directory: tree.path("cgroup/child"), version: .v2).read() == nil)
   }
 
   @Test func removeKillsWhatIsLeftAndRemovesTheDirectory() throws {
@@ -179,7 +179,7 @@ struct CgroupV2MemoryTests {
     tree.file("cgroup/child/cgroup.procs", "5001\n5002\n\(getpid())\n")
     tree.file("cgroup/child/cgroup.kill")
     let log = RemovalLog()
-    let cgroup = CgroupV2Memory(directory: tree.path("cgroup/child"))
+    let cgroup = MemoryCgroup(directory: tree.path("cgroup/child"), version: .v2)
     cgroup.remover = log.remover
     _ = cgroup.read()
     try cgroup.remove()
@@ -195,7 +195,7 @@ struct CgroupV2MemoryTests {
     tree.v2MemoryFiles("cgroup/child")
     tree.v2MemoryFiles("cgroup/child/inner")
     let log = RemovalLog()
-    let cgroup = CgroupV2Memory(directory: tree.path("cgroup/child"))
+    let cgroup = MemoryCgroup(directory: tree.path("cgroup/child"), version: .v2)
     cgroup.remover = log.remover
     try cgroup.remove()
     #expect(log.rmdirs == [tree.path("cgroup/child/inner"), tree.path("cgroup/child")])
@@ -206,7 +206,7 @@ struct CgroupV2MemoryTests {
     let tree = try makeTree()
     tree.v2MemoryFiles("cgroup/child")
     let log = RemovalLog(failures: [EBUSY, EBUSY])
-    let cgroup = CgroupV2Memory(directory: tree.path("cgroup/child"))
+    let cgroup = MemoryCgroup(directory: tree.path("cgroup/child"), version: .v2)
     cgroup.remover = log.remover
     try cgroup.remove()
     #expect(log.rmdirs.count == 3)
@@ -217,7 +217,7 @@ struct CgroupV2MemoryTests {
     let tree = try makeTree()
     tree.v2MemoryFiles("cgroup/child")
     let log = RemovalLog(failures: Array(repeating: EBUSY, count: 10))
-    let cgroup = CgroupV2Memory(directory: tree.path("cgroup/child"))
+    let cgroup = MemoryCgroup(directory: tree.path("cgroup/child"), version: .v2)
     cgroup.remover = log.remover
     #expect(throws: CgroupError.cannotRemove(path: tree.path("cgroup/child"), errno: EBUSY, attempts: 5)) {
       try cgroup.remove()
@@ -228,7 +228,7 @@ struct CgroupV2MemoryTests {
   @Test func removingAMissingCgroupSucceeds() throws {
     let tree = try makeTree()
     let log = RemovalLog()
-    let cgroup = CgroupV2Memory(directory: tree.path("cgroup/never-made"))
+    let cgroup = MemoryCgroup(directory: tree.path("cgroup/never-made"), version: .v2)
     cgroup.remover = log.remover
     try cgroup.remove()
     #expect(log.rmdirs.isEmpty)
