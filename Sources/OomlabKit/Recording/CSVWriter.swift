@@ -116,7 +116,7 @@ public final class CSVWriter {
   }
 
   private func emit(_ bytes: [UInt8], seconds: Double?) throws {
-    let (written, code) = OutputFile.writeAll(file.descriptor, bytes)
+    let (written, code) = FileIO.writeAll(file.descriptor, bytes)
     guard let code else {
       length += off_t(written)
       return

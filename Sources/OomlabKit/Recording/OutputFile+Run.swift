@@ -69,7 +69,7 @@ extension OutputFile {
     let (descriptor, temporary) = try createTemporary(beside: path)
     var renamed = false
     defer { if !renamed { unlink(temporary) } }
-    let written = writeAll(descriptor, bytes)
+    let written = FileIO.writeAll(descriptor, bytes)
     let closed: Int32? = close(descriptor) == 0 ? nil : errno
     if let code = written.errno ?? closed { throw SystemError.file("write", temporary, code) }
     guard rename(temporary, path) == 0 else { throw SystemError.file("rename a temporary to", path, errno) }

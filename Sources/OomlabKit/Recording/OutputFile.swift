@@ -125,21 +125,4 @@ public final class OutputFile {
     }
     return "\(path)-\(attempt)"
   }
-
-  /// Writes all of `bytes`, resuming after interruptions and short writes; returns what was written and the
-  /// errno that stopped it, if any.
-  static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> (written: Int, errno: Int32?) {
-    var offset = 0
-    while offset < bytes.count {
-      let n = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-      if n < 0 {
-        if errno == EINTR { continue }
-        return (offset, errno)
-      }
-      // write(2) returns 0 for a non-empty buffer only on a device that takes nothing more.
-      if n == 0 { return (offset, EIO) }
-      offset += n
-    }
-    return (offset, nil)
-  }
 }

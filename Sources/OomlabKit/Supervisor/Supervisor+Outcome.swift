@@ -95,7 +95,7 @@ extension Supervisor {
   static func writeJSON(_ report: RunReport, to path: String) throws {
     let bytes = Array(try report.json()) + [0x0A]
     guard path == "-" else { return try OutputFile.replace(path, with: bytes, flag: "--summary") }
-    if let code = OutputFile.writeAll(STDOUT_FILENO, bytes).errno {
+    if let code = FileIO.writeAll(STDOUT_FILENO, bytes).errno {
       throw SystemError.file("write the summary to", "standard output", code)
     }
   }

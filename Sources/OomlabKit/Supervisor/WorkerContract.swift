@@ -36,7 +36,7 @@ public struct WorkerContract: Codable, Equatable, Sendable {
     let fd = oomlab_memfd_create("oomlab-contract")
     guard fd >= 0 else { throw SystemError.call("memfd_create", errno) }
     do {
-      try data.withUnsafeBytes { try FileIO.writeAll(fd, $0, label: "the worker contract") }
+      if let code = FileIO.writeAll(fd, Array(data)).errno { throw SystemError.file("write", "the worker contract", code) }
       guard lseek(fd, 0, SEEK_SET) == 0 else { throw SystemError.call("lseek", errno) }
     } catch {
       close(fd)

@@ -25,17 +25,21 @@ public enum FileIO {
     }
   }
 
-  /// Writes all of `bytes` to `fd`, retrying interrupted and short writes.
-  public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, label: String) throws {
+  /// Writes all of `bytes` to `descriptor`, retrying interrupted and short writes; returns how many
+  /// bytes were written and, when it stopped short, the errno of the write that failed.
+  public static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> (written: Int, errno: Int32?) {
     var offset = 0
     while offset < bytes.count {
-      let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+      let n = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
       if n < 0 {
         if errno == EINTR { continue }
-        throw SystemError.file("write", label, errno)
+        return (offset, errno)
       }
+      // write(2) returns 0 for a non-empty buffer only on a device that takes nothing more.
+      if n == 0 { return (offset, EIO) }
       offset += n
     }
+    return (offset, nil)
   }
 
   /// Writes text to an existing file in one write, as cgroup and /proc control files require.
