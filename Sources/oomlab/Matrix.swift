@@ -196,7 +196,7 @@ struct Matrix: ParsableCommand {
     do {
       try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     } catch {
-      printError("--out \"\(out)\": cannot create the folder: \(String(cString: strerror(errno)))")
+      printError("--out \"\(out)\": cannot create the folder: \(SystemError.call("mkdir", errno))")
       throw ExitCode(ExitStatus.environment.rawValue)
     }
   }

@@ -35,10 +35,7 @@ final class CgroupLock {
       let code = errno
       return code == ENOENT ? .gone : .failed(code)
     }
-    var result: Int32
-    repeat {
-      result = flock(fd, LOCK_EX | LOCK_NB)
-    } while result != 0 && errno == EINTR
+    let result = SystemCall.retrying { flock(fd, LOCK_EX | LOCK_NB) }
     if result != 0 {
       let code = errno
       close(fd)

@@ -85,7 +85,7 @@ public final class ManagedHeap {
     if payload > 0 {
       guard let block = malloc(Int(payload)) else {
         throw WorkloadError.allocationFailed(
-          "malloc(\(payload)) for a native payload returned NULL (\(String(cString: strerror(errno))))")
+          "malloc(\(payload)) for a native payload returned NULL (\(ErrnoName.explain(errno)))")
       }
       memset(block, Self.payloadFill, Int(payload))
       payloadAddress = block
@@ -186,7 +186,7 @@ public final class ManagedHeap {
       base != MAP_FAILED
     else {
       throw WorkloadError.allocationFailed(
-        "mmap(\(capacity)) for a heap chunk failed: \(String(cString: strerror(errno)))")
+        "mmap(\(capacity)) for a heap chunk failed: \(ErrnoName.explain(errno))")
     }
     let chunk = HeapChunk(base: base, capacity: capacity, isLarge: large)
     figures.totalBytes += capacity

@@ -25,11 +25,8 @@ public final class ProcFile {
   /// Reads the whole file and passes its bytes to `body`; nil when the process is gone.
   public func withContents<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T? {
     while true {
-      let n = pread(descriptor, buffer.baseAddress, buffer.count, 0)
-      if n < 0 {
-        if errno == EINTR { continue }
-        return nil
-      }
+      let n = SystemCall.retrying { pread(descriptor, buffer.baseAddress, buffer.count, 0) }
+      if n < 0 { return nil }
       if n == buffer.count {
         // The file outgrew the buffer: double it and read again.
         let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 8)

@@ -39,7 +39,7 @@ public enum OutputError: Error, Equatable, CustomStringConvertible {
         ? "\(flag) \"-\" is the same file as \(otherFlag) \"-\" (standard output): send one of them to a file"
         : "\(flag) \"\(path)\" is the same file as \(otherFlag) \"\(otherPath)\", which it would overwrite"
     case .unwritable(let flag, let path, let code):
-      return "\(flag) \"\(path)\": cannot write there: \(String(cString: strerror(code))) (errno \(code))"
+      return "\(flag) \"\(path)\": cannot write there: \(ErrnoName.explain(code))"
     case .noFreeName(let flag, let path): return "\(flag): \"\(path)\" and its numbered variants are all taken"
     }
   }

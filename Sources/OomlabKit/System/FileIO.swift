@@ -15,11 +15,8 @@ public enum FileIO {
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 65536)
     while true {
-      let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw SystemError.file("read", label, errno)
-      }
+      let n = chunk.withUnsafeMutableBytes { buffer in SystemCall.retrying { Glibc.read(fd, buffer.baseAddress!, buffer.count) } }
+      if n < 0 { throw SystemError.file("read", label, errno) }
       if n == 0 { return bytes }
       bytes.append(contentsOf: chunk[0..<n])
     }
@@ -30,11 +27,10 @@ public enum FileIO {
   public static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> (written: Int, errno: Int32?) {
     var offset = 0
     while offset < bytes.count {
-      let n = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-      if n < 0 {
-        if errno == EINTR { continue }
-        return (offset, errno)
+      let n = bytes.withUnsafeBytes { buffer in
+        SystemCall.retrying { Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset) }
       }
+      if n < 0 { return (offset, errno) }
       // write(2) returns 0 for a non-empty buffer only on a device that takes nothing more.
       if n == 0 { return (offset, EIO) }
       offset += n
@@ -48,10 +44,7 @@ public enum FileIO {
     guard fd >= 0 else { throw SystemError.file("open", path, errno) }
     defer { close(fd) }
     let bytes = Array(text.utf8)
-    var n: Int
-    repeat {
-      n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress!, $0.count) }
-    } while n < 0 && errno == EINTR
+    let n = bytes.withUnsafeBytes { buffer in SystemCall.retrying { Glibc.write(fd, buffer.baseAddress!, buffer.count) } }
     guard n >= 0 else { throw SystemError.file("write", path, errno) }
     // A control file takes its value in one write or not at all; a short write has no errno to report.
     guard n == bytes.count else { throw SystemError.file("write all of", path, EIO) }

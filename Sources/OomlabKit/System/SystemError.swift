@@ -9,9 +9,8 @@ public enum SystemError: Error, CustomStringConvertible {
 
   public var description: String {
     switch self {
-    case .call(let name, let code): return "\(name) failed: \(String(cString: strerror(code))) (errno \(code))"
-    case .file(let op, let path, let code):
-      return "cannot \(op) \(path): \(String(cString: strerror(code))) (errno \(code))"
+    case .call(let name, let code): return "\(name) failed: \(ErrnoName.explain(code))"
+    case .file(let op, let path, let code): return "cannot \(op) \(path): \(ErrnoName.explain(code))"
     }
   }
 

@@ -84,7 +84,7 @@ public final class Workload {
   /// Allocates with malloc and writes the first `touch` share of it.
   func mallocBlock(_ bytes: UInt64, touch: Double) throws -> (UnsafeMutableRawPointer, UInt64) {
     guard let block = malloc(Int(bytes)) else {
-      throw WorkloadError.allocationFailed("malloc(\(bytes)) returned NULL (\(String(cString: strerror(errno))))")
+      throw WorkloadError.allocationFailed("malloc(\(bytes)) returned NULL (\(ErrnoName.explain(errno)))")
     }
     let touched = Self.touchedBytes(bytes, touch)
     if touched > 0 { memset(block, 0x5A, Int(touched)) }
