@@ -78,7 +78,7 @@ struct Matrix: ParsableCommand {
       var info = stat()
       return stat(path, &info) == 0 ? "\(info.st_dev):\(info.st_ino)" : path
     }
-    let loaded = try paths.map(loadScenario)
+    let loaded = try paths.map { try ScenarioLoader.load($0) }
     let allocators: [String?] =
       try allocator.map { Self.unique(try Self.list("--allocator", $0)) { AllocatorChoice($0) == .glibc ? "glibc" : $0 } }
       ?? [nil]
@@ -174,7 +174,7 @@ struct Matrix: ParsableCommand {
           let choice = AllocatorChoice(allocator ?? scenario.allocator ?? "glibc")
           request.mallocConf = choice == .jemalloc ? mallocConf : nil
           cells.append(
-            Cell(scenario: scenario, options: try resolve(scenario, request), base: base, allocatorName: allocatorName,
+            Cell(scenario: scenario, options: try RunOptions.resolve(scenario, request, environment: ProcessInfo.processInfo.environment), base: base, allocatorName: allocatorName,
               limitName: limitName))
         }
       }

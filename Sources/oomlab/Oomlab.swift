@@ -10,15 +10,25 @@ struct Oomlab: ParsableCommand {
     version: "0.1.0",
     subcommands: [Run.self, Matrix.self, Validate.self, List.self, Columns.self, DoctorCommand.self, WorkerCommand.self])
 
-  /// Runs the command, mapping ArgumentParser's usage errors (64) to oomlab's documented status 2.
+  /// Runs the command; every failure leaves through one mapping to the documented exit statuses.
   static func main() {
     do {
       var command = try parseAsRoot()
       // Before anything can start a thread (the allocator lookup runs ldconfig through Foundation).
       if command is Run || command is Matrix { Supervisor.takeSignals() }
       try command.run()
+    } catch let error as any StatusReporting {
+      // oomlab's own errors say what went wrong and which status that is.
+      FileHandle.standardError.write(Data("oomlab: \(error)\n".utf8))
+      Foundation.exit(error.status.rawValue)
     } catch {
+      // ArgumentParser's usage errors (64) are oomlab's bad usage (2); its ExitCode and help pass through.
       let code = exitCode(for: error)
+      if code == .failure && !(error is ExitCode) {
+        // Not ArgumentParser's and not oomlab's own kind: something the environment did (status 3).
+        FileHandle.standardError.write(Data("oomlab: \(error)\n".utf8))
+        Foundation.exit(ExitStatus.of(error).rawValue)
+      }
       guard code == .validationFailure else { exit(withError: error) }
       FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
       Foundation.exit(ExitStatus.badInput.rawValue)

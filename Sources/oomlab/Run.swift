@@ -21,21 +21,12 @@ struct Run: ParsableCommand {
   var summary: String?
 
   func run() throws {
-    let scenario = try loadScenario(self.scenario)
+    let scenario = try ScenarioLoader.load(self.scenario)
     var request = options.request(
       allocator: allocator, csvPath: csv ?? Self.defaultCSVName(scenario.name), summaryPath: summary)
     request.csvPathIsGenerated = csv == nil
-    let runOptions = try resolve(scenario, request)
-    let (report, status): (RunReport, ExitStatus)
-    do {
-      (report, status) = try Supervisor.run(runOptions)
-    } catch let refusal as RunRefusal {
-      printError(refusal.description)
-      throw ExitCode(refusal.status.rawValue)
-    } catch {
-      printError("\(error)")
-      throw ExitCode(ExitStatus.environment.rawValue)
-    }
+    let runOptions = try RunOptions.resolve(scenario, request, environment: ProcessInfo.processInfo.environment)
+    let (report, status) = try Supervisor.run(runOptions)
     // With the CSV or the JSON on stdout, the text summary goes to stderr so the data stays clean.
     if request.csvPath == "-" || request.summaryPath == "-" {
       FileHandle.standardError.write(Data((report.text + "\n").utf8))
@@ -50,29 +41,6 @@ struct Run: ParsableCommand {
     formatter.dateFormat = "yyyyMMdd-HHmmss"
     formatter.locale = Locale(identifier: "en_US_POSIX")
     return "\(name)-\(formatter.string(from: Date())).csv"
-  }
-}
-
-/// Loads a scenario or exits with status 2 and the located error.
-func loadScenario(_ path: String) throws -> Scenario {
-  do {
-    return try ScenarioLoader.load(path)
-  } catch let error as ScenarioError {
-    printError(error.description)
-    throw ExitCode(ExitStatus.badInput.rawValue)
-  }
-}
-
-/// Reconciles the command line with a scenario or exits with the refusal's status.
-func resolve(_ scenario: Scenario, _ request: RunRequest) throws -> RunOptions {
-  do {
-    return try RunOptions.resolve(scenario, request, environment: ProcessInfo.processInfo.environment)
-  } catch let refusal as RunRefusal {
-    printError(refusal.description)
-    throw ExitCode(refusal.status.rawValue)
-  } catch let error as ScenarioError {
-    printError(error.description)
-    throw ExitCode(ExitStatus.badInput.rawValue)
   }
 }
 
