@@ -20,8 +20,10 @@ public struct ScenarioError: Error, CustomStringConvertible, Equatable {
     self.problem = problem
   }
 
+  /// The error as one line; control characters from the file or its values are escaped, never printed.
   public var description: String {
     let place = line > 0 ? "\(file):\(line):\(column)" : file
-    return field.isEmpty ? "\(place): \(problem)" : "\(place): \(field): \(problem)"
+    let text = field.isEmpty ? "\(place): \(problem)" : "\(place): \(field): \(problem)"
+    return text.escapingNonPrintable
   }
 }
