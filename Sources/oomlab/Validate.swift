@@ -26,10 +26,12 @@ struct Validate: ParsableCommand {
     var bad = 0
     for path in scenarios {
       var problems: [ScenarioError] = []
+      var truncated = false
       let scenario: Scenario?
       switch ScenarioLoader.check(path) {
       case .failure(let errors):
         problems = errors.all
+        truncated = errors.truncated
         scenario = errors.partial
       case .success(let whole):
         scenario = whole
@@ -40,7 +42,9 @@ struct Validate: ParsableCommand {
         problems += scenario.problems(memoryLimit: limit, allocator: allocator, unreadable: Set(problems.map(\.field)))
       }
       guard problems.isEmpty, let scenario else {
-        for problem in ScenarioErrors(problems).all { printError(problem.description) }
+        let all = ScenarioErrors(problems, truncated: truncated)
+        for problem in all.all { printError(problem.description) }
+        if let note = all.truncationNote { printError(note) }
         bad += 1
         continue
       }

@@ -788,6 +788,18 @@ struct BadScenario: Sendable, CustomTestStringConvertible {
     #expect(throws: errors.first) { try ScenarioParser.parse(yaml: yaml, file: "many.yaml") }
   }
 
+  @Test func aFileOfManyProblemsStopsCollectingAtAHundred() throws {
+    let yaml = "name: x\nsteps: [" + Array(repeating: "a", count: 5000).joined(separator: ", ") + "]\n"
+    guard case .failure(let errors) = ScenarioParser.check(yaml: yaml, file: "many.yaml") else {
+      Issue.record("5000 unknown steps were accepted")
+      return
+    }
+    #expect(errors.all.count == ParseContext.maximumErrors)
+    #expect(errors.truncated)
+    #expect(errors.all.last?.field == "steps[99]")
+    #expect(errors.description.hasSuffix("\nmany.yaml: more problems follow; only the first 100 are listed"))
+  }
+
   @Test func aStepThatFailsStillDefinesItsNameForLaterFrees() throws {
     guard
       case .failure(let errors) = ScenarioParser.check(
@@ -827,6 +839,7 @@ struct BadScenario: Sendable, CustomTestStringConvertible {
         - buffers: &small { count: 4, size: 1KiB, touch: none }
         - buffers: { <<: *small, count: 8 }
         - native: { <<: [ { count: 2, size: 4KiB }, { count: 9, threads: 2 } ] }
+        - <<: { hold: 5ms }
       """)
     let steps = scenario.processes[0].steps.map(\.step)
     let merged = try #require(steps[1] as? Buffers)
@@ -838,6 +851,7 @@ struct BadScenario: Sendable, CustomTestStringConvertible {
     #expect(native.count == 2)
     #expect(native.size == 4096...4096)
     #expect(native.threads == 2)
+    #expect((steps[3] as? Hold)?.duration == 5_000_000)
   }
 
   @Test func aliasesThatStandForFewNodesAreAccepted() throws {

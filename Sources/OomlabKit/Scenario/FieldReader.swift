@@ -69,11 +69,11 @@ public final class FieldReader {
   func finish() {
     for (key, _) in mapping {
       guard let name = key.scalar?.string else {
-        context.errors.append(context.error(at: key.mark, field: path, "expected plain text keys, got \(key.describe)"))
+        context.record(context.error(at: key.mark, field: path, "expected plain text keys, got \(key.describe)"))
         continue
       }
       if !asked.contains(name) {
-        context.errors.append(
+        context.record(
           context.error(
             at: key.mark, field: fieldPath(name),
             "unknown key \"\(name)\"; expected one of: \(asked.joined(separator: ", "))"))

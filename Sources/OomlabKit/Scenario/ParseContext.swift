@@ -13,7 +13,12 @@ final class ParseContext {
   /// The labels of every step in pre-order, indexed by step index.
   var stepLabels: [String] = []
   /// Every problem found so far; parsing goes on past a bad field or step to find the rest.
-  var errors: [ScenarioError] = []
+  private(set) var errors: [ScenarioError] = []
+  /// Whether problems past `maximumErrors` were left out.
+  private(set) var truncated = false
+
+  /// The most problems collected from one file; a file of a million bad steps stops there.
+  static let maximumErrors = 100
 
   init(file: String) {
     self.file = file
@@ -24,15 +29,25 @@ final class ParseContext {
       file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, field: field, problem: problem)
   }
 
-  /// Runs `body`, recording its error and returning nil instead of stopping the parse.
+  /// Records a problem, unless `maximumErrors` are recorded already.
+  func record(_ error: ScenarioError) {
+    if errors.count < Self.maximumErrors { errors.append(error) } else { truncated = true }
+  }
+
+  /// Runs `body`, recording its error and returning nil instead of stopping the parse; once
+  /// `maximumErrors` are recorded it no longer runs it, so the rest of the file costs nothing.
   func attempt<T>(_ body: () throws -> T) -> T? {
+    guard errors.count < Self.maximumErrors else {
+      truncated = true
+      return nil
+    }
     do {
       return try body()
     } catch let error as ScenarioError {
-      errors.append(error)
+      record(error)
     } catch {
       // Readers throw only ScenarioError; anything else still gets reported, not lost.
-      errors.append(self.error(at: nil, field: "", "cannot read the scenario: \(error)"))
+      record(self.error(at: nil, field: "", "cannot read the scenario: \(error)"))
     }
     return nil
   }

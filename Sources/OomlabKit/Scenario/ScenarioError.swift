@@ -1,5 +1,5 @@
 /// A problem in a scenario file, located at the file, line and column of the offending value.
-public struct ScenarioError: Error, CustomStringConvertible, Equatable {
+public struct ScenarioError: Error, CustomStringConvertible, Hashable {
   /// The scenario file's path as the user gave it.
   public var file: String
   /// The 1-based line of the offending value, or 0 when the whole file is at fault.

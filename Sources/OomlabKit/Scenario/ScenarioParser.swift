@@ -20,7 +20,7 @@ public enum ScenarioParser {
     let context = ParseContext(file: file)
     let scenario = context.attempt { try parse(yaml, context: context) }
     if let scenario, context.errors.isEmpty { return .success(scenario) }
-    return .failure(ScenarioErrors(context.errors, partial: scenario))
+    return .failure(ScenarioErrors(context.errors, partial: scenario, truncated: context.truncated))
   }
 
   /// Parses the document; throws what stops the whole parse and records the rest in `context`,
@@ -69,7 +69,7 @@ public enum ScenarioParser {
     let mallocConf = context.attempt { try f.string("malloc-conf") }
     if let conf = mallocConf ?? nil, let allocator = allocator ?? nil, AllocatorChoice(allocator) != .jemalloc {
       // Contradicts itself whatever the command line says: `--allocator` would replace allocator:.
-      context.errors.append(
+      context.record(
         f.error("malloc-conf", f.node("malloc-conf"), "malloc-conf \"\(conf)\" is jemalloc's; the scenario's allocator is \(allocator)"))
     }
     let arenaMax = context.attempt { try f.int("arena-max", in: 1...1024) }
@@ -90,9 +90,9 @@ public enum ScenarioParser {
     case (nil, let list?):
       processes = try Self.processes(list, context: context)
     case (_?, let list?):
-      context.errors.append(context.error(at: list.mark, field: "processes", "expected either steps or processes, not both"))
+      context.record(context.error(at: list.mark, field: "processes", "expected either steps or processes, not both"))
     case (nil, nil):
-      context.errors.append(context.error(at: mapping.mark, field: "steps", "missing required field \"steps\" (or \"processes\")"))
+      context.record(context.error(at: mapping.mark, field: "steps", "missing required field \"steps\" (or \"processes\")"))
     }
     f.finish()
     var places: [String: (line: Int, column: Int)] = [:]
@@ -189,7 +189,7 @@ public enum ScenarioParser {
     defer { f.finish() }
     let name = context.attempt { try f.require("name") { try f.name($0) } }
     if let name, !seen.insert(name).inserted {
-      context.errors.append(
+      context.record(
         f.error("name", f.node("name"), "the process name \"\(name)\" is used twice; expected unique names"))
     }
     let adj = context.attempt { try f.int("oom-score-adj", in: -1000...1000) }
