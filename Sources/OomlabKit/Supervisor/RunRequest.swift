@@ -59,9 +59,10 @@ extension RunOptions {
     }
     let choice = AllocatorChoice(request.allocator ?? scenario.allocator ?? "glibc")
     // The same checks `validate` makes; what the command line replaces is checked here instead.
-    let overridden = Set(
-      [("heap-limit", request.heapLimit), ("malloc-conf", request.mallocConf), ("arena-max", request.arenaMax.map { "\($0)" })]
-        .compactMap { $0.1 == nil ? nil : $0.0 })
+    var overridden: Set<String> = []
+    if request.heapLimit != nil { overridden.insert("heap-limit") }
+    if request.mallocConf != nil { overridden.insert("malloc-conf") }
+    if request.arenaMax != nil { overridden.insert("arena-max") }
     if let first = scenario.problems(limit: options.limit, allocator: choice, overridden: overridden).first { throw first }
     options.heapLimit = try heapLimit(scenario, request, limit: options.limit)
     options.workerArguments += ["--heap-limit", "\(options.heapLimit)"]
