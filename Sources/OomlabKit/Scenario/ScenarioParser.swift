@@ -67,11 +67,6 @@ public enum ScenarioParser {
     }
     let allocator = context.attempt { try f.string("allocator") }
     let mallocConf = context.attempt { try f.string("malloc-conf") }
-    if let conf = mallocConf ?? nil, let allocator = allocator ?? nil, AllocatorChoice(allocator) != .jemalloc {
-      // Contradicts itself whatever the command line says: `--allocator` would replace allocator:.
-      context.record(
-        f.error("malloc-conf", f.node("malloc-conf"), "malloc-conf \"\(conf)\" is jemalloc's; the scenario's allocator is \(allocator)"))
-    }
     let arenaMax = context.attempt { try f.int("arena-max", in: 1...1024) }
     let sample = context.attempt { () throws -> UInt64? in
       guard let node = f.node("sample") else { return nil }
