@@ -858,6 +858,12 @@ struct BadScenario: Sendable, CustomTestStringConvertible {
     #expect(scenario.stepKinds.count == 303)
   }
 
+  @Test func anErrorFoundWhileCountingAliasesQuotesThemAsWritten() throws {
+    let error = try #require(Self.error("name: x\nabout: &a hi\nsteps:\n  - hold: { *a : 1, *a : 2 }\n"))
+    #expect(error.problem == "duplicate key \"*a\"; expected each key once", "\(error)")
+    #expect(error.line == 4)
+  }
+
   @Test func theAliasCountStopsJustPastItsLimit() throws {
     // An anchored list of 99 scalars is 100 nodes: 100 aliases of it are exactly the limit.
     let list = "[" + Array(repeating: "a", count: 99).joined(separator: ", ") + "]"

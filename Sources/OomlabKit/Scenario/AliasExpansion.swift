@@ -33,7 +33,10 @@ enum AliasExpansion {
       parser = try Parser(yaml: copy)
       root = try parser.singleRoot()
     } catch let error as YamlError {
-      throw ScenarioParser.yamlError(error, context: context)
+      // The copy fails where the file does; its messages may quote an alias, which reads `*` again.
+      var located = ScenarioParser.yamlError(error, context: context)
+      located.problem = String(String.UnicodeScalarView(located.problem.unicodeScalars.map { $0 == marker ? "*" : $0 }))
+      throw located
     }
     guard let root else { return }
     // Yams holds anchors weakly on nodes; the parser keeps them alive while they are read.
