@@ -17,13 +17,17 @@ struct Matrix: ParsableCommand {
   @Option(help: "Comma-separated allocators, like glibc,jemalloc (default: each scenario's own).")
   var allocator: String?
 
-  @Option(name: .customLong("memory-limit"), help: "Comma-separated limits, like 256MiB,512MiB,none (default: each scenario's own).")
+  @Option(
+    name: .customLong("memory-limit"), parsing: .unconditional,
+    help: "Comma-separated limits, like 256MiB,512MiB,none (default: each scenario's own).")
   var memoryLimits: String?
 
   @Option(help: "Folder for each run's CSV and JSON summary and the combined summary.csv.")
   var out: String
 
-  @Option(name: .customLong("interval"), help: "Sampling interval for every run, like 50ms.")
+  @Option(
+    name: .customLong("interval"), parsing: .unconditional,
+    help: "Sampling interval for every run, from 1ms to 1h, like 50ms (default: each scenario's sample:).")
   var interval: String?
 
   @Option(help: "jemalloc's MALLOC_CONF for runs under jemalloc.")
@@ -40,10 +44,8 @@ struct Matrix: ParsableCommand {
   }
 
   func validate() throws {
-    if let interval {
-      guard let ns = DurationValue.parseNanoseconds(interval), ns >= 1_000_000 else {
-        throw ValidationError("--interval expects a duration of at least 1ms like 10ms or 1s, got \"\(interval)\"")
-      }
+    if let interval, SampleInterval.parse(interval) == nil {
+      throw ValidationError("--interval expects \(SampleInterval.range), got \"\(interval.escapingNonPrintable)\"")
     }
     if let allocator { _ = try Self.list("--allocator", allocator) }
     if let memoryLimits {
@@ -170,7 +172,7 @@ struct Matrix: ParsableCommand {
           var request = RunRequest(csvPath: "-")
           request.allocator = allocator
           request.memoryLimit = limit
-          request.interval = interval.flatMap(DurationValue.parseNanoseconds)
+          request.interval = interval.flatMap(SampleInterval.parse)
           let choice = AllocatorChoice(allocator ?? scenario.allocator ?? "glibc")
           request.mallocConf = choice == .jemalloc ? mallocConf : nil
           cells.append(

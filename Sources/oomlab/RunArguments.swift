@@ -3,35 +3,40 @@ import OomlabKit
 
 /// The options `run` and `matrix` share: they override the scenario's own settings.
 struct RunArguments: ParsableArguments {
-  @Option(name: .customLong("interval"), help: "Sampling interval, like 10ms or 1s (default: the scenario's sample:, else 100ms).")
+  // `.unconditional` takes the next word as the value even when it starts with `-`, so
+  // `--interval -5ms` gets a range error naming the flag instead of "Missing value".
+  @Option(
+    name: .customLong("interval"), parsing: .unconditional,
+    help: "Sampling interval from 1ms to 1h, like 10ms or 1s (default: the scenario's sample:, else 100ms).")
   var interval: String?
 
-  @Option(help: "Worker memory limit like 256MiB, or none (default: the scenario's limit:).")
+  @Option(parsing: .unconditional, help: "Worker memory limit like 256MiB, or none (default: the scenario's limit:).")
   var memoryLimit: String?
 
   @Option(help: "How to enforce --memory-limit without a cgroup: auto (cgroup, else the container's limit), cgroup (fail with status 3), simulated (kill at RSS >= limit).")
   var enforce: EnforceMode = .auto
 
-  @Option(help: "Managed heap limit like 192MiB or 75% of the memory limit (default: the scenario's heap-limit:).")
+  @Option(
+    parsing: .unconditional,
+    help: "Managed heap limit like 192MiB or 75% of the memory limit (default: the scenario's heap-limit:).")
   var heapLimit: String?
 
   @Option(help: "jemalloc's MALLOC_CONF for the worker, like dirty_decay_ms:0,muzzy_decay_ms:0.")
   var mallocConf: String?
 
-  @Option(help: "glibc's arena cap for the worker (glibc.malloc.arena_max tunable).")
-  var arenaMax: Int?
+  // A string, not an Int, so that `-3` and `lots` get the same range error as `0`.
+  @Option(parsing: .unconditional, help: "glibc's arena cap for the worker (glibc.malloc.arena_max tunable), 1...1024.")
+  var arenaMax: String?
 
   func validate() throws {
-    if let interval {
-      guard let ns = DurationValue.parseNanoseconds(interval), ns >= 1_000_000 else {
-        throw ValidationError("--interval expects a duration of at least 1ms like 10ms or 1s, got \"\(interval)\"")
-      }
+    if let interval, SampleInterval.parse(interval) == nil {
+      throw ValidationError("--interval expects \(SampleInterval.range), got \"\(interval.escapingNonPrintable)\"")
     }
     if let memoryLimit, memoryLimit != "none", case .failure = ByteSize.parse(memoryLimit) {
-      throw ValidationError("--memory-limit expects a size like 256MiB or none, got \"\(memoryLimit)\"")
+      throw ValidationError("--memory-limit expects a size like 256MiB or none, got \"\(memoryLimit.escapingNonPrintable)\"")
     }
-    if let arenaMax, !(1...1024).contains(arenaMax) {
-      throw ValidationError("--arena-max expects 1...1024, got \(arenaMax)")
+    if let arenaMax, Int(arenaMax).map({ (1...1024).contains($0) }) != true {
+      throw ValidationError("--arena-max expects an integer in 1...1024, got \"\(arenaMax.escapingNonPrintable)\"")
     }
   }
 
@@ -41,9 +46,9 @@ struct RunArguments: ParsableArguments {
     request.allocator = allocator
     request.memoryLimit = memoryLimit
     request.heapLimit = heapLimit
-    request.interval = interval.flatMap(DurationValue.parseNanoseconds)
+    request.interval = interval.flatMap(SampleInterval.parse)
     request.mallocConf = mallocConf
-    request.arenaMax = arenaMax
+    request.arenaMax = arenaMax.flatMap { Int($0) }
     request.enforce = enforce
     request.summaryPath = summaryPath
     return request

@@ -44,3 +44,36 @@ import Testing
     #expect(m == 60 * s)
   }
 }
+
+@Suite struct SampleIntervalTests {
+  @Test(
+    "accepts 1ms to 1h",
+    arguments: [("1ms", 1_000_000), ("100ms", 100_000_000), ("1.5s", 1_500_000_000), ("60m", 3_600_000_000_000)]
+      as [(String, UInt64)])
+  func accepts(_ text: String, _ nanoseconds: UInt64) {
+    #expect(SampleInterval.parse(text) == nanoseconds)
+  }
+
+  @Test(
+    "refuses what is malformed or out of range, never falling back to a default",
+    arguments: ["0ms", "1us", "999us", "61m", "160000000m", "299999999m", "-5ms", "abc", "", "10", "1h"])
+  func refuses(_ text: String) {
+    #expect(SampleInterval.parse(text) == nil)
+  }
+
+  @Test func theBoundsAreOneMillisecondAndOneHour() {
+    #expect(SampleInterval.contains(SampleInterval.minimum))
+    #expect(!SampleInterval.contains(SampleInterval.minimum - 1))
+    #expect(SampleInterval.contains(SampleInterval.maximum))
+    #expect(!SampleInterval.contains(SampleInterval.maximum + 1))
+    #expect(SampleInterval.contains(SampleInterval.standard))
+  }
+
+  @Test func formatWritesTheLargestWholeUnit() {
+    #expect(DurationValue.format(0) == "0ns")
+    #expect(DurationValue.format(1500) == "1500ns")
+    #expect(DurationValue.format(1_000) == "1us")
+    #expect(DurationValue.format(250_000_000) == "250ms")
+    #expect(DurationValue.format(90_000_000_000) == "90s")
+  }
+}

@@ -47,6 +47,9 @@ import Testing
     (["--allocator", ""], "--allocator"),
     (["--memory-limit", "256MiB,,none"], "--memory-limit"),
     (["--interval", "0ms"], "--interval"),
+    (["--interval", "garbage"], "--interval"),
+    (["--interval", "-5ms"], "--interval"),
+    (["--memory-limit", "-1"], "--memory-limit"),
     (["--malloc-conf", "dirty_decay_ms:0"], "--malloc-conf"),
   ])
   func badUsageWritesNothing(arguments: [String], flag: String) throws {

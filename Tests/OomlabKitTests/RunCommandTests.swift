@@ -157,13 +157,13 @@ struct RunCommandTests {
       name: enomem
       expect: alloc-failure
       steps:
-        - native: { count: 1, size: 64TiB }
+        - native: { count: 1, size: 1TiB }
       """)
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     #expect(result.outcome == "alloc-failure")
     let processes = try #require(result.summary?["processes"] as? [[String: Any]])
-    #expect((processes.first?["message"] as? String)?.contains("malloc(70368744177664)") == true)
+    #expect((processes.first?["message"] as? String)?.contains("malloc(1099511627776)") == true)
   }
 
   @Test func anUnexpectedOutcomeExitsWithOne() throws {

@@ -90,10 +90,10 @@ struct BadScenario: Sendable, CustomTestStringConvertible {
       "expected one of completed, oom-kill, heap-oom, alloc-failure, signalled, got \"crash\""),
     BadScenario(
       "sample below 1ms", "name: x\nsample: 500us\nsteps:\n  - hold: 1s\n", at: 2, 9, field: "sample",
-      "expected an interval of at least 1ms, got \"500us\""),
+      "expected a duration from 1ms to 60m, like 10ms or 1s, got \"500us\""),
     BadScenario(
       "sample of zero", "name: x\nsample: 0ms\nsteps:\n  - hold: 1s\n", at: 2, 9, field: "sample",
-      "expected a duration above zero, got \"0ms\""),
+      "expected a duration from 1ms to 60m, like 10ms or 1s, got \"0ms\""),
     BadScenario(
       "percentage over 100%", "name: x\nlimit: 1GiB\nheap-limit: 150%\nsteps:\n  - hold: 1s\n", at: 3, 13,
       field: "heap-limit", "expected a percentage in (0, 100]%, got \"150%\""),
@@ -304,6 +304,97 @@ struct BadScenario: Sendable, CustomTestStringConvertible {
       at: 7, 38, field: "steps[0].repeat.steps[1].buffers.size", "got \"1 megabyte\""),
 
     // processes.
+
+    // Sizes, counts and durations beyond what a step can map or wait for (issue 8, items 10 and 12).
+    BadScenario(
+      "pages of 2^63-1 bytes", "name: x\nsteps:\n  - pages: { size: 9223372036854775807 }\n", at: 3, 20,
+      field: "steps[0].pages.size", "expected at most 1TiB (1099511627776 bytes), got \"9223372036854775807\""),
+    BadScenario(
+      "buffers beyond 1TiB in all", "name: x\nsteps:\n  - buffers: { count: 2048, size: 1GiB }\n", at: 3, 35,
+      field: "steps[0].buffers.size",
+      "2048 x 1073741824 bytes is 2199023255552 bytes in one step; expected at most 1TiB (1099511627776 bytes)"),
+    BadScenario(
+      "native count times the largest block beyond 1TiB",
+      "name: x\nsteps:\n  - native: { count: 1000000000, size: [1, 2KiB] }\n", at: 3, 40,
+      field: "steps[0].native.size", "1000000000 x 2048 bytes is 2048000000000 bytes in one step"),
+    BadScenario(
+      "thread stacks beyond 1TiB in all", "name: x\nsteps:\n  - threads: { count: 30000, stack: 64MiB }\n",
+      at: 3, 37, field: "steps[0].threads.stack", "30000 x 67108864 bytes is 2013265920000 bytes in one step"),
+    BadScenario(
+      "leak rate beyond 1TiB/s", "name: x\nsteps:\n  - leak: { rate: 2TiB/s }\n", at: 3, 19, field: "steps[0].leak.rate",
+      "expected a rate of at most 1TiB/s (1099511627776 bytes), got \"2TiB/s\""),
+    BadScenario(
+      "leak block beyond 1TiB", "name: x\nsteps:\n  - leak: { rate: 1MiB/s, block: 2TiB }\n", at: 3, 34,
+      field: "steps[0].leak.block", "expected at most 1TiB (1099511627776 bytes), got \"2TiB\""),
+    BadScenario(
+      "sparse stride beyond 1TiB", "name: x\nsteps:\n  - pages: { size: 1GiB, pattern: sparse 2TiB }\n", at: 3, 35,
+      field: "steps[0].pages.pattern", "got \"sparse 2TiB\""),
+    BadScenario(
+      "limit beyond 1TiB", "name: x\nlimit: 8388607TiB\nsteps:\n  - hold: 1s\n", at: 2, 8, field: "limit",
+      "expected at most 1TiB (1099511627776 bytes), got \"8388607TiB\""),
+    BadScenario(
+      "sample of 299999999m", "name: x\nsample: 299999999m\nsteps:\n  - hold: 1s\n", at: 2, 9, field: "sample",
+      "expected a duration from 1ms to 60m, like 10ms or 1s, got \"299999999m\""),
+    BadScenario(
+      "sample above an hour", "name: x\nsample: 61m\nsteps:\n  - hold: 1s\n", at: 2, 9, field: "sample",
+      "expected a duration from 1ms to 60m, like 10ms or 1s, got \"61m\""),
+    BadScenario(
+      "hold beyond 24 hours", "name: x\nsteps:\n  - hold: 1441m\n", at: 3, 11, field: "steps[0].hold",
+      "expected a duration of at most 24 hours (1440m), got \"1441m\""),
+    BadScenario(
+      "every beyond 24 hours", "name: x\nsteps:\n  - buffers: { count: 2, size: 1MiB, every: 299999999m }\n", at: 3,
+      45, field: "steps[0].buffers.every", "expected a duration of at most 24 hours (1440m), got \"299999999m\""),
+    BadScenario(
+      "leak for beyond 24 hours", "name: x\nsteps:\n  - leak: { rate: 1MiB/s, for: 100000s }\n", at: 3, 32,
+      field: "steps[0].leak.for", "expected a duration of at most 24 hours (1440m), got \"100000s\""),
+
+    // What `run` refused and `validate` passed (issue 8, item 21).
+    BadScenario(
+      "heap-limit below 1MiB", "name: x\nheap-limit: 100\nsteps:\n  - hold: 1s\n", at: 2, 13, field: "heap-limit",
+      "a heap limit of 100 bytes is below 1MiB; write a unit, like 192MiB"),
+    BadScenario(
+      "heap-limit beyond 1TiB", "name: x\nheap-limit: 2TiB\nsteps:\n  - hold: 1s\n", at: 2, 13, field: "heap-limit",
+      "expected at most 1TiB (1099511627776 bytes), got \"2TiB\""),
+    BadScenario(
+      "name over 128 bytes", "name: \(String(repeating: "n", count: 300))\nsteps:\n  - hold: 1s\n", at: 1, 7,
+      field: "name", "expected a name of at most 128 bytes (it becomes part of file names), got 300 bytes"),
+    BadScenario(
+      "name of 129 two-byte letters", "name: \(String(repeating: "é", count: 65))\nsteps:\n  - hold: 1s\n", at: 1, 7,
+      field: "name", "got 130 bytes"),
+    BadScenario(
+      "name with a slash", "name: a/b\nsteps:\n  - hold: 1s\n", at: 1, 7, field: "name",
+      "expected a name of letters, digits, - and _, got \"a/b\""),
+    BadScenario(
+      "name with an escaped NUL", "name: \"a\\0b\"\nsteps:\n  - hold: 1s\n", at: 1, 7, field: "name",
+      "expected a name of letters, digits, - and _, got \"a\u{0}b\""),
+    BadScenario(
+      "name with a path", "name: ../../etc/x\nsteps:\n  - hold: 1s\n", at: 1, 7, field: "name",
+      "expected a name of letters, digits, - and _, got \"../../etc/x\""),
+
+    // Reader-level problems and YAML features (issue 8, items 1 and 24).
+    BadScenario(
+      "NUL byte in the text", "name: x\nabout: a\u{0}b\nsteps:\n  - hold: 1s\n", at: 2, 9, field: "",
+      "found the non-printable character U+0000; expected printable text"),
+    BadScenario(
+      "terminal escape in the text", "name: x\nabout: a\u{1B}[31mred\nsteps:\n  - hold: 1s\n", at: 2, 9, field: "",
+      "found the non-printable character U+001B; expected printable text (inside double quotes it can be written \"\\x1B\")"),
+    BadScenario(
+      "DEL in a step", "name: x\nsteps:\n  - hold: 1s\u{7F}\n", at: 3, 13, field: "",
+      "found the non-printable character U+007F"),
+    BadScenario(
+      "merge key with a scalar", "name: x\nsteps:\n  - buffers: { <<: 5, count: 1, size: 1MiB }\n", at: 3, 20,
+      field: "steps[0].buffers.<<", "expected a mapping or a list of mappings to merge, like <<: *defaults, got \"5\""),
+    BadScenario(
+      "merge whose own key is bad",
+      "name: x\nsteps:\n  - buffers: &b { count: 1, size: 1MiB }\n  - buffers: { <<: *b, size: 0 }\n", at: 4, 30,
+      field: "steps[1].buffers.size", "a size must be above zero, got \"0\""),
+    BadScenario(
+      "aliases multiplying steps a billion times", ScenarioParserTests.laughingSteps, at: 14, 43, field: "",
+      "the alias *a2 makes aliases stand for more than 10000 YAML nodes; expected at most 10000"),
+    BadScenario(
+      "an alias of a billion nodes as a mapping key", ScenarioParserTests.laughingKey, at: 7, 45, field: "",
+      "the alias *l2 makes aliases stand for more than 10000 YAML nodes"),
+
     BadScenario(
       "processes empty", "name: x\nprocesses: []\n", at: 2, 12, field: "processes",
       "expected a non-empty list of processes"),
@@ -318,6 +409,26 @@ struct BadScenario: Sendable, CustomTestStringConvertible {
       "process with an unknown key", "name: x\nprocesses:\n  - name: a\n    colour: red\n    steps: [ hold: 1s ]\n",
       at: 4, 5, field: "processes[0].colour", "unknown key \"colour\"; expected one of: name, oom-score-adj, steps"),
   ]
+
+  /// Nine nested anchors of ten aliases each in `repeat` steps: 10^9 steps from 2 KB.
+  static let laughingSteps: String = {
+    var lines = ["name: laughs", "steps:", "  - repeat: &a0", "      times: 1"]
+    lines.append("      steps: [ " + Array(repeating: "{ hold: 1ms }", count: 10).joined(separator: ", ") + " ]")
+    for level in 1...8 {
+      lines += ["  - repeat: &a\(level)", "      times: 1"]
+      lines.append("      steps: [ " + Array(repeating: "{ repeat: *a\(level - 1) }", count: 10).joined(separator: ", ") + " ]")
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }()
+
+  /// Nine nested anchors of ten aliases each, the last used as a key Yams hashes node by node.
+  static let laughingKey: String = {
+    var lines = ["name: keys", "steps:", "  - hold: 1ms", "l0: &l0 [a, a, a, a, a, a, a, a, a, a]"]
+    for level in 1...8 {
+      lines.append("l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ") + "]")
+    }
+    return (lines + ["? *l8", ": 1"]).joined(separator: "\n") + "\n"
+  }()
 
   @Test("refuses a bad scenario with its place, field and value", arguments: corpus)
   func refuses(_ bad: BadScenario) throws {
@@ -426,7 +537,7 @@ struct BadScenario: Sendable, CustomTestStringConvertible {
     #expect(scenario.sampleInterval == nil)
     #expect(scenario.expect == nil)
     #expect(scenario.percentFields.isEmpty)
-    #expect(throws: Never.self) { try scenario.checkPercentages(limit: nil) }
+    #expect(scenario.problems(limit: nil, allocator: .glibc).isEmpty)
   }
 
   @Test func topLevelFieldsAreRead() throws {
@@ -482,16 +593,18 @@ struct BadScenario: Sendable, CustomTestStringConvertible {
     #expect(buffers.size.resolve(limit: nil) == nil)
   }
 
-  @Test func checkPercentagesNeedsALimit() throws {
+  @Test func percentagesNeedALimit() throws {
     let scenario = try Self.parse(
       "name: shares\nsteps:\n  - hold: 1s\n  - buffers: { count: 1, size: 25% }\n")
-    let error = try #require(#expect(throws: ScenarioError.self) { try scenario.checkPercentages(limit: nil) })
+    let problems = scenario.problems(limit: nil, allocator: .glibc)
+    #expect(problems.count == 1)
+    let error = try #require(problems.first)
     #expect(error.file == "good.yaml")
     #expect(error.field == "steps[1].buffers.size")
     #expect(error.line == 4)
     #expect(error.column == 32)
     #expect(error.problem.contains("a percentage needs a memory limit"))
-    #expect(throws: Never.self) { try scenario.checkPercentages(limit: 1 << 30) }
+    #expect(scenario.problems(limit: 1 << 30, allocator: .glibc).isEmpty)
   }
 
   @Test func stepDefaults() throws {
@@ -638,5 +751,177 @@ struct BadScenario: Sendable, CustomTestStringConvertible {
     let buffers = try #require(scenario.processes[0].steps[0].step as? Buffers)
     #expect(buffers.count == 10)
     #expect(buffers.size == .bytes(2 << 20))
+  }
+
+  // MARK: - Every problem, YAML features and settings (issue 8, items 1, 21, 22, 24)
+
+  @Test func everyProblemInAFileIsReportedInFileOrder() throws {
+    let yaml = """
+      name: many problems
+      colour: red
+      sample: 0ms
+      steps:
+        - buffers: { count: 0, size: 1MiB }
+        - hold: forever
+        - explode: 1
+        - repeat:
+            times: 2
+            steps:
+              - native: { count: 1, size: lots }
+        - free: { what: ghost }
+      """
+    guard case .failure(let errors) = ScenarioParser.check(yaml: yaml, file: "many.yaml") else {
+      Issue.record("a file with eight problems was accepted")
+      return
+    }
+    #expect(errors.all.map(\.field) == [
+      "name", "colour", "sample", "steps[0].buffers.count", "steps[1].hold", "steps[2]",
+      "steps[3].repeat.steps[0].native.size", "steps[4].free.what",
+    ])
+    #expect(errors.all.map(\.line) == [1, 2, 3, 5, 6, 7, 11, 12])
+    #expect(errors.first.field == "name")
+    // The first problem is what a plain parse throws.
+    #expect(throws: errors.first) { try ScenarioParser.parse(yaml: yaml, file: "many.yaml") }
+  }
+
+  @Test func aFileOfManyProblemsStopsCollectingAtAHundred() throws {
+    let yaml = "name: x\nsteps: [" + Array(repeating: "a", count: 5000).joined(separator: ", ") + "]\n"
+    guard case .failure(let errors) = ScenarioParser.check(yaml: yaml, file: "many.yaml") else {
+      Issue.record("5000 unknown steps were accepted")
+      return
+    }
+    #expect(errors.all.count == ParseContext.maximumErrors)
+    #expect(errors.truncated)
+    #expect(errors.all.last?.field == "steps[99]")
+    #expect(errors.description.hasSuffix("\nmany.yaml: more problems follow; only the first 100 are listed"))
+  }
+
+  @Test func aStepThatFailsStillDefinesItsNameForLaterFrees() throws {
+    guard
+      case .failure(let errors) = ScenarioParser.check(
+        yaml: "name: x\nsteps:\n  - buffers: { count: 0, size: 1MiB, as: bufs }\n  - free: { what: bufs }\n",
+        file: "f.yaml")
+    else {
+      Issue.record("a zero count was accepted")
+      return
+    }
+    #expect(errors.all.map(\.field) == ["steps[0].buffers.count"])
+  }
+
+  @Test func everyUnknownKeyIsReported() throws {
+    guard
+      case .failure(let errors) = ScenarioParser.check(
+        yaml: "name: x\nsteps:\n  - pages: { size: 1MiB, colour: red, flavour: sour }\n", file: "f.yaml")
+    else {
+      Issue.record("unknown keys were accepted")
+      return
+    }
+    #expect(errors.all.map(\.field) == ["steps[0].pages.colour", "steps[0].pages.flavour"])
+  }
+
+  @Test func aByteOrderMarkIsAccepted() throws {
+    let scenario = try Self.parse("\u{FEFF}name: bom\nsteps:\n  - hold: 1s\n")
+    #expect(scenario.name == "bom")
+    // Columns on the first line count from after the mark, as an editor shows them.
+    let error = try #require(Self.error("\u{FEFF}name: a b\nsteps:\n  - hold: 1s\n"))
+    #expect((error.line, error.column) == (1, 7))
+  }
+
+  @Test func mergeKeysMergeWithTheMappingsOwnKeysWinning() throws {
+    let scenario = try Self.parse(
+      """
+      name: merged
+      steps:
+        - buffers: &small { count: 4, size: 1KiB, touch: none }
+        - buffers: { <<: *small, count: 8 }
+        - native: { <<: [ { count: 2, size: 4KiB }, { count: 9, threads: 2 } ] }
+        - <<: { hold: 5ms }
+      """)
+    let steps = scenario.processes[0].steps.map(\.step)
+    let merged = try #require(steps[1] as? Buffers)
+    #expect(merged.count == 8)
+    #expect(merged.size == .bytes(1024))
+    #expect(merged.touch == 0)
+    // Earlier mappings in a merge list win over later ones.
+    let native = try #require(steps[2] as? Native)
+    #expect(native.count == 2)
+    #expect(native.size == 4096...4096)
+    #expect(native.threads == 2)
+    #expect((steps[3] as? Hold)?.duration == 5_000_000)
+  }
+
+  @Test func aliasesThatStandForFewNodesAreAccepted() throws {
+    var yaml = "name: shared\nsteps:\n  - repeat: &body { times: 2, steps: [ { hold: 1ms }, { hold: 2ms } ] }\n"
+    for _ in 0..<100 { yaml += "  - repeat: *body\n" }
+    let scenario = try Self.parse(yaml)
+    #expect(scenario.processes[0].steps.count == 101)
+    #expect(scenario.stepKinds.count == 303)
+  }
+
+  @Test func anErrorFoundWhileCountingAliasesQuotesThemAsWritten() throws {
+    let error = try #require(Self.error("name: x\nabout: &a hi\nsteps:\n  - hold: { *a : 1, *a : 2 }\n"))
+    #expect(error.problem == "duplicate key \"*a\"; expected each key once", "\(error)")
+    #expect(error.line == 4)
+  }
+
+  @Test func theAliasCountStopsJustPastItsLimit() throws {
+    // An anchored list of 99 scalars is 100 nodes: 100 aliases of it are exactly the limit.
+    let list = "[" + Array(repeating: "a", count: 99).joined(separator: ", ") + "]"
+    func yaml(_ aliases: Int) -> String {
+      "name: x\nabout: &l \(list)\nsteps:\n  - hold: 1s\n"
+        + "processes: [" + Array(repeating: "*l", count: aliases).joined(separator: ", ") + "]\n"
+    }
+    let atLimit = try #require(Self.error(yaml(100)))
+    #expect(!atLimit.problem.contains("YAML nodes"), "\(atLimit)")
+    let past = try #require(Self.error(yaml(101)))
+    #expect(past.problem.contains("the alias *l makes aliases stand for more than 10000 YAML nodes"), "\(past)")
+    #expect(past.line == 5)
+  }
+
+  @Test func errorDescriptionsNeverCarryControlCharacters() throws {
+    let error = try #require(Self.error("name: \"red\\e[31m\\0\"\nsteps:\n  - hold: 1s\n"))
+    #expect(error.problem.contains("\u{1B}"))
+    #expect(!error.description.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F })
+    #expect(error.description.contains("red\\u{1B}[31m\\u{0}"))
+  }
+
+  @Test func aShareThatResolvesToZeroBytesIsRefusedWithItsValue() throws {
+    let scenario = try Self.parse("name: x\nsteps:\n  - buffers: { count: 1, size: 0.00001% }\n")
+    let problems = scenario.problems(limit: 1 << 20, allocator: .glibc)
+    let error = try #require(problems.first)
+    #expect(error.field == "steps[0].buffers.size")
+    #expect((error.line, error.column) == (3, 32))
+    #expect(error.problem == "\"0.00001%\" of the 1048576-byte limit is 0 bytes; expected a size above zero")
+    #expect(scenario.problems(limit: 1 << 40, allocator: .glibc).isEmpty)
+  }
+
+  @Test func aShareIsBoundedLikeAWrittenSizeOnceTheLimitIsKnown() throws {
+    let scenario = try Self.parse(
+      "name: x\nheap-limit: 50%\nsteps:\n  - buffers: { count: 3, size: 50% }\n  - pages: { size: 100% }\n")
+    #expect(scenario.problems(limit: 1 << 30, allocator: .glibc).isEmpty)
+    let small = scenario.problems(limit: 1 << 20, allocator: .glibc)
+    #expect(small.map(\.field) == ["heap-limit"])
+    #expect(small.first?.problem.contains("\"50%\" of the 1048576-byte limit is 524288 bytes, below the smallest heap limit") == true)
+    let large = scenario.problems(limit: 1 << 40, allocator: .glibc)
+    #expect(large.map(\.field) == ["steps[0].buffers.size"])
+    #expect(large.first?.problem.contains("3 x 549755813888 bytes") == true)
+    let huge = scenario.problems(limit: 4 << 40, allocator: .glibc)
+    #expect(huge.map(\.field) == ["heap-limit", "steps[0].buffers.size", "steps[1].pages.size"])
+  }
+
+  @Test func allocatorTuningMustSuitTheAllocatorTheRunUses() throws {
+    let conf = try Self.parse("name: x\nmalloc-conf: \"dirty_decay_ms:0\"\nsteps:\n  - hold: 1s\n")
+    let refused = try #require(conf.problems(limit: nil, allocator: .glibc).first)
+    #expect((refused.line, refused.column, refused.field) == (2, 14, "malloc-conf"))
+    #expect(refused.problem.contains("malloc-conf \"dirty_decay_ms:0\" is jemalloc's; the allocator is glibc"))
+    #expect(conf.problems(limit: nil, allocator: .jemalloc).isEmpty)
+    #expect(conf.problems(limit: nil, allocator: .glibc, overridden: ["malloc-conf"]).isEmpty)
+    // allocator: glibc is what `--allocator jemalloc` replaces, so only the allocator in force decides.
+    let named = try Self.parse("name: x\nallocator: glibc\nmalloc-conf: \"a:1\"\nsteps:\n  - hold: 1s\n")
+    #expect(named.problems(memoryLimit: nil, allocator: nil).map(\.field) == ["malloc-conf"])
+    #expect(named.problems(memoryLimit: nil, allocator: "jemalloc").isEmpty)
+    let arenas = try Self.parse("name: x\narena-max: 2\nsteps:\n  - hold: 1s\n")
+    #expect(arenas.problems(limit: nil, allocator: .glibc).isEmpty)
+    #expect(arenas.problems(limit: nil, allocator: .jemalloc).map(\.field) == ["arena-max"])
   }
 }

@@ -13,4 +13,13 @@ public enum DurationValue {
     }
     return nil
   }
+
+  /// Writes nanoseconds in the largest unit that keeps them whole, like `250ms` or `90s`.
+  public static func format(_ nanoseconds: UInt64) -> String {
+    for (suffix, factor) in [("s", 1_000_000_000), ("ms", 1_000_000), ("us", 1000)] as [(String, UInt64)]
+    where nanoseconds % factor == 0 && nanoseconds > 0 {
+      return "\(nanoseconds / factor)\(suffix)"
+    }
+    return "\(nanoseconds)ns"
+  }
 }

@@ -9,11 +9,47 @@ public final class FieldReader {
   let mark: Mark?
   private var asked: [String] = []
 
-  init(context: ParseContext, path: String, mapping: Node.Mapping) {
+  /// Reads `mapping`, with the pairs its merge keys (`<<: *defaults`) bring in.
+  init(context: ParseContext, path: String, mapping: Node.Mapping) throws {
     self.context = context
     self.path = path
-    self.mapping = mapping
+    self.mapping = try Self.merged(mapping, path: path, context: context)
     self.mark = mapping.mark
+  }
+
+  /// Whether a key is YAML's merge key `<<`.
+  static func isMergeKey(_ key: Node) -> Bool {
+    guard let scalar = key.scalar else { return false }
+    return scalar.style == .plain && scalar.string == "<<"
+  }
+
+  /// The mapping with its merge keys replaced by the pairs they bring in, as YAML 1.1 merges:
+  /// the mapping's own keys win over merged ones, and earlier merged mappings over later ones.
+  static func merged(_ mapping: Node.Mapping, path: String, context: ParseContext) throws -> Node.Mapping {
+    guard mapping.keys.contains(where: isMergeKey) else { return mapping }
+    var inherited: [(Node, Node)] = []
+    var own: [(Node, Node)] = []
+    for (key, value) in mapping {
+      guard isMergeKey(key) else {
+        own.append((key, value))
+        continue
+      }
+      let sources: [Node.Mapping]
+      if let single = value.mapping {
+        sources = [single]
+      } else if let list = value.sequence, !list.isEmpty, list.allSatisfy({ $0.mapping != nil }) {
+        sources = list.compactMap(\.mapping)
+      } else {
+        throw context.error(
+          at: value.mark ?? key.mark, field: path.isEmpty ? "<<" : "\(path).<<",
+          "expected a mapping or a list of mappings to merge, like <<: *defaults, got \(value.describe)")
+      }
+      // Lookups take the last pair of a key, so the first source goes last to win.
+      for source in sources.reversed() {
+        inherited += try merged(source, path: path, context: context).map { ($0.key, $0.value) }
+      }
+    }
+    return Node.Mapping(inherited + own, mapping.tag, mapping.style, mapping.mark)
   }
 
   /// The path of a field of this mapping.
@@ -29,16 +65,18 @@ public final class FieldReader {
     context.error(at: node?.mark ?? mark, field: fieldPath(key), problem)
   }
 
-  /// Refuses keys that were never asked for, listing the ones that are allowed.
-  func finish() throws {
+  /// Records every key that was never asked for, listing the ones that are allowed.
+  func finish() {
     for (key, _) in mapping {
       guard let name = key.scalar?.string else {
-        throw context.error(at: key.mark, field: path, "expected plain text keys, got \(key.describe)")
+        context.record(context.error(at: key.mark, field: path, "expected plain text keys, got \(key.describe)"))
+        continue
       }
       if !asked.contains(name) {
-        throw context.error(
-          at: key.mark, field: fieldPath(name),
-          "unknown key \"\(name)\"; expected one of: \(asked.joined(separator: ", "))")
+        context.record(
+          context.error(
+            at: key.mark, field: fieldPath(name),
+            "unknown key \"\(name)\"; expected one of: \(asked.joined(separator: ", "))"))
       }
     }
   }
@@ -101,10 +139,14 @@ public final class FieldReader {
       guard let percent = Double(String(body.dropLast()).trimmingSpaces()), percent > 0, percent <= 100 else {
         throw context.error(at: node.mark, field: field, "expected a percentage in (0, 100]%, got \"\(text)\"")
       }
-      context.percentFields.append((field, node.mark))
+      context.percentFields.append(
+        PercentField(
+          field: field, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0, percent: percent, written: text))
       return .percentOfLimit(percent)
     }
     switch ByteSize.parse(body, allowZero: allowZero) {
+    case .success(let bytes) where bytes > ScenarioBounds.maximumBytes:
+      throw context.error(at: node.mark, field: field, "\(ScenarioBounds.sizeExpectation), got \"\(text)\"")
     case .success(let bytes): return .bytes(bytes)
     case .failure(.negative): throw context.error(at: node.mark, field: field, "\(expected); a size cannot be negative, got \"\(text)\"")
     case .failure(.zero): throw context.error(at: node.mark, field: field, "\(expected); a size must be above zero, got \"\(text)\"")
@@ -125,7 +167,7 @@ public final class FieldReader {
     return spec.resolve(limit: nil) ?? 0
   }
 
-  /// A duration such as `250ms`, `2s` or `1m`, in nanoseconds.
+  /// A step's duration such as `250ms`, `2s` or `1m`, in nanoseconds, at most `ScenarioBounds.maximumStepDuration`.
   func duration(_ key: String, allowZero: Bool = true) throws -> UInt64? {
     guard let node = node(key) else { return nil }
     return try Self.duration(node, field: fieldPath(key), context: context, allowZero: allowZero)
@@ -138,7 +180,24 @@ public final class FieldReader {
     if ns == 0 && !allowZero {
       throw context.error(at: node.mark, field: field, "expected a duration above zero, got \"\(text)\"")
     }
+    guard ns <= ScenarioBounds.maximumStepDuration else {
+      throw context.error(at: node.mark, field: field, "\(ScenarioBounds.durationExpectation), got \"\(text)\"")
+    }
     return ns
+  }
+
+  /// Fails when `count` allocations of `size` held at once exceed `ScenarioBounds.maximumBytes`;
+  /// a share of the limit is checked once the limit is known.
+  func total(_ key: String, count: Int, size: SizeSpec) throws {
+    switch size {
+    case .bytes(let bytes):
+      if let problem = ScenarioBounds.totalProblem(count: count, each: bytes) { throw error(key, node(key), problem) }
+    case .percentOfLimit:
+      let field = fieldPath(key)
+      if let index = context.percentFields.lastIndex(where: { $0.field == field }) {
+        context.percentFields[index].count = count
+      }
+    }
   }
 
   /// A fraction in 0...1, written as `0.25` or `25%`.
@@ -182,11 +241,16 @@ public final class FieldReader {
     return text
   }
 
-  /// A name given with `as:` (letters, digits, `-` and `_`).
+  /// A name (letters, digits, `-` and `_`, at most `ScenarioBounds.maximumNameBytes`), safe in a file name.
   func name(_ key: String) throws -> String? {
     guard let text = try string(key) else { return nil }
     guard !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
       throw error(key, node(key), "expected a name of letters, digits, - and _, got \"\(text)\"")
+    }
+    guard text.utf8.count <= ScenarioBounds.maximumNameBytes else {
+      throw error(
+        key, node(key),
+        "expected a name of at most \(ScenarioBounds.maximumNameBytes) bytes (it becomes part of file names), got \(text.utf8.count) bytes: \"\(text.prefix(24))...\"")
     }
     return text
   }

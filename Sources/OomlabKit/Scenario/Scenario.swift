@@ -1,5 +1,3 @@
-import Yams
-
 /// A validated scenario: what to allocate, in which order, under which settings.
 public struct Scenario {
   /// The file the scenario was read from.
@@ -30,15 +28,8 @@ public struct Scenario {
   public let processes: [ProcessSpec]
   /// The kind of every step in pre-order, indexed like `PlannedStep.index`.
   public let stepKinds: [String]
-  /// Fields written as a share of the limit, which need one to be set.
-  public let percentFields: [(field: String, line: Int, column: Int)]
-
-  /// Fails when a field is a share of the limit and there is no limit to take it from;
-  /// `ignoring` names fields the command line overrides.
-  public func checkPercentages(limit: UInt64?, ignoring: Set<String> = []) throws {
-    guard limit == nil, let first = percentFields.first(where: { !ignoring.contains($0.field) }) else { return }
-    throw ScenarioError(
-      file: file, line: first.line, column: first.column, field: first.field,
-      problem: "a percentage needs a memory limit; set limit: or --memory-limit")
-  }
+  /// Fields written as a share of the limit, which need one to be set, in file order.
+  public let percentFields: [PercentField]
+  /// Where each top-level field's value is written, for errors found after parsing.
+  public let places: [String: (line: Int, column: Int)]
 }

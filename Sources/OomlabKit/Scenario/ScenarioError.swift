@@ -1,5 +1,5 @@
 /// A problem in a scenario file, located at the file, line and column of the offending value.
-public struct ScenarioError: Error, CustomStringConvertible, Equatable {
+public struct ScenarioError: Error, CustomStringConvertible, Hashable {
   /// The scenario file's path as the user gave it.
   public var file: String
   /// The 1-based line of the offending value, or 0 when the whole file is at fault.
@@ -20,8 +20,10 @@ public struct ScenarioError: Error, CustomStringConvertible, Equatable {
     self.problem = problem
   }
 
+  /// The error as one line; control characters from the file or its values are escaped, never printed.
   public var description: String {
     let place = line > 0 ? "\(file):\(line):\(column)" : file
-    return field.isEmpty ? "\(place): \(problem)" : "\(place): \(field): \(problem)"
+    let text = field.isEmpty ? "\(place): \(problem)" : "\(place): \(field): \(problem)"
+    return text.escapingNonPrintable
   }
 }

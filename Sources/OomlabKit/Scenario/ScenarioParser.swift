@@ -1,18 +1,36 @@
 import Yams
 
-/// Turns scenario YAML into a validated `Scenario`, or a `ScenarioError` that says where and why.
+/// Turns scenario YAML into a validated `Scenario`, or every `ScenarioError` that says where and why it is not.
 public enum ScenarioParser {
   static let topLevelKeys = [
     "version", "name", "about", "limit", "heap-limit", "allocator", "malloc-conf", "arena-max", "sample",
     "expect", "steps", "processes",
   ]
 
-  /// Parses scenario text; `file` only labels errors.
+  /// Parses scenario text, failing with its first problem; `file` only labels errors.
   public static func parse(yaml: String, file: String) throws -> Scenario {
+    switch check(yaml: yaml, file: file) {
+    case .success(let scenario): return scenario
+    case .failure(let errors): throw errors.first
+    }
+  }
+
+  /// Parses scenario text, finding every problem it can: each bad field and each bad step.
+  public static func check(yaml: String, file: String) -> Result<Scenario, ScenarioErrors> {
     let context = ParseContext(file: file)
+    let scenario = context.attempt { try parse(yaml, context: context) }
+    if let scenario, context.errors.isEmpty { return .success(scenario) }
+    return .failure(ScenarioErrors(context.errors, partial: scenario, truncated: context.truncated))
+  }
+
+  /// Parses the document; throws what stops the whole parse and records the rest in `context`,
+  /// returning what could be read, with defaults where a field was bad.
+  static func parse(_ yaml: String, context: ParseContext) throws -> Scenario {
+    let text = try ScenarioText.readable(yaml, file: context.file)
+    try AliasExpansion.check(text, context: context)
     let root: Node?
     do {
-      root = try Yams.compose(yaml: yaml)
+      root = try Yams.compose(yaml: text)
     } catch let error as YamlError {
       throw yamlError(error, context: context)
     }
@@ -22,54 +40,70 @@ public enum ScenarioParser {
     guard let mapping = root.mapping else {
       throw context.error(at: root.mark, field: "", "expected a mapping with name, about and steps, got \(root.describe)")
     }
-    let f = FieldReader(context: context, path: "", mapping: mapping)
-    let version = try f.int("version", in: 1...Int.max) ?? 1
-    guard version == 1 else {
-      throw f.error("version", f.node("version"), "expected version 1, got \(f.node("version")!.describe)")
+    let f = try FieldReader(context: context, path: "", mapping: mapping)
+    let version = context.attempt { () throws -> Int in
+      let version = try f.int("version", in: 1...Int.max) ?? 1
+      guard version == 1 else {
+        throw f.error("version", f.node("version"), "expected version 1, got \(f.node("version")!.describe)")
+      }
+      return version
     }
-    let name = try f.require("name") { try f.name($0) }
-    let about = try f.string("about") ?? ""
+    let name = context.attempt { try f.require("name") { try f.name($0) } }
+    let about = context.attempt { try f.string("about") ?? "" }
     var limit: UInt64?? = nil
     if let node = f.node("limit") {
       if node.scalar?.string == "none" {
         limit = .some(nil)
-      } else {
-        limit = .some(try f.bytes("limit"))
+      } else if let bytes = context.attempt({ try f.bytes("limit") }) {
+        limit = .some(bytes)
       }
     }
-    let heapLimit = try f.size("heap-limit")
-    let allocator = try f.string("allocator")
-    let mallocConf = try f.string("malloc-conf")
-    let arenaMax = try f.int("arena-max", in: 1...1024)
-    let sample = try f.duration("sample", allowZero: false)
-    if let sample, sample < 1_000_000 {
-      throw f.error("sample", f.node("sample"), "expected an interval of at least 1ms, got \(f.node("sample")!.describe)")
+    let heapLimit = context.attempt { () throws -> SizeSpec? in
+      let spec = try f.size("heap-limit")
+      if case .bytes(let bytes) = spec, let problem = ScenarioBounds.heapLimitProblem(bytes) {
+        throw f.error("heap-limit", f.node("heap-limit"), problem)
+      }
+      return spec
     }
-    let expect = try f.choice("expect", ExpectedOutcome.allCases.map(\.rawValue)).flatMap(ExpectedOutcome.init)
+    let allocator = context.attempt { try f.string("allocator") }
+    let mallocConf = context.attempt { try f.string("malloc-conf") }
+    let arenaMax = context.attempt { try f.int("arena-max", in: 1...1024) }
+    let sample = context.attempt { () throws -> UInt64? in
+      guard let node = f.node("sample") else { return nil }
+      guard let text = node.scalar?.string, !isNull(node), let ns = SampleInterval.parse(text) else {
+        throw f.error("sample", node, "expected \(SampleInterval.range), got \(node.describe)")
+      }
+      return ns
+    }
+    let expect = context.attempt { try f.choice("expect", ExpectedOutcome.allCases.map(\.rawValue)).flatMap(ExpectedOutcome.init) }
     let stepsNode = f.node("steps")
     let processesNode = f.node("processes")
-    var processes: [ProcessSpec] = []
+    var processes: [ProcessSpec]?
     switch (stepsNode, processesNode) {
     case (let steps?, nil):
       processes = [ProcessSpec(name: "worker", oomScoreAdj: nil, steps: try Self.steps(steps, path: "steps", context: context))]
     case (nil, let list?):
       processes = try Self.processes(list, context: context)
     case (_?, let list?):
-      throw context.error(at: list.mark, field: "processes", "expected either steps or processes, not both")
+      context.record(context.error(at: list.mark, field: "processes", "expected either steps or processes, not both"))
     case (nil, nil):
-      throw context.error(at: mapping.mark, field: "steps", "missing required field \"steps\" (or \"processes\")")
+      context.record(context.error(at: mapping.mark, field: "steps", "missing required field \"steps\" (or \"processes\")"))
     }
-    try f.finish()
+    f.finish()
+    var places: [String: (line: Int, column: Int)] = [:]
+    for key in topLevelKeys {
+      if let mark = f.node(key)?.mark { places[key] = (mark.line, mark.column) }
+    }
     var scenario = Scenario(
-      file: file, version: version, name: name, about: about, limit: limit, heapLimit: heapLimit,
-      allocator: allocator, mallocConf: mallocConf, arenaMax: arenaMax, sampleInterval: sample,
-      expect: expect, processes: processes, stepKinds: context.stepLabels,
-      percentFields: context.percentFields.map { ($0.field, $0.mark?.line ?? 0, $0.mark?.column ?? 0) })
+      file: context.file, version: version ?? 1, name: name ?? "", about: about ?? "", limit: limit,
+      heapLimit: heapLimit ?? nil, allocator: allocator ?? nil, mallocConf: mallocConf ?? nil,
+      arenaMax: arenaMax ?? nil, sampleInterval: sample ?? nil, expect: expect ?? nil, processes: processes ?? [],
+      stepKinds: context.stepLabels, percentFields: context.percentFields, places: places)
     scenario.source = yaml
     return scenario
   }
 
-  /// Parses a list of steps, numbering them in pre-order.
+  /// Parses a list of steps, numbering them in pre-order; a bad step is recorded and the rest still read.
   static func steps(_ node: Node, path: String, context: ParseContext) throws -> [PlannedStep] {
     guard let sequence = node.sequence else {
       throw context.error(at: node.mark, field: path, "expected a list of steps, got \(node.describe)")
@@ -77,67 +111,93 @@ public enum ScenarioParser {
     guard !sequence.isEmpty else {
       throw context.error(at: node.mark, field: path, "expected at least one step, got an empty list")
     }
-    let known = StepRegistry.all.map { $0.kind }.joined(separator: ", ")
     var planned: [PlannedStep] = []
     for (position, item) in sequence.enumerated() {
-      let itemPath = "\(path)[\(position)]"
-      let key: String
-      let value: Node
-      if let word = item.scalar?.string, !isNull(item) {
-        key = word
-        value = Node.scalar(Node.Scalar("null", Tag(.null), .plain, item.mark))
-      } else if let mapping = item.mapping, mapping.count == 1, let word = mapping.keys.first?.scalar?.string {
-        key = word
-        value = mapping.values.first!
-      } else {
-        throw context.error(
-          at: item.mark, field: itemPath, "expected a step as a one-key mapping like \"- hold: 1s\", got \(item.describe)")
+      if let step = context.attempt({ try Self.step(item, path: "\(path)[\(position)]", context: context) }) {
+        planned.append(step)
       }
-      guard let kind = StepRegistry.kind(named: key) else {
-        throw context.error(at: item.mark, field: itemPath, "unknown step \"\(key)\"; expected one of: \(known)")
-      }
-      let index = context.nextStepIndex
-      context.nextStepIndex += 1
-      context.stepLabels.append(kind.kind)
-      let step = try kind.parse(StepInput(context: context, node: value, path: "\(itemPath).\(key)"))
-      if let name = step.definedName {
-        guard AllocationKind(rawValue: name) == nil, name != "all" else {
-          throw context.error(
-            at: value.mapping?["as"]?.mark ?? item.mark, field: "\(itemPath).\(key).as",
-            "the name \"\(name)\" is reserved for free's what:; expected another name")
-        }
-        context.definedNames.insert(name)
-      }
-      planned.append(PlannedStep(index: index, kind: kind.kind, step: step))
     }
     return planned
   }
 
+  /// Parses one item of a step list.
+  static func step(_ item: Node, path itemPath: String, context: ParseContext) throws -> PlannedStep {
+    let known = StepRegistry.all.map { $0.kind }.joined(separator: ", ")
+    let key: String
+    let value: Node
+    if let word = item.scalar?.string, !isNull(item) {
+      key = word
+      value = Node.scalar(Node.Scalar("null", Tag(.null), .plain, item.mark))
+    } else if let written = item.mapping, case let mapping = try FieldReader.merged(written, path: itemPath, context: context),
+      mapping.count == 1, let word = mapping.keys.first?.scalar?.string
+    {
+      key = word
+      value = mapping.values.first!
+    } else {
+      throw context.error(
+        at: item.mark, field: itemPath, "expected a step as a one-key mapping like \"- hold: 1s\", got \(item.describe)")
+    }
+    guard let kind = StepRegistry.kind(named: key) else {
+      throw context.error(at: item.mark, field: itemPath, "unknown step \"\(key)\"; expected one of: \(known)")
+    }
+    let index = context.nextStepIndex
+    context.nextStepIndex += 1
+    context.stepLabels.append(kind.kind)
+    let step: any Step
+    do {
+      step = try kind.parse(StepInput(context: context, node: value, path: "\(itemPath).\(key)"))
+    } catch {
+      // A later `free` naming this step's allocations should not fail too.
+      if let name = value.mapping?["as"]?.scalar?.string { context.definedNames.insert(name) }
+      throw error
+    }
+    if let name = step.definedName {
+      guard AllocationKind(rawValue: name) == nil, name != "all" else {
+        throw context.error(
+          at: value.mapping?["as"]?.mark ?? item.mark, field: "\(itemPath).\(key).as",
+          "the name \"\(name)\" is reserved for free's what:; expected another name")
+      }
+      context.definedNames.insert(name)
+    }
+    return PlannedStep(index: index, kind: kind.kind, step: step)
+  }
+
+  /// Parses `processes:`; a bad process is recorded and the rest still read.
   static func processes(_ node: Node, context: ParseContext) throws -> [ProcessSpec] {
     guard let sequence = node.sequence, !sequence.isEmpty else {
       throw context.error(at: node.mark, field: "processes", "expected a non-empty list of processes, got \(node.describe)")
     }
     var seen: Set<String> = []
-    return try sequence.enumerated().map { position, item in
-      let path = "processes[\(position)]"
-      guard let mapping = item.mapping else {
-        throw context.error(at: item.mark, field: path, "expected a mapping with name and steps, got \(item.describe)")
+    var processes: [ProcessSpec] = []
+    for (position, item) in sequence.enumerated() {
+      if let process = context.attempt({ try Self.process(item, path: "processes[\(position)]", seen: &seen, context: context) }) ?? nil {
+        processes.append(process)
       }
-      let f = FieldReader(context: context, path: path, mapping: mapping)
-      let name = try f.require("name") { try f.name($0) }
-      guard seen.insert(name).inserted else {
-        throw f.error("name", f.node("name"), "the process name \"\(name)\" is used twice; expected unique names")
-      }
-      let adj = try f.int("oom-score-adj", in: -1000...1000)
-      // Each process runs its own steps: a free may only name what this process allocated.
-      context.definedNames = []
-      guard let stepsNode = f.node("steps") else {
-        throw context.error(at: mapping.mark, field: f.fieldPath("steps"), "missing required field \"steps\"")
-      }
-      let steps = try Self.steps(stepsNode, path: f.fieldPath("steps"), context: context)
-      try f.finish()
-      return ProcessSpec(name: name, oomScoreAdj: adj, steps: steps)
     }
+    return processes
+  }
+
+  /// Parses one process; nil when a problem was recorded in `context`.
+  static func process(_ item: Node, path: String, seen: inout Set<String>, context: ParseContext) throws -> ProcessSpec? {
+    guard let mapping = item.mapping else {
+      throw context.error(at: item.mark, field: path, "expected a mapping with name and steps, got \(item.describe)")
+    }
+    let f = try FieldReader(context: context, path: path, mapping: mapping)
+    defer { f.finish() }
+    let name = context.attempt { try f.require("name") { try f.name($0) } }
+    if let name, !seen.insert(name).inserted {
+      context.record(
+        f.error("name", f.node("name"), "the process name \"\(name)\" is used twice; expected unique names"))
+    }
+    let adj = context.attempt { try f.int("oom-score-adj", in: -1000...1000) }
+    // Each process runs its own steps: a free may only name what this process allocated.
+    context.definedNames = []
+    guard let stepsNode = f.node("steps") else {
+      throw context.error(at: mapping.mark, field: f.fieldPath("steps"), "missing required field \"steps\"")
+    }
+    let steps = try Self.steps(stepsNode, path: f.fieldPath("steps"), context: context)
+    guard let name, let adj else { return nil }
+    return ProcessSpec(name: name, oomScoreAdj: adj, steps: steps)
   }
 
   static func yamlError(_ error: YamlError, context: ParseContext) -> ScenarioError {
@@ -148,6 +208,17 @@ public enum ScenarioParser {
     case .duplicatedKeysInMapping(let duplicates, let where_):
       return context.error(
         at: where_.mark, field: "", "duplicate key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", ")); expected each key once")
+    case .reader(let problem, let offset, let value, let yaml):
+      // Yams counts the offset in Characters; the text before it gives the line and column.
+      var line = 1
+      var column = 1
+      for character in yaml.prefix(offset ?? 0) {
+        if character.isNewline { line += 1; column = 1 } else { column += character.unicodeScalars.count }
+      }
+      let code = value >= 0 ? " (byte or character 0x\(String(value, radix: 16, uppercase: true)))" : ""
+      return ScenarioError(
+        file: context.file, line: offset == nil ? 0 : line, column: offset == nil ? 0 : column, field: "",
+        problem: "not valid YAML: \(problem)\(code)")
     default:
       return context.error(at: nil, field: "", "not valid YAML: \(error)")
     }

@@ -40,7 +40,11 @@ extension RunOptions {
       allocator: AllocatorChoice(request.allocator ?? scenario.allocator ?? "glibc"))
     var options = RunOptions(scenario: scenario, csv: csv)
     options.summaryPath = request.summaryPath
-    options.interval = request.interval ?? scenario.sampleInterval ?? 100_000_000
+    if let interval = request.interval, !SampleInterval.contains(interval) {
+      throw RunRefusal(
+        status: .badInput, description: "--interval expects \(SampleInterval.range), got \(DurationValue.format(interval))")
+    }
+    options.interval = request.interval ?? scenario.sampleInterval ?? SampleInterval.standard
     if let text = request.memoryLimit {
       if text == "none" {
         options.limit = nil
@@ -53,10 +57,15 @@ extension RunOptions {
     } else {
       options.limit = scenario.limit ?? nil
     }
-    try scenario.checkPercentages(limit: options.limit, ignoring: request.heapLimit == nil ? [] : ["heap-limit"])
+    let choice = AllocatorChoice(request.allocator ?? scenario.allocator ?? "glibc")
+    // The same checks `validate` makes; what the command line replaces is checked here instead.
+    var overridden: Set<String> = []
+    if request.heapLimit != nil { overridden.insert("heap-limit") }
+    if request.mallocConf != nil { overridden.insert("malloc-conf") }
+    if request.arenaMax != nil { overridden.insert("arena-max") }
+    if let first = scenario.problems(limit: options.limit, allocator: choice, overridden: overridden).first { throw first }
     options.heapLimit = try heapLimit(scenario, request, limit: options.limit)
     options.enforce = request.enforce
-    let choice = AllocatorChoice(request.allocator ?? scenario.allocator ?? "glibc")
     options.allocator = choice
     let preload: String?
     do {
@@ -129,11 +138,10 @@ extension RunOptions {
       throw RunRefusal(
         status: .badInput, description: "a heap limit of \(spec) needs a memory limit; set limit: or --memory-limit")
     }
-    // Node's --max-old-space-size counts MiB, oomlab's a bare number as bytes: refuse the mix-up.
-    guard bytes >= minimumHeapLimit else {
-      throw RunRefusal(
-        status: .badInput,
-        description: "a heap limit of \(bytes) bytes is below 1MiB; write a unit, like 192MiB (a bare number is bytes, not MiB as in --max-old-space-size)")
+    // The same rule Scenario.problems applies to the scenario's own heap-limit:.
+    if let problem = ScenarioBounds.heapLimitProblem(bytes) {
+      let source = request.heapLimit.map { "--heap-limit \"\($0)\"" } ?? "heap-limit"
+      throw RunRefusal(status: .badInput, description: "\(source): \(problem)")
     }
     return bytes
   }

@@ -43,7 +43,7 @@ public struct StepInput {
     guard let mapping = node.mapping else {
       throw context.error(at: node.mark, field: path, "expected a mapping of fields, got \(node.describe)")
     }
-    return FieldReader(context: context, path: path, mapping: mapping)
+    return try FieldReader(context: context, path: path, mapping: mapping)
   }
 
   /// Parses nested steps, used by `repeat`.

@@ -13,13 +13,17 @@ public struct Buffers: Step {
 
   public static func parse(_ input: StepInput) throws -> Buffers {
     let f = try input.fields()
+    let count = try f.require("count") { try f.int($0, in: 1...100_000_000) }
+    let size = try f.require("size") { try f.size($0) }
+    // All of a step's buffers are held at once.
+    try f.total("size", count: count, size: size)
     let step = Buffers(
-      count: try f.require("count") { try f.int($0, in: 1...100_000_000) },
-      size: try f.require("size") { try f.size($0) },
+      count: count,
+      size: size,
       touch: try f.touch("touch") ?? 1,
       every: try f.duration("every") ?? 0,
       name: try f.name("as"))
-    try f.finish()
+    f.finish()
     return step
   }
 

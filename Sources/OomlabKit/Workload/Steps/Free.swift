@@ -40,7 +40,7 @@ public struct Free: Step {
     let step = Free(
       target: target, fraction: try f.fraction("fraction") ?? 1, pattern: pattern,
       seed: UInt64(try f.int("seed", in: 0...Int.max) ?? 42))
-    try f.finish()
+    f.finish()
     return step
   }
 

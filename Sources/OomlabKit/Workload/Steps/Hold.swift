@@ -11,7 +11,7 @@ public struct Hold: Step {
     }
     let f = try input.fields()
     let step = Hold(duration: try f.require("for") { try f.duration($0) })
-    try f.finish()
+    f.finish()
     return step
   }
 

@@ -22,6 +22,9 @@ public struct Leak: Step {
       guard body.hasSuffix("/s"), case .success(let bytes) = ByteSize.parse(String(body.dropLast(2))) else {
         throw f.error(key, f.node(key), "expected a rate like 50MiB/s, got \"\(text)\"")
       }
+      guard bytes <= ScenarioBounds.maximumBytes else {
+        throw f.error(key, f.node(key), "expected a rate of at most 1TiB/s (\(ScenarioBounds.maximumBytes) bytes), got \"\(text)\"")
+      }
       return bytes
     }
     let of = try f.choice("of", ["native", "buffers", "objects"]).flatMap(AllocationKind.init(rawValue:)) ?? .native
@@ -32,7 +35,7 @@ public struct Leak: Step {
     let step = Leak(
       rate: rate, block: block, of: of,
       duration: try f.duration("for", allowZero: false), name: try f.name("as"))
-    try f.finish()
+    f.finish()
     return step
   }
 
@@ -43,7 +46,9 @@ public struct Leak: Step {
       let elapsed = Clock.now() - start
       if let duration, elapsed >= duration { break }
       // Pace against the start time, not the previous block, so the rate does not drift.
-      let due = start + UInt64(Double(leaked) / Double(rate) * 1e9)
+      // Saturating: at 1 B/s a few GiB leaked already lie more than 2^64 ns ahead.
+      let offset = Double(leaked) / Double(rate) * 1e9
+      let due = offset < Double(UInt64.max - start) ? start + UInt64(offset) : UInt64.max
       if let duration, due >= start + duration { Clock.sleep(until: start + duration); break }
       Clock.sleep(until: due)
       if of == .objects {

@@ -39,15 +39,20 @@ public struct Native: Step {
       let bytes = try FieldReader.bytes(sizeNode, field: f.fieldPath("size"), context: input.context)
       size = bytes...bytes
     }
+    let count = try f.require("count") { try f.int($0, in: 1...1_000_000_000) }
+    // All of a step's blocks are held at once; with a range, each may be the largest.
+    if let problem = ScenarioBounds.totalProblem(count: count, each: size.upperBound) {
+      throw input.context.error(at: sizeNode.mark, field: f.fieldPath("size"), problem)
+    }
     let step = Native(
-      count: try f.require("count") { try f.int($0, in: 1...1_000_000_000) },
+      count: count,
       size: size,
       touch: try f.touch("touch") ?? 1,
       threads: try f.int("threads", in: 1...1024) ?? 1,
       every: try f.duration("every") ?? 0,
       seed: UInt64(try f.int("seed", in: 0...Int.max) ?? 1),
       name: try f.name("as"))
-    try f.finish()
+    f.finish()
     return step
   }
 
@@ -88,7 +93,8 @@ public struct Native: Step {
   private func allocate(_ n: Int, seed: UInt64, _ workload: Workload) throws -> [Allocation] {
     var generator = SplitMix64(seed: seed)
     var made: [Allocation] = []
-    made.reserveCapacity(n)
+    // Capped: a billion-block step must fail on malloc, not on reserving its bookkeeping up front.
+    made.reserveCapacity(min(n, 1 << 16))
     for i in 0..<n {
       if i > 0 && every > 0 { Clock.sleep(nanoseconds: every) }
       let bytes =

@@ -34,7 +34,7 @@ public struct Objects: Step {
       external: external,
       every: try f.duration("every") ?? 0,
       name: try f.name("as"))
-    try f.finish()
+    f.finish()
     return step
   }
 

@@ -33,7 +33,7 @@ public struct Pages: Step {
       case "sequential" where words.count == 1: pattern = .sequential
       case "random" where words.count == 1: pattern = .random
       case "sparse" where words.count == 2:
-        guard case .success(let stride) = ByteSize.parse(words[1]) else {
+        guard case .success(let stride) = ByteSize.parse(words[1]), stride <= ScenarioBounds.maximumBytes else {
           throw f.error("pattern", f.node("pattern"), "expected a stride after sparse, like \"sparse 2MiB\", got \"\(text)\"")
         }
         pattern = .sparse(stride: stride)
@@ -56,7 +56,7 @@ public struct Pages: Step {
       populate: try f.bool("populate") ?? false,
       seed: UInt64(try f.int("seed", in: 0...Int.max) ?? 1),
       name: try f.name("as"))
-    try f.finish()
+    f.finish()
     return step
   }
 

@@ -19,7 +19,7 @@ public struct Repeat: Step {
       throw input.context.error(at: f.mark, field: f.fieldPath("steps"), "missing required field \"steps\"")
     }
     let steps = try input.steps(stepsNode, path: f.fieldPath("steps"))
-    try f.finish()
+    f.finish()
     return Repeat(times: times, steps: steps)
   }
 

@@ -19,13 +19,16 @@ public struct Threads: Step {
     guard stack >= 64 << 10 else {
       throw f.error("stack", f.node("stack"), "expected a stack of at least 64KiB, got \(f.node("stack")?.describe ?? "") (\(stack) bytes)")
     }
+    if let problem = ScenarioBounds.totalProblem(count: count, each: stack) {
+      throw f.error(f.node("stack") == nil ? "count" : "stack", f.node("stack") ?? f.node("count"), problem)
+    }
     let touch = try f.bytes("touch", allowZero: true) ?? 0
     // The thread's own frames and the C library's guard need room beside the touched part.
     guard touch + (32 << 10) <= stack else {
       throw f.error("touch", f.node("touch"), "expected at most the stack minus 32KiB (\(stack - (32 << 10)) bytes), got \(f.node("touch")?.describe ?? "") (\(touch) bytes)")
     }
     let step = Threads(count: count, stack: stack, touch: touch, name: try f.name("as"))
-    try f.finish()
+    f.finish()
     return step
   }
 
