@@ -75,6 +75,24 @@ struct ColumnAgreementTests {
     }
   }
 
+  /// A `pages` region counts as reserved from the moment it is mapped, not once it has been touched.
+  @Test func pagesAreReservedWhileTheyAreBeingTouched() throws {
+    let result = try OomlabProcess.run(
+      "name: filling\nsample: 10ms\nsteps:\n  - pages: { size: 512MiB, touch: all, advise: nohugepage }\n")
+    defer { result.cleanUp() }
+    #expect(result.status == 0, "\(result.stderr)")
+    let csv = try #require(result.csv)
+    let start = try #require(csv.first("vms_bytes"))
+    let rows = csv.rows.indices.filter {
+      csv.column("step")[$0] == "pages" && (Double(csv.column("pages_touched_bytes")[$0]) ?? 0) > 0
+    }
+    for row in rows {
+      // The kernel's own reading: the mapping is in VmSize while the worker still touches it.
+      #expect(Double(csv.column("vms_bytes")[row])! - start >= 512 * MiB)
+      #expect(Double(csv.column("pages_reserved_bytes")[row]) == 512 * MiB, "row \(row)")
+    }
+  }
+
   @Test func glibcRetainedBytesHoldWhatWasFreed() throws {
     let result = try OomlabProcess.run(Self.scenario, arguments: ["--allocator", "glibc"])
     defer { result.cleanUp() }

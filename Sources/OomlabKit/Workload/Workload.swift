@@ -1,4 +1,5 @@
 import COomlabShim
+import Foundation
 import Glibc
 
 /// The worker's live state: what the scenario holds, published to the shared page as it changes.
@@ -11,7 +12,9 @@ public final class Workload {
   public let pageSize = UInt64(sysconf(Int32(_SC_PAGESIZE)))
   /// The managed heap that `objects` allocate in.
   public let heap: ManagedHeap
-  var live: [Allocation] = []
+  /// What the scenario holds, in the order it was allocated; appended to from `native`'s threads.
+  private(set) var live: [Allocation] = []
+  private let liveLock = NSLock()
   /// The payload bytes already added to `nativeLiveBytes`, which other steps add to as well.
   private var publishedPayloadBytes: UInt64 = 0
 
@@ -38,10 +41,25 @@ public final class Workload {
     return bytes
   }
 
-  /// Records an allocation and publishes its cost.
-  func record(_ allocation: Allocation) {
+  /// Records an allocation and publishes its cost: the one way a step registers what it holds.
+  ///
+  /// Safe from several threads for `native`, whose threads allocate together; returns the
+  /// allocation's place for `settle(_:touched:)`.
+  @discardableResult
+  func record(_ allocation: Allocation) -> Int {
+    liveLock.lock()
     live.append(allocation)
+    let index = live.count - 1
+    liveLock.unlock()
     publish(allocation, sign: 1)
+    return index
+  }
+
+  /// Notes how much of a recorded region ended up touched, once a step has published its progress itself.
+  func settle(_ index: Int, touched: UInt64) {
+    let old = live[index]
+    live[index] = Allocation(
+      kind: old.kind, name: old.name, address: old.address, bytes: old.bytes, touched: touched, thread: old.thread)
   }
 
   /// Publishes an allocation's cost (sign -1 on release); thread-safe for `native` only, since
@@ -115,10 +133,5 @@ public final class Workload {
     case .objects: break
     }
     publish(allocation, sign: -1)
-  }
-
-  /// Releases everything, so threads are joined before the worker exits.
-  public func releaseAll() {
-    _ = release(where: { _ in true }, fraction: 1, pattern: .newest, seed: 0)
   }
 }

@@ -57,10 +57,7 @@ public struct Native: Step {
   }
 
   public func run(_ workload: Workload) throws {
-    if threads == 1 {
-      workload.live.append(contentsOf: try allocate(count, seed: seed, workload))
-      return
-    }
+    if threads == 1 { return try allocate(count, seed: seed, workload) }
     // Each thread allocates its share with its own malloc calls, so glibc gives it an arena.
     let box = ResultsBox(count: threads)
     // All threads start allocating together: a thread that ran alone after another exited
@@ -82,47 +79,37 @@ public struct Native: Step {
       thread.start()
     }
     done.wait()
-    let results = box.results
-    for result in results {
-      if case .success(let blocks) = result { workload.live.append(contentsOf: blocks) }
-    }
-    for result in results { _ = try result.get() }
+    for result in box.results { try result.get() }
   }
 
-  /// Allocates `n` blocks and publishes each; only touches the shared counters, so it is thread-safe.
-  private func allocate(_ n: Int, seed: UInt64, _ workload: Workload) throws -> [Allocation] {
+  /// Allocates and records `n` blocks; `Workload.record` is thread-safe for native blocks.
+  private func allocate(_ n: Int, seed: UInt64, _ workload: Workload) throws {
     var generator = SplitMix64(seed: seed)
-    var made: [Allocation] = []
-    // Capped: a billion-block step must fail on malloc, not on reserving its bookkeeping up front.
-    made.reserveCapacity(min(n, 1 << 16))
     for i in 0..<n {
       if i > 0 && every > 0 { Clock.sleep(nanoseconds: every) }
       let bytes =
         size.lowerBound == size.upperBound
         ? size.lowerBound : size.lowerBound + generator.next() % (size.upperBound - size.lowerBound + 1)
       let (block, touched) = try workload.mallocBlock(bytes, touch: touch)
-      let allocation = Allocation(kind: .native, name: name, address: block, bytes: bytes, touched: touched, thread: nil)
-      made.append(allocation)
-      workload.publish(allocation, sign: 1)
+      workload.record(Allocation(kind: .native, name: name, address: block, bytes: bytes, touched: touched, thread: nil))
     }
-    return made
   }
 }
 
 /// Collects each allocating thread's result under a lock.
 private final class ResultsBox: @unchecked Sendable {
   private let lock = NSLock()
-  private var storage: [Result<[Allocation], Error>]
+  private var storage: [Result<Void, Error>]
 
-  init(count: Int) { storage = Array(repeating: .success([]), count: count) }
+  init(count: Int) { storage = Array(repeating: .success(()), count: count) }
 
-  func set(_ index: Int, _ result: Result<[Allocation], Error>) {
+  func set(_ index: Int, _ result: Result<Void, Error>) {
     lock.lock()
     storage[index] = result
     lock.unlock()
   }
 
-  var results: [Result<[Allocation], Error>] {
+  var results: [Result<Void, Error>] {
     lock.lock()
     defer { lock.unlock() }
     return storage

@@ -63,6 +63,9 @@ public struct Pages: Step {
   public func run(_ workload: Workload) throws {
     let bytes = try workload.bytes(size)
     let region = try map(bytes, workload)
+    // The reservation counts from the moment it is mapped, before the first page is touched.
+    let slot = workload.record(
+      Allocation(kind: .pages, name: name, address: region, bytes: bytes, touched: 0, thread: nil))
     let page = workload.pageSize
     let pages = (bytes + page - 1) / page
     var touchedPages: UInt64 = 0
@@ -89,17 +92,18 @@ public struct Pages: Step {
     workload.shared.add(.pagesTouchedBytes, unpublished)
     let touched = populate ? max(pages * page, touchedPages * page) : touchedPages * page
     if populate { workload.shared.add(.pagesTouchedBytes, Int64(touched - touchedPages * page)) }
-    workload.live.append(
-      Allocation(kind: .pages, name: name, address: region, bytes: bytes, touched: touched, thread: nil))
-    workload.shared.add(.pagesReservedBytes, Int64(bytes))
+    workload.settle(slot, touched: touched)
   }
+
+  /// `MADV_POPULATE_WRITE` (Linux 5.14), which Glibc's module does not declare on older headers.
+  static let populateWrite: Int32 = 23
 
   /// Maps `bytes` aligned to 2 MiB, so that huge pages can back it from its first byte.
   private func map(_ bytes: UInt64, _ workload: Workload) throws -> UnsafeMutableRawPointer {
     let slack = Self.hugePage
     let flags = MAP_PRIVATE | MAP_ANONYMOUS
     guard let raw = mmap(nil, Int(bytes + slack), PROT_READ | PROT_WRITE, flags, -1, 0), raw != MAP_FAILED else {
-      throw WorkloadError.allocationFailed("mmap(\(bytes)) failed: \(String(cString: strerror(errno)))")
+      throw WorkloadError.allocationFailed("mmap(\(bytes)) failed: \(ErrnoName.explain(errno))")
     }
     let start = UInt64(UInt(bitPattern: raw))
     let aligned = (start + slack - 1) & ~(slack - 1)
@@ -108,12 +112,12 @@ public struct Pages: Step {
     if tail > 0 { munmap(UnsafeMutableRawPointer(bitPattern: UInt(aligned + bytes)), Int(tail)) }
     let region = UnsafeMutableRawPointer(bitPattern: UInt(aligned))!
     if let advise, madvise(region, Int(bytes), advise) != 0 {
-      throw WorkloadError.failed("madvise(\(advise == MADV_HUGEPAGE ? "MADV_HUGEPAGE" : "MADV_NOHUGEPAGE")) failed: \(String(cString: strerror(errno)))")
+      throw WorkloadError.failed("madvise(\(advise == MADV_HUGEPAGE ? "MADV_HUGEPAGE" : "MADV_NOHUGEPAGE")) failed: \(ErrnoName.explain(errno))")
     }
     if populate {
       // MADV_POPULATE_WRITE (Linux 5.14) prefaults after the advice is in place; MAP_POPULATE would not see it.
-      if madvise(region, Int(bytes), 23) != 0 {
-        throw WorkloadError.allocationFailed("populating \(bytes) bytes failed: \(String(cString: strerror(errno)))")
+      if madvise(region, Int(bytes), Self.populateWrite) != 0 {
+        throw WorkloadError.allocationFailed("populating \(bytes) bytes failed: \(ErrnoName.explain(errno))")
       }
     }
     return region

@@ -36,7 +36,7 @@ public struct Threads: Step {
     for _ in 0..<count {
       guard let thread = oomlab_stack_thread_start(Int(stack), Int(touch)) else {
         let code = errno
-        let what = "pthread_create with a \(stack)-byte stack failed: \(String(cString: strerror(code)))"
+        let what = "pthread_create with a \(stack)-byte stack failed: \(ErrnoName.explain(code))"
         throw code == EAGAIN || code == ENOMEM ? WorkloadError.allocationFailed(what) : WorkloadError.failed(what)
       }
       workload.record(
