@@ -161,14 +161,14 @@ static uint64_t glibc_arena_count(void) {
   return count;
 }
 
-int oomlab_glibc_read_stats(oomlab_glibc_stats *out, int count_arenas) {
+int oomlab_glibc_read_stats(oomlab_glibc_stats *out) {
   if (oomlab_jemalloc_present()) return -1;
   struct mallinfo2 mi = mallinfo2();
   out->arena = mi.arena;
   out->in_use = mi.uordblks;
   out->free = mi.fordblks;
   out->mmapped = mi.hblkhd;
-  out->arenas = count_arenas ? glibc_arena_count() : 0;
+  out->arenas = glibc_arena_count();
   return 0;
 }
 

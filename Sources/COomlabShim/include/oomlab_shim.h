@@ -65,7 +65,7 @@ typedef struct {
 } oomlab_glibc_stats;
 
 /// Reads glibc's statistics; returns 0 on success, -1 when this process's malloc is not glibc's.
-int oomlab_glibc_read_stats(oomlab_glibc_stats *out, int count_arenas);
+int oomlab_glibc_read_stats(oomlab_glibc_stats *out);
 
 /// jemalloc statistics, in bytes, read through `mallctl` after refreshing `epoch`.
 typedef struct {

@@ -18,7 +18,7 @@ public struct AllocatorStats: Equatable, Sendable {
   public var arenas: UInt64?
 
   /// Reads the statistics of whichever allocator serves this process, or nil for an unknown one.
-  public static func read(countArenas: Bool) -> AllocatorStats? {
+  public static func read() -> AllocatorStats? {
     if oomlab_jemalloc_present() != 0 {
       var je = oomlab_jemalloc_stats()
       guard oomlab_jemalloc_read_stats(&je) == 0 else { return nil }
@@ -28,9 +28,9 @@ public struct AllocatorStats: Equatable, Sendable {
     }
     guard AllocatorIdentity.current().isGlibc else { return nil }
     var mi = oomlab_glibc_stats()
-    guard oomlab_glibc_read_stats(&mi, countArenas ? 1 : 0) == 0 else { return nil }
+    guard oomlab_glibc_read_stats(&mi) == 0 else { return nil }
     return AllocatorStats(
       allocated: mi.in_use + mi.mmapped, active: mi.arena + mi.mmapped, resident: nil, retained: mi.free,
-      metadata: nil, arenas: countArenas ? mi.arenas : nil)
+      metadata: nil, arenas: mi.arenas)
   }
 }

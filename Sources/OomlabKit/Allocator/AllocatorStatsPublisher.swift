@@ -25,7 +25,7 @@ final class AllocatorStatsPublisher: @unchecked Sendable {
   private func loop() {
     while true {
       let started = Clock.now()
-      if let stats = AllocatorStats.read(countArenas: true) { publish(stats, arenas: stats.arenas) }
+      if let stats = AllocatorStats.read() { publish(stats, arenas: stats.arenas) }
       let cost = Clock.now() - started
       Clock.sleep(nanoseconds: max(interval, cost * 10))
     }

@@ -54,7 +54,7 @@ public enum Worker {
     }
     // A baseline of the allocator's figures for the supervisor's first row.
     let publisher = AllocatorStatsPublisher(page: page, interval: configuration.interval)
-    if let stats = AllocatorStats.read(countArenas: true) { publisher.publish(stats, arenas: stats.arenas) }
+    if let stats = AllocatorStats.read() { publisher.publish(stats, arenas: stats.arenas) }
     // The heap maps nothing until its first object; published now so the baseline row shows its limit.
     let workload = Workload(shared: page, limit: configuration.limit, heapLimit: configuration.heapLimit)
     workload.publishHeap()
@@ -78,7 +78,7 @@ public enum Worker {
       return fail("\(error)", .failed, .failed)
     }
     // The final row must show the allocator as the last step left it, not as the last tick saw it.
-    if let stats = AllocatorStats.read(countArenas: true) { publisher.publish(stats, arenas: stats.arenas) }
+    if let stats = AllocatorStats.read() { publisher.publish(stats, arenas: stats.arenas) }
     page.state = .completed
     wakeSupervisor(configuration)
     // Hold the final state until the supervisor has sampled it, so the CSV's last row shows it;
