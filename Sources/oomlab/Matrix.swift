@@ -160,7 +160,7 @@ struct Matrix: ParsableCommand {
         for limit in limits {
           let allocatorName = AllocatorChoice(allocator ?? scenario.allocator ?? "glibc").description
           let limitName =
-            limit ?? (scenario.limit ?? nil).map { ByteSize.format($0).replacingOccurrences(of: " ", with: "") } ?? "none"
+            limit ?? scenario.limit?.bytes.map { ByteSize.format($0).replacingOccurrences(of: " ", with: "") } ?? "none"
           let stem = "\(scenario.name)-\(allocatorName)-\(limitName)"
           var base = stem
           var suffix = 1

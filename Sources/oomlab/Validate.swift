@@ -38,7 +38,7 @@ struct Validate: ParsableCommand {
       }
       // The checks `run` makes with the limit and allocator it will use, on whatever could be read.
       if let scenario {
-        let limit = memoryLimit.map { $0 == "none" ? nil : try? ByteSize.parse($0).get() }
+        let limit = memoryLimit.flatMap(LimitSetting.init(parsing:))
         problems += scenario.problems(memoryLimit: limit, allocator: allocator, unreadable: Set(problems.map(\.field)))
       }
       guard problems.isEmpty, let scenario else {

@@ -134,7 +134,7 @@ import Testing
     #expect(partial.problems(memoryLimit: nil, allocator: nil, unreadable: unreadable).isEmpty)
     // Given on the command line, the limit and allocator are known again and checked.
     #expect(
-      partial.problems(memoryLimit: .some(1 << 20), allocator: "glibc", unreadable: unreadable).map(\.field) == [
+      partial.problems(memoryLimit: .bytes(1 << 20), allocator: "glibc", unreadable: unreadable).map(\.field) == [
         "heap-limit", "malloc-conf",
       ])
   }

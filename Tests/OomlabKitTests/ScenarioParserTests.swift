@@ -555,7 +555,7 @@ struct BadScenario: Sendable, CustomTestStringConvertible {
       steps:
         - hold: 2s
       """)
-    #expect(scenario.limit == .some(.some(1 << 30)))
+    #expect(scenario.limit == .bytes(1 << 30))
     #expect(scenario.heapLimit == .bytes(512 << 20))
     #expect(scenario.allocator == "jemalloc")
     #expect(scenario.mallocConf == "dirty_decay_ms:0")

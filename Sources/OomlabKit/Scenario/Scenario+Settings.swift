@@ -21,15 +21,15 @@ extension Scenario {
     return problems.isEmpty ? [] : ScenarioErrors(problems).all
   }
 
-  /// The problems `run` would find given its `--memory-limit` (`.some(nil)` for none) and
+  /// The problems `run` would find given its `--memory-limit` and
   /// `--allocator`, nil where not given; checks that depend on a field in `unreadable` are left
   /// out, so a bad `limit:` is not reported again as every share lacking a limit.
-  public func problems(memoryLimit: UInt64??, allocator: String?, unreadable: Set<String> = []) -> [ScenarioError] {
+  public func problems(memoryLimit: LimitSetting?, allocator: String?, unreadable: Set<String> = []) -> [ScenarioError] {
     var skipped: Set<String> = []
     if memoryLimit == nil && unreadable.contains("limit") { skipped.formUnion(percentFields.map(\.field)) }
     if allocator == nil && unreadable.contains("allocator") { skipped.formUnion(["malloc-conf", "arena-max"]) }
     return problems(
-      limit: memoryLimit ?? limit ?? nil, allocator: AllocatorChoice(allocator ?? self.allocator ?? "glibc"),
+      limit: (memoryLimit ?? limit)?.bytes, allocator: AllocatorChoice(allocator ?? self.allocator ?? "glibc"),
       overridden: skipped)
   }
 

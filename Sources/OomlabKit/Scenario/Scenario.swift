@@ -10,8 +10,8 @@ public struct Scenario {
   public let name: String
   /// What the scenario demonstrates.
   public let about: String
-  /// The memory limit: nil when the scenario says nothing, `.some(nil)` for `none`.
-  public let limit: UInt64??
+  /// The memory limit: nil when the scenario says nothing.
+  public let limit: LimitSetting?
   /// The managed heap's ceiling, possibly a share of the limit.
   public let heapLimit: SizeSpec?
   /// `glibc`, `jemalloc` or a path to a preloadable allocator.

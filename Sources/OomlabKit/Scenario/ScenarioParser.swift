@@ -50,12 +50,12 @@ public enum ScenarioParser {
     }
     let name = context.attempt { try f.require("name") { try f.name($0) } }
     let about = context.attempt { try f.string("about") ?? "" }
-    var limit: UInt64?? = nil
+    var limit: LimitSetting?
     if let node = f.node("limit") {
       if node.scalar?.string == "none" {
-        limit = .some(nil)
-      } else if let bytes = context.attempt({ try f.bytes("limit") }) {
-        limit = .some(bytes)
+        limit = LimitSetting.none
+      } else if let bytes = context.attempt({ try f.bytes("limit") }) ?? nil {
+        limit = .bytes(bytes)
       }
     }
     let heapLimit = context.attempt { () throws -> SizeSpec? in

@@ -55,7 +55,7 @@ extension RunOptions {
         options.limit = bytes
       }
     } else {
-      options.limit = scenario.limit ?? nil
+      options.limit = scenario.limit?.bytes
     }
     let choice = AllocatorChoice(request.allocator ?? scenario.allocator ?? "glibc")
     // The same checks `validate` makes; what the command line replaces is checked here instead.
