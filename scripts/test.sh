@@ -80,7 +80,8 @@ if [ "${OOMLAB_SKIP_VM:-}" = 1 ]; then scripts/vm-test.sh; fi
 
 host_status=0
 swift test "$@" || host_status=$?
-if [ "${OOMLAB_SKIP_VM:-}" = 1 ]; then exit "$host_status"; fi
+# An interrupted host suite (Ctrl-C) stops here rather than going on to boot the VM.
+if [ "${OOMLAB_SKIP_VM:-}" = 1 ] || [ "$host_status" -eq 130 ]; then exit "$host_status"; fi
 if [ "$host_status" -ne 0 ]; then
   note "the host suite FAILED (status $host_status); running the VM lane all the same"
 fi
