@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Runs oomlab's test suite: the one command for a fresh machine and for CI.
 #
-#   scripts/test.sh [ARGS...]     ARGS go to `swift test`, e.g. --filter Pages
+#   scripts/test.sh [ARGS...]     ARGS go to the host's `swift test`, e.g. --filter Pages
 #
 # As root it installs what the tests need when it is missing (jemalloc, via
 # apt-get); otherwise it says which tests will skip and goes on. It builds
 # oomlab, exports OOMLAB_BIN (the binary the tests run), then runs `swift test`.
+# Then scripts/vm-test.sh runs the cgroup suites again in a VM with a pure
+# cgroup v2 kernel (minutes under software emulation); OOMLAB_SKIP_VM=1 skips
+# that lane for a quick local loop. The last line is the VM lane's
+# `vm: N passed, N failed, N skipped`; the exit status is nonzero when either
+# the host suite or the VM lane failed.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -70,4 +75,18 @@ if [ ! -x "$OOMLAB_BIN" ]; then
 fi
 note "OOMLAB_BIN=$OOMLAB_BIN"
 
-swift test "$@"
+# A skipped VM lane says so loudly before the suite, so that the suite's closing line stays last.
+if [ "${OOMLAB_SKIP_VM:-}" = 1 ]; then scripts/vm-test.sh; fi
+
+host_status=0
+swift test "$@" || host_status=$?
+# An interrupted host suite (Ctrl-C) stops here rather than going on to boot the VM.
+if [ "${OOMLAB_SKIP_VM:-}" = 1 ] || [ "$host_status" -eq 130 ]; then exit "$host_status"; fi
+if [ "$host_status" -ne 0 ]; then
+  note "the host suite FAILED (status $host_status); running the VM lane all the same"
+fi
+
+vm_status=0
+scripts/vm-test.sh || vm_status=$?
+if [ "$host_status" -ne 0 ]; then exit "$host_status"; fi
+exit "$vm_status"
