@@ -578,7 +578,7 @@ def footer_width(figure):
 
 
 def draw_footer(figure, ax, lines):
-    wrapped = "\n".join(textwrap.fill(line, footer_width(figure), subsequent_indent="    ") for line in lines)
+    wrapped = "\n".join(textwrap.fill(line, footer_width(figure), subsequent_indent="    ", break_on_hyphens=False) for line in lines)
     ax.axis("off")
     text = ax.text(0.0, 1.0, wrapped, ha="left", va="top", fontsize=9.5, family="monospace",
                    transform=ax.transAxes, color="#333333")
@@ -615,7 +615,7 @@ def grid(figure, lanes, panels, footer):
 
 
 def footer_count(figure, lines):
-    return sum(len(textwrap.wrap(line, footer_width(figure))) for line in lines)
+    return sum(len(textwrap.wrap(line, footer_width(figure), subsequent_indent="    ", break_on_hyphens=False)) for line in lines)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -982,7 +982,7 @@ def draw_matrix(figure, matrix):
     bars.set_xticklabels(names, fontsize=9.5)
     bars.set_ylabel("memory (%s)" % unit)
     drawn_limits = [limit / size for limit in limits_of if limit is not None and limit <= 1.6 * largest]
-    bars.set_ylim(0, max([v / size * 1.35 for f in figures for v in f] + [v * 1.05 for v in drawn_limits] + [1e-9]))
+    bars.set_ylim(0, max([v / size * 1.45 for f in figures for v in f] + [v * 1.05 for v in drawn_limits] + [1e-9]))
     bars.set_title("RSS against what the worker held (live bytes), at their peaks and at the end, per cell")
     bars.grid(axis="x", visible=False)
     legend_outside(bars)
