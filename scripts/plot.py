@@ -81,7 +81,8 @@ def load_matplotlib():
         sys.exit(NO_MATPLOTLIB)
     version = tuple(int(part) for part in matplotlib.__version__.split(".")[:2] if part.isdigit())
     if version < MINIMUM_MATPLOTLIB:
-        sys.stderr.write("matplotlib: version %s is older than %d.%d\n" % ((matplotlib.__version__,) + MINIMUM_MATPLOTLIB))
+        sys.stderr.write("matplotlib: version %s is older than %d.%d\n"
+                         % ((matplotlib.__version__,) + MINIMUM_MATPLOTLIB))
         sys.exit(NO_MATPLOTLIB)
     matplotlib.use("Agg")
     matplotlib.rcParams.update({
@@ -127,13 +128,11 @@ class Run:
         self.rows = rows
         self.summary = summary or {}
         self.summary_path = summary_path
-        self.keys = []
-        seen = set()
+        # Each process's rows, in file order, and the processes in order of appearance.
+        self.by_key = {}
         for row in rows:
-            key = self.key(row)
-            if key not in seen:
-                seen.add(key)
-                self.keys.append(key)
+            self.by_key.setdefault(self.key(row), []).append(row)
+        self.keys = list(self.by_key)
 
     def has(self, column):
         return column in self.index
@@ -157,7 +156,7 @@ class Run:
         return (self.text(row, "process") or "worker", self.text(row, "pid"))
 
     def rows_of(self, key):
-        return [row for row in self.rows if self.key(row) == key]
+        return self.by_key.get(key, [])
 
     def label(self, key):
         name, pid = key
@@ -249,6 +248,8 @@ class Run:
         chosen = next((p for p in reports if name and p.get("name") == name), None)
         if chosen is None:
             chosen = next((p for p in reports if p.get("kernel_report")), None)
+        if chosen is None:
+            chosen = next((p for p in reports if p.get("outcome") not in (None, "completed")), None)
         if chosen is None:
             return None, None
         key = next((k for k in self.keys if k[0] == chosen.get("name") and k[1] == str(chosen.get("pid", ""))),
@@ -403,7 +404,7 @@ def legend_outside(ax, handles=None, labels=None):
         ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
 
 
-def memory_axis(ax, size, unit):
+def memory_axis(ax, unit):
     ax.set_ylabel("memory (%s)" % unit)
     ax.set_ylim(bottom=0)
     ax.margins(x=0.01)
@@ -475,7 +476,7 @@ def step_lanes(run, keys):
     return [(key, bands) for key, bands in ((key, step_bands(run, key)) for key in keys) if bands]
 
 
-def draw_steps(ax, run, lanes, data_axes):
+def draw_steps(ax, lanes, data_axes):
     """A strip of step bands above the data, one lane per process, labelled where the label fits; thin lines
     mark each step's start on the data panels below."""
     ax.set_ylim(len(lanes), 0)
@@ -496,7 +497,6 @@ def draw_steps(ax, run, lanes, data_axes):
                            facecolors=colour, edgecolors="white", linewidth=0.8)
             for data_ax in data_axes:
                 data_ax.axvline(band.start, color="#BDBDBD", linewidth=0.6, zorder=0)
-    return colours
 
 
 def label_steps(figure, ax, lanes):
@@ -578,7 +578,7 @@ def footer_width(figure):
 
 
 def draw_footer(figure, ax, lines):
-    wrapped = "\n".join(textwrap.fill(line, footer_width(figure), subsequent_indent="    ", break_on_hyphens=False) for line in lines)
+    wrapped = "\n".join(wrap(figure, line) for line in lines)
     ax.axis("off")
     text = ax.text(0.0, 1.0, wrapped, ha="left", va="top", fontsize=9.5, family="monospace",
                    transform=ax.transAxes, color="#333333")
@@ -586,7 +586,7 @@ def draw_footer(figure, ax, lines):
     text.set_in_layout(False)
 
 
-def title(figure, run, extra=""):
+def title(figure, run):
     outcome = run.outcome
     text = run.title
     if outcome:
@@ -594,13 +594,14 @@ def title(figure, run, extra=""):
         expected = run.summary.get("expected")
         if expected:
             text += "  (expected %s%s)" % (expected, "" if run.summary.get("matched", True) else ", MISMATCH")
-    figure.suptitle(text + extra, fontsize=14, fontweight="bold", color=outcome_colour(outcome) if outcome else BLACK,
+    figure.suptitle(text, fontsize=14, fontweight="bold", color=outcome_colour(outcome) if outcome else BLACK,
                     x=0.01, ha="left")
 
 
 def grid(figure, lanes, panels, footer):
     """Rows for the step strip, the data panels and the footer, sized for what each holds."""
-    ratios = ([0.35 + 0.3 * len(lanes)] if lanes else []) + [4.0] * panels + ([0.25 + 0.32 * footer] if footer else [])
+    ratios = (([0.35 + 0.3 * len(lanes)] if lanes else []) + [4.0] * panels
+              + ([0.25 + 0.32 * footer] if footer else []))
     spec = figure.add_gridspec(len(ratios), 1, height_ratios=ratios)
     rows = iter(range(len(ratios)))
     strip = figure.add_subplot(spec[next(rows)]) if lanes else None
@@ -614,15 +615,21 @@ def grid(figure, lanes, panels, footer):
     return strip, axes, foot
 
 
+def wrap(figure, line):
+    """A footer line broken at spaces only: the kernel's `file-rss:` must not be split at its hyphen."""
+    return textwrap.fill(line, footer_width(figure), subsequent_indent="    ", break_on_hyphens=False)
+
+
 def footer_count(figure, lines):
-    return sum(len(textwrap.wrap(line, footer_width(figure), subsequent_indent="    ", break_on_hyphens=False)) for line in lines)
+    return sum(len(wrap(figure, line).split("\n")) for line in lines)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Charts
 
 
-PARTS = [("rss_anon_bytes", "RSS anon", BLUE), ("rss_file_bytes", "RSS file", GREY), ("rss_shmem_bytes", "RSS shmem", GREEN)]
+PARTS = [("rss_anon_bytes", "RSS anon", BLUE), ("rss_file_bytes", "RSS file", GREY),
+         ("rss_shmem_bytes", "RSS shmem", GREEN)]
 # Heap first, so the stack's bottom layer reads against the heap panel below it.
 LIVE = [("heap_used_bytes", "heap used", ORANGE), ("buffers_live_bytes", "buffers", SKY),
         ("native_live_bytes", "native", BLUE), ("pages_touched_bytes", "pages touched", GREEN),
@@ -689,7 +696,7 @@ def draw_timeline(figure, run):
         heap.set_title("Its managed heap, as Node reports it (heapUsed, heapTotal, external)")
 
     for ax in panels:
-        memory_axis(ax, size, unit)
+        memory_axis(ax, unit)
         if ax is not kernel:
             ax.sharey(kernel)
 
@@ -714,7 +721,7 @@ def draw_timeline(figure, run):
         legend_outside(ax)
     title(figure, run)
     if strip is not None:
-        draw_steps(strip, run, lanes, panels)
+        draw_steps(strip, lanes, panels)
         strip.set_title(run.subtitle(), fontsize=10, color="#444444")
     else:
         kernel.set_title(run.subtitle() + "\n" + kernel.get_title(), fontsize=10)
@@ -724,14 +731,16 @@ def draw_timeline(figure, run):
         label_steps(figure, strip, lanes)
 
 
-ALLOCATOR = [("allocator_allocated_bytes", "allocated", BLUE, "-"), ("allocator_active_bytes", "active", ORANGE, "-"),
-             ("allocator_resident_bytes", "resident", GREEN, "-"), ("allocator_retained_bytes", "retained", PURPLE, "--")]
+ALLOCATOR = [("allocator_allocated_bytes", "allocated", BLUE, "-"),
+             ("allocator_active_bytes", "active", ORANGE, "-"),
+             ("allocator_resident_bytes", "resident", GREEN, "-"),
+             ("allocator_retained_bytes", "retained", PURPLE, "--")]
 
 
 def draw_allocator(figure, run):
     """What the allocator says it holds, and the fragmentation that follows, for the process that held most."""
     def peak(key):
-        return max([v for _, v in zip(*run.series(key, "allocator_allocated_bytes"))] or [-1])
+        return max(run.series(key, "allocator_allocated_bytes")[1] or [-1])
 
     key = max(run.keys, key=peak)
     if peak(key) < 0:
@@ -750,10 +759,10 @@ def draw_allocator(figure, run):
             memory.plot(times, scaled(values, size), color=colour, linestyle=style, linewidth=1.8, label=label)
     times, values = series["rss_bytes"]
     memory.plot(times, scaled(values, size), color=BLACK, linewidth=1.0, alpha=0.5, label="RSS, for scale")
-    allocator = next((run.text(row, "allocator") for row in run.rows_of(key) if run.text(row, "allocator")), "?")
+    allocator = next((run.text(row, "allocator") for row in run.rows_of(key) if run.text(row, "allocator")), "the allocator")
     memory.set_title("What %s says it holds%s" % (
         allocator, "" if series["allocator_resident_bytes"][1] else " (it does not know which pages are resident)"))
-    memory_axis(memory, size, unit)
+    memory_axis(memory, unit)
     legend_outside(memory)
 
     # The ratio, solid where allocated is above the floor; shaded where it is not meaningful.
@@ -776,8 +785,7 @@ def draw_allocator(figure, run):
         if below and start is None:
             start = t
         if start is not None and (not below or i == len(times) - 1):
-            stop = t if not below else t
-            ratio.axvspan(start, stop, color="#DDDDDD", alpha=0.7, hatch="//", linewidth=0,
+            ratio.axvspan(start, t, color="#DDDDDD", alpha=0.7, hatch="//", linewidth=0,
                           label=None if shaded else "allocated < %s: ratio not meaningful" % human(RATIO_FLOOR_BYTES))
             shaded = True
             start = None
@@ -798,7 +806,7 @@ def draw_allocator(figure, run):
     subtitle = run.subtitle() + ("  ·  process %s; %d other%s not shown" % (
         run.label(key), others, "s" if others > 1 else "") if others else "")
     if strip is not None:
-        draw_steps(strip, run, lanes, [memory, ratio])
+        draw_steps(strip, lanes, [memory, ratio])
         strip.set_title(subtitle, fontsize=10, color="#444444")
     else:
         memory.set_title(subtitle + "\n" + memory.get_title(), fontsize=10)
@@ -847,7 +855,7 @@ def draw_processes(figure, run):
                     linewidth=1.4, label="cgroup usage (all processes)")
     limit_lines(memory, run, size, heap=False, span=largest)
     memory.set_title("Resident memory (VmRSS) of each process")
-    memory_axis(memory, size, unit)
+    memory_axis(memory, unit)
     score.set_ylabel("points")
     score.set_title("Badness %s: the OOM killer picks the highest" % (
         "inside the cgroup (oom_score_cgroup)" if badness == "oom_score_cgroup" else "(oom_score, whole machine)"))
@@ -868,7 +876,7 @@ def draw_processes(figure, run):
     title(figure, run)
     subtitle = run.subtitle() + "  ·  %d process%s" % (len(run.keys), "es" if len(run.keys) > 1 else "")
     if strip is not None:
-        draw_steps(strip, run, lanes, [memory, score])
+        draw_steps(strip, lanes, [memory, score])
         strip.set_title(subtitle, fontsize=10, color="#444444")
     else:
         memory.set_title(subtitle + "\n" + memory.get_title(), fontsize=10)

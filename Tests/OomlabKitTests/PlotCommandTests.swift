@@ -108,7 +108,7 @@ let matplotlibUnavailable: String? = {
               - hold: 200ms
           - name: cache
             steps:
-              - native: { count: 2000, size: 4KiB }
+              - native: { count: 30, size: 100KiB, every: 10ms }
               - hold: 300ms
         """, name: "two")
     defer { try? FileManager.default.removeItem(at: directory) }
