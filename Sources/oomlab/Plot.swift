@@ -20,7 +20,7 @@ struct Plot: ParsableCommand {
   @Option(name: [.short, .customLong("output")], help: "The image to write, FILE.png or FILE.svg (default: beside the CSV as NAME-KIND.png, or KIND.png in the matrix folder).")
   var output: String?
 
-  @Option(help: "The chart: timeline, allocator, processes or matrix.")
+  @Option(help: "The chart to draw (default: timeline for a CSV, matrix for a folder).")
   var kind: PlotKind?
 
   @Option(help: "The run's JSON summary, when it is not the CSV's name with .json.")
