@@ -3,8 +3,8 @@
 #
 #   scripts/test.sh [ARGS...]     ARGS go to the host's `swift test`, e.g. --filter Pages
 #
-# As root it installs what the tests need when it is missing (jemalloc, via
-# apt-get); otherwise it says which tests will skip and goes on. It builds
+# As root it installs what the tests need when it is missing (jemalloc and
+# matplotlib, via apt-get); otherwise it says which tests will skip and goes on. It builds
 # oomlab, exports OOMLAB_BIN (the binary the tests run), then runs `swift test`.
 # Then scripts/vm-test.sh runs the cgroup suites again in a VM with a pure
 # cgroup v2 kernel (minutes under software emulation); OOMLAB_SKIP_VM=1 skips
@@ -65,6 +65,40 @@ if ! have_jemalloc; then
     note "      The jemalloc tests will be skipped. To run them: sudo apt-get install libjemalloc-dev"
   fi
 fi
+
+# `oomlab plot` and its tests need matplotlib for Python 3. It comes from Debian's python3-matplotlib, pinned to
+# the upstream version scripts/plot.py is tested with (Debian 12 and Ubuntu 24.04 both ship 3.6.3); it lands in
+# /usr/bin/python3, which oomlab tries after every python3 on PATH.
+matplotlib_version="3.6.3"
+
+# Whether a python3 oomlab would try (OOMLAB_PYTHON, else the first on PATH, else the system's) has matplotlib.
+have_matplotlib() {
+  local python
+  local candidates=("${OOMLAB_PYTHON:-}")
+  [ -n "${OOMLAB_PYTHON:-}" ] || candidates=("$(command -v python3 || true)" /usr/bin/python3)
+  for python in "${candidates[@]}"; do
+    if [ -n "$python" ] && [ -x "$python" ] && "$python" -c 'import sys, matplotlib
+sys.exit(tuple(int(p) for p in matplotlib.__version__.split(".")[:2]) < (3, 6))' 2>/dev/null; then
+      return 0
+    fi
+  done
+  return 1
+}
+
+install_matplotlib() {
+  if have_matplotlib; then return 0; fi
+  if is_root && command -v apt-get >/dev/null 2>&1; then
+    note "installing python3-matplotlib $matplotlib_version (the plot tests need it)"
+    if ! apt_install "python3-matplotlib=$matplotlib_version*" || ! have_matplotlib; then
+      note "NOTE: could not install python3-matplotlib $matplotlib_version; the plot tests will be skipped"
+    fi
+  else
+    note "NOTE: matplotlib is missing and cannot be installed here (not root, or no apt-get); the plot tests will be"
+    note "      skipped. To run them: sudo apt-get install python3-matplotlib, or python3 -m pip install 'matplotlib>=3.6'"
+  fi
+}
+
+install_matplotlib
 
 swift build
 bin_path="$(swift build --show-bin-path)"

@@ -8,7 +8,9 @@ struct Oomlab: ParsableCommand {
     commandName: "oomlab",
     abstract: "Reproduce and measure why processes get OOM-killed while their heap looks fine.",
     version: "0.1.0",
-    subcommands: [Run.self, Matrix.self, Validate.self, List.self, Columns.self, DoctorCommand.self, WorkerCommand.self])
+    subcommands: [
+      Run.self, Matrix.self, Plot.self, Validate.self, List.self, Columns.self, DoctorCommand.self, WorkerCommand.self,
+    ])
 
   /// Runs the command; every failure leaves through one mapping to the documented exit statuses.
   static func main() {
