@@ -58,6 +58,16 @@ import Testing
     #expect(result.status == ExitStatus.mismatched.rawValue)
   }
 
+  /// A worker SIGKILLed from outside is not an OOM kill (the cgroup's counter did not rise), and its cgroup goes.
+  @Test(.enabled(if: cgroupUnavailable == nil, "\(cgroupUnavailable ?? "")"))
+  func aWorkerKilledFromOutsideLeavesNoCgroup() throws {
+    let (result, worker) = try Self.runSignalled(SIGKILL, toWorker: true, arguments: ["--memory-limit", "64MiB"])
+    defer { result.cleanUp() }
+    #expect(worker != nil)
+    #expect(result.outcome == "signalled (SIGKILL)", "\(result.stdout)\(result.stderr)")
+    #expect(MemoryLimitRunTests.leftoverCgroups(ofSupervisor: result.pid).isEmpty)
+  }
+
   @Test(arguments: [SIGUSR1, SIGTERM, SIGHUP, SIGQUIT, SIGUSR2, SIGALRM])
   func aTerminatingSignalToTheSupervisorEndsTheRunCleanly(signal: Int32) throws {
     let limited = cgroupUnavailable == nil

@@ -41,16 +41,16 @@ struct OomlabProcess {
       csv: csv, summary: summary)
   }
 
-  /// Runs `oomlab` with arbitrary arguments in `directory`.
+  /// Runs `oomlab` (or `executable`, such as a shell that starts it) with arbitrary arguments in `directory`.
   static func invoke(
     _ arguments: [String], directory: URL, csv: URL? = nil, summary: URL? = nil, environment: [String: String] = [:],
-    whileRunning: ((Process) -> Void)? = nil
+    executable: String? = nil, whileRunning: ((Process) -> Void)? = nil
   ) throws -> Result {
     let process = Process()
     if !environment.isEmpty {
       process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     }
-    process.executableURL = URL(fileURLWithPath: binary)
+    process.executableURL = URL(fileURLWithPath: executable ?? binary)
     process.arguments = arguments
     process.currentDirectoryURL = directory
     // Output goes to a folder of its own: `directory` may be the repository itself.
