@@ -67,10 +67,14 @@ struct MemoryLimitRunTests {
     let charged = csv.numbers("cgroup_anon_bytes")
     try #require(anon.count == charged.count && anon.count > 3)
     #expect(try #require(anon.last) <= 512 * MiB, "RSS anon past the limit: start-up pages charged elsewhere")
+    // The start row is taken while the worker waits for its first step, nothing moving: there the
+    // charge must hold every anonymous page of its start-up (joining after exec missed ~2 MiB).
+    #expect(abs(charged[0] - anon[0]) <= 256 * 1024, "start: cgroup anon \(charged[0]), RSS anon \(anon[0])")
     for (row, (rss, cgroup)) in zip(anon, charged).enumerated() {
-      // 2%, and at least 1 MiB: the two files are read a few microseconds apart (more when this loaded
-      // machine preempts the supervisor between them) while the worker writes 200 MiB/s.
-      #expect(abs(cgroup - rss) <= max(0.02 * rss, MiB), "row \(row): cgroup anon \(cgroup), RSS anon \(rss)")
+      // While buffers are written at 200 MiB/s, 2% and at least 4 MiB: the files are read apart (by
+      // milliseconds when the machine or an emulated guest is slow), and cgroup v2 flushes memory.stat's
+      // per-CPU counters lazily, so its anon can trail the page counter by a few batches of pages.
+      #expect(abs(cgroup - rss) <= max(0.02 * rss, 4 * MiB), "row \(row): cgroup anon \(cgroup), RSS anon \(rss)")
     }
   }
 

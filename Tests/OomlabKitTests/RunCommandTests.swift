@@ -214,7 +214,7 @@ struct RunCommandTests {
     let table = try #require(result.csv)
     #expect(table.malformed.isEmpty)
     #expect(table.endsWithNewline)
-    #expect(table.rows.count >= 20)
+    #expect(table.rows.count >= 5)
     #expect(try #require(table.last("native_live_bytes")) > 10 * MiB)
   }
 

@@ -20,6 +20,13 @@ static inline void oomlab_add_u64(uint64_t *slot, int64_t delta) {
   __atomic_fetch_add(slot, (uint64_t)delta, __ATOMIC_ACQ_REL);
 }
 
+/// Orders the loads before it ahead of the loads after it, for the reader side of a sequence lock.
+/// Swift has no fence over raw shared memory.
+static inline void oomlab_acquire_fence(void) { __atomic_thread_fence(__ATOMIC_ACQUIRE); }
+
+/// Orders the stores before it ahead of the stores after it, for the writer side of a sequence lock.
+static inline void oomlab_release_fence(void) { __atomic_thread_fence(__ATOMIC_RELEASE); }
+
 /// Asks the kernel to send `sig` to the calling process when its parent dies.
 /// The corresponding C call is `prctl(PR_SET_PDEATHSIG, sig)`, which is variadic.
 int oomlab_set_parent_death_signal(int sig);

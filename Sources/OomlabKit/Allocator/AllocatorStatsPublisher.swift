@@ -33,6 +33,9 @@ final class AllocatorStatsPublisher: @unchecked Sendable {
 
   /// Publishes one reading; also used once synchronously before the worker reports completion.
   func publish(_ stats: AllocatorStats, arenas: UInt64?) {
+    // A sequence lock: the supervisor never takes allocated from one reading and active from the next.
+    page.beginWriting(.allocatorStatsSequence)
+    defer { page.endWriting(.allocatorStatsSequence) }
     page.store(.allocatorAllocatedBytes, stats.allocated)
     page.store(.allocatorActiveBytes, stats.active)
     page.store(.allocatorResidentBytes, stats.resident ?? UInt64.max)

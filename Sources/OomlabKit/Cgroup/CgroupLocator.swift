@@ -94,11 +94,15 @@ public struct CgroupLocator: Sendable {
   /// This asks the kernel through access(2) and the controller files rather than by creating a probe
   /// cgroup, so a check leaves nothing behind even if the process dies during it.
   public static func canCreateChild(in hierarchy: CgroupHierarchy) -> Access {
-    let parent = hierarchy.ownDirectory
+    canCreateChild(in: hierarchy.ownDirectory, version: hierarchy.version)
+  }
+
+  /// Whether a child of `parent` can be created and given the memory controller.
+  static func canCreateChild(in parent: String, version: CgroupVersion) -> Access {
     if access(parent, W_OK | X_OK) != 0 {
       return .denied(reason: CgroupError.cannotCreate(parent: parent, errno: errno).description)
     }
-    guard hierarchy.version == .v2, let obstacle = MemoryDelegation.obstacle(in: parent) else { return .ok }
+    guard version == .v2, let obstacle = MemoryDelegation.obstacle(in: parent) else { return .ok }
     return .denied(reason: obstacle.description)
   }
 }

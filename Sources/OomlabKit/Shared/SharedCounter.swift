@@ -22,6 +22,8 @@ public enum SharedCounter: Int, CaseIterable, Sendable {
   case externalBytes
   case gcCount
   case objectsLive
+  /// Odd while the worker rewrites the allocator statistics below, even when they form one reading.
+  case allocatorStatsSequence
   /// 1 when the allocator statistics below are valid.
   case allocatorStatsValid
   case allocatorAllocatedBytes

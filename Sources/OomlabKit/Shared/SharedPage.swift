@@ -55,6 +55,32 @@ public final class SharedPage: @unchecked Sendable {
   /// Adds a signed delta to a counter; safe from several worker threads at once.
   public func add(_ counter: SharedCounter, _ delta: Int64) { oomlab_add_u64(slot(counter), delta) }
 
+  /// Marks the slots guarded by `sequence` as being rewritten (the sequence turns odd).
+  public func beginWriting(_ sequence: SharedCounter) {
+    store(sequence, load(sequence) &+ 1)
+    oomlab_release_fence()
+  }
+
+  /// Marks them whole again (the sequence turns even).
+  public func endWriting(_ sequence: SharedCounter) {
+    store(sequence, load(sequence) &+ 1)
+  }
+
+  /// Every slot at once, the allocator statistics from a single reading of the worker's.
+  ///
+  /// Retried while the worker is rewriting them; after a few tries the latest values are taken
+  /// as they are rather than stall the tick (the worker writes them in microseconds).
+  public func snapshot() -> [UInt64] {
+    var values: [UInt64] = []
+    for _ in 0..<100 {
+      let before = load(.allocatorStatsSequence)
+      values = SharedCounter.allCases.map { load($0) }
+      oomlab_acquire_fence()
+      if before & 1 == 0 && load(.allocatorStatsSequence) == before { return values }
+    }
+    return values
+  }
+
   /// The worker's lifecycle state.
   public var state: WorkerState {
     get { WorkerState(rawValue: load(.state)) ?? .starting }

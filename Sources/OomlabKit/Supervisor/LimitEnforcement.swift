@@ -20,6 +20,8 @@ final class LimitEnforcement {
   private(set) var staleCleanup = StaleCgroups.Cleanup()
   /// Whether swap was capped at 0 beside the limit (false where the kernel has no file for it).
   private(set) var swapCapped = true
+  /// Where the supervisor moved itself to satisfy cgroup v2's no-internal-processes rule, if it did.
+  private(set) var leafNote: String?
   /// The cgroup's oom_kill count before any worker ran.
   private(set) var baselineKills: UInt64 = 0
   let kernelLog: KernelLog?
@@ -43,10 +45,19 @@ final class LimitEnforcement {
       let hierarchy = try locator.locate()
       // Cgroups of earlier runs whose supervisor died (SIGKILL, a crash) are removed first; only
       // provably abandoned ones, and nothing is killed (see StaleCgroups).
-      let stale = StaleCgroups.clean(parent: hierarchy.ownDirectory)
-      switch CgroupLocator.canCreateChild(in: hierarchy) {
+      var parent = SupervisorLeaf.parent(of: hierarchy)
+      let stale = StaleCgroups.clean(parent: parent)
+      var access = CgroupLocator.canCreateChild(in: parent, version: hierarchy.version)
+      var leafNote: String?
+      if case .denied = access, hierarchy.version == .v2, let leaf = try SupervisorLeaf.stepDown(from: parent) {
+        leafNote = "the supervisor moved itself into \(leaf), so that \(parent) could hand the memory controller to "
+          + "the worker's cgroup (cgroup v2's no-internal-processes rule)"
+        parent = SupervisorLeaf.parent(of: hierarchy)
+        access = CgroupLocator.canCreateChild(in: parent, version: hierarchy.version)
+      }
+      switch access {
       case .ok:
-        let cgroup = try hierarchy.createChild(supervisorPid: getpid())
+        let cgroup = try hierarchy.createChild(supervisorPid: getpid(), under: parent)
         let swapCapped: Bool
         do {
           swapCapped = try cgroup.setLimit(limit)
@@ -57,6 +68,7 @@ final class LimitEnforcement {
         let enforcement = LimitEnforcement(kind: .cgroup, limit: limit, cgroup: cgroup)
         enforcement.staleCleanup = stale
         enforcement.swapCapped = swapCapped
+        enforcement.leafNote = leafNote
         return enforcement
       case .denied(let why):
         reason = why
@@ -118,6 +130,7 @@ final class LimitEnforcement {
   /// What the summary must say about how the limit was set up, beside the outcome.
   var notes: [String] {
     var notes = staleCleanup.problems.map { "an earlier run's cgroup was left in place: \($0)" }
+    if let leafNote { notes.append(leafNote) }
     if !swapCapped {
       notes.append(
         "swap was not capped: this kernel has no \(cgroup?.version == .v1 ? "memory.memsw.limit_in_bytes" : "memory.swap.max") (swap accounting is off), so the worker may swap instead of being killed")

@@ -132,7 +132,7 @@ public enum Supervisor {
     sample.pid = worker.pid
     sample.allocator = allocatorName
     guard probe.read(into: &sample, now: Clock.now(), forceRollup: forceRollup || state == .completed) else { return }
-    sample.counters = SharedCounter.allCases.map { worker.page.load($0) }
+    sample.counters = worker.page.snapshot()
     let stepPlusOne = Int(sample.counter(.stepIndexPlusOne) ?? 0)
     if stepPlusOne > 0 && stepPlusOne <= scenario.stepKinds.count {
       sample.stepIndex = stepPlusOne - 1

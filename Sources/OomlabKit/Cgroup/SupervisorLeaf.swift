@@ -1,0 +1,40 @@
+import Glibc
+
+/// Moves the supervisor out of its own cgroup v2 into a leaf below it, so that cgroup may hand the
+/// memory controller to the cgroups oomlab creates beside the leaf.
+///
+/// cgroup v2 enables a controller for children only in a cgroup without processes of its own (the
+/// no-internal-processes rule). When oomlab is the only process in its cgroup (a container's main
+/// process, a `systemd-run --scope`), it can satisfy the rule itself by stepping down into a leaf.
+/// It never moves another process: if anything else is in the cgroup, the rule stands and the run
+/// falls back or is refused as before. The supervisor stays in the leaf until it exits; the empty,
+/// unlocked leaf is then removed by the next run's stale cleanup like any abandoned oomlab cgroup.
+enum SupervisorLeaf {
+  /// Where this process moved itself, once it has: later runs in the same process (a matrix) create
+  /// their cgroups in `parent` again rather than below the leaf.
+  nonisolated(unsafe) static var moved: (parent: String, leaf: String, lock: CgroupLock)?
+
+  /// The parent the run's cgroups go in: the cgroup the supervisor left, or its own.
+  static func parent(of hierarchy: CgroupHierarchy) -> String {
+    moved?.parent ?? hierarchy.ownDirectory
+  }
+
+  /// Steps into a new leaf below `parent` when the supervisor is the only process there and that is
+  /// all that stops `parent` from delegating memory; returns the leaf, or nil when it did not move.
+  static func stepDown(from parent: String) throws -> String? {
+    guard moved == nil, case .internalProcesses? = MemoryDelegation.obstacle(in: parent),
+      CgroupDirectory.processes(in: parent) == [getpid()]
+    else { return nil }
+    let leaf = try CgroupDirectory.makeChild(under: parent, supervisorPid: getpid())
+    do {
+      // "0" moves the writing process, every thread of it.
+      try FileIO.write(leaf.path + "/cgroup.procs", "0\n")
+    } catch {
+      leaf.lock.release()
+      rmdir(leaf.path)
+      throw error
+    }
+    moved = (parent, leaf.path, leaf.lock)
+    return leaf.path
+  }
+}
