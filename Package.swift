@@ -33,8 +33,8 @@ let package = Package(
 )
 
 // The benchmark of the supervisor's per-tick hot path (Benchmarks/, run by scripts/bench.sh).
-// package-benchmark brings six more packages, which would add about two thirds to every cold build
-// and test run, so they are part of the package only when OOMLAB_BENCHMARKS is set.
+// package-benchmark brings six more packages, which would add about 70% to the CPU time of every cold
+// build and test run, so they are part of the package only when OOMLAB_BENCHMARKS is set.
 if ProcessInfo.processInfo.environment["OOMLAB_BENCHMARKS"] != nil {
   package.dependencies.append(
     .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]))
