@@ -1,5 +1,7 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
+
+import class Foundation.ProcessInfo
 
 let package = Package(
   name: "oomlab",
@@ -29,3 +31,23 @@ let package = Package(
   ],
   swiftLanguageModes: [.v5]
 )
+
+// The benchmark of the supervisor's per-tick hot path (Benchmarks/, run by scripts/bench.sh).
+// package-benchmark brings six more packages, which would add about 70% to the CPU time of every cold
+// build and test run, so they are part of the package only when OOMLAB_BENCHMARKS is set.
+if ProcessInfo.processInfo.environment["OOMLAB_BENCHMARKS"] != nil {
+  package.dependencies.append(
+    .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]))
+  package.targets += [
+    // One supervisor tick against a live child, shared by the two executables below.
+    .target(name: "OomlabTick", dependencies: ["OomlabKit"], path: "Benchmarks/Support/OomlabTick"),
+    .executableTarget(
+      name: "OomlabBenchmarks",
+      dependencies: ["OomlabTick", .product(name: "Benchmark", package: "benchmark")],
+      path: "Benchmarks/OomlabBenchmarks",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    ),
+    // The same ticks without package-benchmark's runner, for callgrind's instruction counts.
+    .executableTarget(name: "OomlabTickCount", dependencies: ["OomlabTick"], path: "Benchmarks/Support/OomlabTickCount"),
+  ]
+}
