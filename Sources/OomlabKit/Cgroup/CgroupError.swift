@@ -12,6 +12,8 @@ public enum CgroupError: Error, Equatable, CustomStringConvertible {
   case internalProcesses(parent: String, count: Int)
   /// A v2 parent's cgroup.subtree_control cannot be written, so memory cannot be handed to children.
   case subtreeControlNotWritable(parent: String, errno: Int32)
+  /// A file only cgroup v2 has was asked for on a v1 hierarchy.
+  case needsVersion2(directory: String, file: String)
   /// mkdir of a child cgroup failed.
   case cannotCreate(parent: String, errno: Int32)
   /// A new cgroup could not be opened or flock(2)ed, so other runs could not tell it is in use.
@@ -37,6 +39,8 @@ public enum CgroupError: Error, Equatable, CustomStringConvertible {
     case .subtreeControlNotWritable(let parent, let code):
       return "cannot enable the memory controller in \(parent): cgroup.subtree_control is not writable: "
         + "\(ErrnoName.explain(code)); run as root or delegate the cgroup"
+    case .needsVersion2(let directory, let file):
+      return "\(file) needs cgroup v2, and \(directory) is on a cgroup v1 hierarchy"
     case .cannotCreate(let parent, let code):
       var text = "cannot create a cgroup under \(parent): \(ErrnoName.explain(code))"
       if code == EROFS {

@@ -62,6 +62,12 @@ public final class MemoryCgroup {
     return true
   }
 
+  /// Makes the OOM killer take every process of the cgroup together (`memory.oom.group`, cgroup v2 only).
+  public func setOOMGroup() throws {
+    guard version == .v2 else { throw CgroupError.needsVersion2(directory: directory, file: "memory.oom.group") }
+    try FileIO.write(directory + "/memory.oom.group", "1\n")
+  }
+
   /// Moves the process `pid` (all its threads) into the cgroup.
   public func attach(pid: Int32) throws {
     try CgroupDirectory.attach(pid, to: directory)

@@ -20,6 +20,8 @@ public struct Scenario {
   public let mallocConf: String?
   /// glibc's arena cap for this scenario.
   public let arenaMax: Int?
+  /// `oom-group`: the OOM killer takes every process of the run at once (v2 `memory.oom.group`, as Kubernetes sets for a pod).
+  public let oomGroup: Bool
   /// The sampling interval in nanoseconds.
   public let sampleInterval: UInt64?
   /// The outcome the scenario is meant to reach.

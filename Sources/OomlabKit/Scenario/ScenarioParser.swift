@@ -3,7 +3,7 @@ import Yams
 /// Turns scenario YAML into a validated `Scenario`, or every `ScenarioError` that says where and why it is not.
 public enum ScenarioParser {
   static let topLevelKeys = [
-    "version", "name", "about", "limit", "heap-limit", "allocator", "malloc-conf", "arena-max", "sample",
+    "version", "name", "about", "limit", "heap-limit", "allocator", "malloc-conf", "arena-max", "oom-group", "sample",
     "expect", "steps", "processes",
   ]
 
@@ -68,6 +68,7 @@ public enum ScenarioParser {
     let allocator = context.attempt { try f.string("allocator") }
     let mallocConf = context.attempt { try f.string("malloc-conf") }
     let arenaMax = context.attempt { try f.int("arena-max", in: 1...1024) }
+    let oomGroup = context.attempt { try f.bool("oom-group") }
     let sample = context.attempt { () throws -> UInt64? in
       guard let node = f.node("sample") else { return nil }
       guard let text = node.scalar?.string, !isNull(node), let ns = SampleInterval.parse(text) else {
@@ -97,7 +98,7 @@ public enum ScenarioParser {
     var scenario = Scenario(
       file: context.file, version: version ?? 1, name: name ?? "", about: about ?? "", limit: limit,
       heapLimit: heapLimit ?? nil, allocator: allocator ?? nil, mallocConf: mallocConf ?? nil,
-      arenaMax: arenaMax ?? nil, sampleInterval: sample ?? nil, expect: expect ?? nil, processes: processes ?? [],
+      arenaMax: arenaMax ?? nil, oomGroup: (oomGroup ?? nil) ?? false, sampleInterval: sample ?? nil, expect: expect ?? nil, processes: processes ?? [],
       stepKinds: context.stepLabels, percentFields: context.percentFields, places: places)
     scenario.source = yaml
     return scenario

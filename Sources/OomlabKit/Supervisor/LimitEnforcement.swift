@@ -35,7 +35,7 @@ final class LimitEnforcement {
   }
 
   /// Sets up enforcement of `limit`, or throws a refusal that names the missing right.
-  static func prepare(limit: UInt64, mode: EnforceMode) throws -> LimitEnforcement {
+  static func prepare(limit: UInt64, mode: EnforceMode, oomGroup: Bool = false) throws -> LimitEnforcement {
     var reason = ""
     do {
       // OOMLAB_MOUNTINFO stands in for /proc/self/mountinfo, so the fallbacks below can be
@@ -61,6 +61,7 @@ final class LimitEnforcement {
         let swapCapped: Bool
         do {
           swapCapped = try cgroup.setLimit(limit)
+          if oomGroup { try cgroup.setOOMGroup() }
         } catch {
           try? cgroup.remove()
           throw error

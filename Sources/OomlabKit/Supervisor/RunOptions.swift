@@ -14,6 +14,8 @@ public struct RunOptions {
   public var limit: UInt64?
   /// The managed heap's limit in bytes (`--heap-limit`, else `heap-limit:`, else V8's 64-bit default).
   public var heapLimit: UInt64 = ManagedHeap.defaultLimit
+  /// Whether the OOM killer takes all workers together (`memory.oom.group`).
+  public var oomGroup = false
   /// How the limit is enforced when no cgroup can be created.
   public var enforce: EnforceMode = .auto
   /// Variables added to the worker's environment (allocator preloading and tuning).

@@ -14,6 +14,8 @@ public struct RunRequest {
   /// Where the JSON summary goes, if anywhere; `-` is standard output.
   public var summaryPath: String?
   public var enforce: EnforceMode = .auto
+  /// `--oom-group`: whether the OOM killer takes all workers at once; nil leaves it to the scenario.
+  public var oomGroup: Bool?
 
   /// Creates a request writing the CSV to `csvPath`.
   public init(csvPath: String) { self.csvPath = csvPath }
@@ -66,6 +68,7 @@ extension RunOptions {
     if let first = scenario.problems(limit: options.limit, allocator: choice, overridden: overridden).first { throw first }
     options.heapLimit = try heapLimit(scenario, request, limit: options.limit)
     options.enforce = request.enforce
+    options.oomGroup = request.oomGroup ?? scenario.oomGroup
     options.allocator = choice
     let preload: String?
     do {

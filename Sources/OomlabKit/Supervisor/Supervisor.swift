@@ -22,7 +22,9 @@ public enum Supervisor {
     let scenario = options.scenario
     // Set up the limit before anything is written, so a refusal leaves nothing behind;
     // declared first so that its cleanup runs after every worker is dead.
-    let enforcement = try options.limit.map { try LimitEnforcement.prepare(limit: $0, mode: options.enforce) }
+    let enforcement = try options.limit.map {
+      try LimitEnforcement.prepare(limit: $0, mode: options.enforce, oomGroup: options.oomGroup)
+    }
     defer { enforcement?.tearDown() }
     let csv = options.csv
     try csv.start()
