@@ -16,6 +16,14 @@ extension Supervisor {
   public static func exec(_ options: ExecOptions) throws -> ExecResult {
     SignalGate.install()
     let gate = SignalGate.shared
+    // Every process of the tree is signalled through its pidfd only, never by a pid that may have been reused.
+    let probe = oomlab_pidfd_open(getpid())
+    guard probe >= 0 else {
+      throw RunRefusal(
+        status: .environment,
+        description: "exec needs pidfd_open(2) (Linux 5.3 or later): \(String(cString: strerror(errno)))")
+    }
+    close(probe)
     // Set up the limit before anything is written, so a refusal leaves nothing behind; declared
     // first so that its cleanup runs after every process of the tree is dead.
     let enforcement = try options.limit.map { try LimitEnforcement.prepare(limit: $0, mode: options.enforce) }
