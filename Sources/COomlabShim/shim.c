@@ -41,19 +41,22 @@ static void spawn_child(const char *path, char *const argv[], char *const envp[]
   struct sigaction defaults;
   memset(&defaults, 0, sizeof defaults);
   defaults.sa_handler = SIG_DFL;
-  if (o->signal_mask) {
-    // The program gets the signals its caller gave oomlab: execve resets handlers and keeps ignored
-    // signals ignored, so only what oomlab itself changed is put back (SIGPIPE and the mask).
+  if (o->keep_ignored_signals) {
+    // A foreign program keeps the signals its caller chose to ignore (nohup's SIGHUP, a background
+    // job's SIGINT): execve keeps them ignored and resets handlers, so only oomlab's own change,
+    // SIGPIPE, is put back.
     struct sigaction pipe_action = defaults;
     if (o->ignore_sigpipe) pipe_action.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &pipe_action, NULL);
-    sigprocmask(SIG_SETMASK, o->signal_mask, NULL);
   } else {
-    sigset_t none;
-    sigemptyset(&none);
     for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &defaults, NULL);
-    sigprocmask(SIG_SETMASK, &none, NULL);
   }
+  // Nothing blocked, whatever oomlab inherited: a mask is no choice of the caller's but an accident of
+  // the thread that spawned oomlab (a thread pool's workers block nearly every signal), and a shell
+  // started with SIGCHLD blocked waits for its children forever.
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
   report[0] = OOMLAB_SPAWN_PROCESS_GROUP;
   if (o->new_process_group && setpgid(0, 0) != 0) goto fail;
   report[0] = OOMLAB_SPAWN_PARENT_DEATH_SIGNAL;

@@ -73,7 +73,7 @@ import Testing
 
   @Test func headerStartsWithTimeProcessAndStep() {
     let names = CSVSchema.columns.map(\.name)
-    #expect(Array(names.prefix(5)) == ["t_seconds", "process", "pid", "step_index", "step"])
+    #expect(Array(names.prefix(6)) == ["t_seconds", "process", "pid", "ppid", "step_index", "step"])
     #expect(names.contains("rss_bytes"))
     #expect(names.contains("minor_faults"))
   }

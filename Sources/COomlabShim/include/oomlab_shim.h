@@ -3,7 +3,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <signal.h>
 
 /// Atomically loads a 64-bit counter from the page shared between supervisor and worker.
 /// Swift has no atomic view of raw shared memory, so C11 builtins do it.
@@ -41,9 +40,9 @@ typedef struct {
   int parent_death_signal;
   /// 1: the child leads a process group of its own, so a terminal's Ctrl-C reaches only oomlab.
   int new_process_group;
-  /// NULL: every signal at its default and unblocked (a worker). Otherwise the signal mask the child
-  /// gets, with SIGPIPE ignored when `ignore_sigpipe` is 1: the state oomlab's own caller gave it.
-  const sigset_t *signal_mask;
+  /// 0: every signal at its default (a worker). 1: signals oomlab's caller ignored stay ignored, and
+  /// SIGPIPE (which oomlab ignores itself) is ignored only when `ignore_sigpipe` is 1. Nothing is blocked either way.
+  int keep_ignored_signals;
   int ignore_sigpipe;
   /// Text written to the child's /proc/self/oom_score_adj before it execs, NULL for none.
   const char *oom_score_adj;

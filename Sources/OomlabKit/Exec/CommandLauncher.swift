@@ -2,8 +2,8 @@ import COomlabShim
 import Glibc
 
 /// Starts the program `exec` runs as oomlab's caller would have: in oomlab's process group (so it keeps
-/// the terminal, its input and its Ctrl-C), with the signal mask and SIGPIPE disposition oomlab itself
-/// was given, and inside the cgroup before it execs, so that all its memory is charged to the limit.
+/// the terminal, its input and its Ctrl-C), with the signals oomlab's caller ignored still ignored and
+/// none blocked, and inside the cgroup before it execs, so that all its memory is charged to the limit.
 ///
 /// This is what timeout(1) does with `--foreground`: a program in a process group of its own would be
 /// stopped by SIGTTIN the moment it read the terminal. Ctrl-C reaches the program directly then, so
@@ -31,21 +31,17 @@ enum CommandLauncher {
     }
     let from = descriptors.map(\.from)
     let to = descriptors.map(\.to)
-    let gate = SignalGate.shared
-    var mask = gate.startupMask
     var failedStep: Int32 = 0
     let pid = from.withUnsafeBufferPointer { from in
       to.withUnsafeBufferPointer { to in
-        withUnsafePointer(to: &mask) { mask in
-          var options = oomlab_spawn_options(
-            from: from.baseAddress, to: to.baseAddress, count: Int32(from.count), cgroup_procs_fd: procs,
-            parent_death_signal: SIGKILL, new_process_group: 0, signal_mask: mask,
-            ignore_sigpipe: gate.sigpipeIgnoredAtStartup ? 1 : 0, oom_score_adj: UnsafePointer(adjustment ?? nil),
-            failed_step: 0)
-          let pid = oomlab_spawn(executable, argv, envp, &options)
-          failedStep = options.failed_step
-          return pid
-        }
+        var options = oomlab_spawn_options(
+          from: from.baseAddress, to: to.baseAddress, count: Int32(from.count), cgroup_procs_fd: procs,
+          parent_death_signal: SIGKILL, new_process_group: 0, keep_ignored_signals: 1,
+          ignore_sigpipe: SignalGate.shared.sigpipeIgnoredAtStartup ? 1 : 0, oom_score_adj: UnsafePointer(adjustment ?? nil),
+          failed_step: 0)
+        let pid = oomlab_spawn(executable, argv, envp, &options)
+        failedStep = options.failed_step
+        return pid
       }
     }
     guard pid > 0 else {

@@ -23,8 +23,6 @@ final class SignalGate {
   static let shared = SignalGate()
 
   private var handled = sigset_t()
-  /// The signal mask oomlab was started with, which a command run by `exec` gets back.
-  private(set) var startupMask = sigset_t()
   /// Whether oomlab was started with SIGPIPE ignored, which a command run by `exec` gets back.
   let sigpipeIgnoredAtStartup: Bool
   /// Whether the last interrupt came from the kernel (a terminal's Ctrl-C reaches its whole
@@ -34,7 +32,7 @@ final class SignalGate {
   private init() {
     sigemptyset(&handled)
     for signal in Self.interrupts + [SIGCHLD] { sigaddset(&handled, signal) }
-    pthread_sigmask(SIG_BLOCK, &handled, &startupMask)
+    pthread_sigmask(SIG_BLOCK, &handled, nil)
     sigpipeIgnoredAtStartup = oomlab_signal_ignored(SIGPIPE) != 0
     // A closed reader of the CSV (`| head`) must become a write error the run reports, not a death.
     signal(SIGPIPE, SIG_IGN)

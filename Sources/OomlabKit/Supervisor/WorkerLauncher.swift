@@ -28,7 +28,7 @@ enum WorkerLauncher {
       to.withUnsafeBufferPointer { to in
         var options = oomlab_spawn_options(
           from: from.baseAddress, to: to.baseAddress, count: Int32(from.count), cgroup_procs_fd: procs,
-          parent_death_signal: SIGKILL, new_process_group: 1, signal_mask: nil, ignore_sigpipe: 0, oom_score_adj: nil,
+          parent_death_signal: SIGKILL, new_process_group: 1, keep_ignored_signals: 0, ignore_sigpipe: 0, oom_score_adj: nil,
           failed_step: 0)
         return oomlab_spawn(executable, argv, envp, &options)
       }
