@@ -3,8 +3,8 @@
 #
 #   scripts/test.sh [ARGS...]     ARGS go to `swift test`, e.g. --filter Pages
 #
-# As root it installs what the tests need when it is missing (jemalloc, via
-# apt-get); otherwise it says which tests will skip and goes on. It builds
+# As root it installs what the tests need when it is missing (jemalloc and
+# nodejs, via apt-get); otherwise it says which tests will skip and goes on. It builds
 # oomlab, exports OOMLAB_BIN (the binary the tests run), then runs `swift test`.
 set -euo pipefail
 
@@ -58,6 +58,16 @@ if ! have_jemalloc; then
   else
     note "NOTE: jemalloc is missing and this is not root, so it cannot be installed here."
     note "      The jemalloc tests will be skipped. To run them: sudo apt-get install libjemalloc-dev"
+  fi
+fi
+
+# exec's tests run real node and python3 (the system's); they skip with the reason when either is missing.
+if ! command -v node >/dev/null 2>&1; then
+  if is_root && command -v apt-get >/dev/null 2>&1; then
+    note "installing nodejs (the exec tests run real Node programs)"
+    apt_install nodejs || note "NOTE: could not install nodejs; the Node tests of exec will be skipped"
+  else
+    note "NOTE: node is missing; the Node tests of exec will be skipped (apt-get install nodejs as root)"
   fi
 fi
 

@@ -76,10 +76,8 @@ extension Supervisor {
     let rootEnd = verdict.ends.first { $0.member.pid == target.pid }
     let outcome = rootEnd?.outcome ?? .exited
     var notes: [String] = []
-    if !root.isRunning && root.waitStatus == nil {
-      notes.append(
-        "pid \(target.pid)'s exit status is unknown: it is not oomlab's child, and its parent reaped it before /proc could be read"
-          + (kernelLog == nil ? "; /dev/kmsg is not readable, so an OOM kill could not be seen either" : ""))
+    if kernelLog == nil {
+      notes.append("/dev/kmsg is not readable: an OOM kill of pid \(target.pid) could not be seen, only an end by SIGKILL")
     }
     if let interrupt {
       notes.append(

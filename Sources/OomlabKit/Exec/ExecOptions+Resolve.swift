@@ -86,6 +86,11 @@ extension ExecOptions {
       options.environment = setup.environment
       options.preloaded = setup.preloaded
       options.tuning = setup.tuning
+      if setup.preloaded != nil && PreloadCheck.isStatic(executable) {
+        throw RunRefusal(
+          status: .environment,
+          description: "--allocator \(choice?.description ?? "?"): \(executable) is statically linked, so no loader preloads anything into it")
+      }
     }
     switch request.runtime {
     case .node: options.node = true

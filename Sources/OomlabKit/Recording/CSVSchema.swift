@@ -72,7 +72,7 @@ public enum CSVSchema {
     cgroup("cgroup_usage_bytes", "v2 memory.current; v1 memory.usage_in_bytes",
       "memory charged to the worker's cgroup: what the limit is enforced against", { CSVValue($0.usage) }),
     cgroup("cgroup_limit_bytes", "v2 memory.max; v1 memory.limit_in_bytes",
-      "the limit in force (empty when unlimited)", { CSVValue($0.limit) }),
+      "the limit in force", { CSVValue($0.limit) }),
     cgroup("cgroup_peak_bytes", "v2 memory.peak; v1 memory.max_usage_in_bytes",
       "the kernel's own peak of the charge", { CSVValue($0.peak) }),
     cgroup("cgroup_anon_bytes", "memory.stat anon (v2) / rss (v1)", "anonymous memory charged", { CSVValue($0.anon) }),

@@ -77,7 +77,7 @@ extension RunReport {
   public var text: String {
     let tuningText = tuning.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
     let limitText: String = limitBytes.map { ByteSize.format($0) } ?? "none"
-    var allocatorLine: String = "allocator \(allocator.isEmpty ? "not chosen" : allocator)"
+    var allocatorLine: String = "allocator \(allocator)"
       + (tuning.isEmpty ? "" : " (\(tuningText))") + "; limit \(limitText)"
     if let heapLimitBytes { allocatorLine += "; heap limit \(ByteSize.format(heapLimitBytes))" }
     var lines: [String] = [
@@ -87,9 +87,10 @@ extension RunReport {
     for process in processes where process.outcome == Outcome.failed.name {
       lines.append("failed    \(process.name) could not run, so the run proves nothing: \(process.message ?? "no reason given")")
     }
+    // exec and attach name an allocator only when one was preloaded.
+    if command == nil || !allocator.isEmpty { lines.append(allocatorLine) }
     lines += [
-      allocatorLine,
-      "limit     " + (enforcement ?? "none"),
+      "limit     " + (enforcement ?? limitBytes.map { ByteSize.format($0) } ?? "none"),
       "duration  \(String(format1: durationSeconds)) s, sampled every \(Int(intervalSeconds * 1000)) ms -> \(csv)",
     ]
     if let treePeakRssBytes {
