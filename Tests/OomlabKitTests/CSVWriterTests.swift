@@ -153,6 +153,7 @@ import Testing
     stat.majorFaults = 19
     sample.stat = stat
     sample.oomScoreAdj = -500
+    sample.parentPid = 4241
 
     let text = try Self.roundTrip([sample])
     #expect(text.hasSuffix("\n"))
@@ -161,10 +162,11 @@ import Testing
     #expect(lines[0] == CSVSchema.header)
     let row = Self.cells(lines[1])
     #expect(row.count == CSVSchema.columns.count)
-    #expect(lines[1].hasPrefix("1.235,\"api,cache\",4242,3,buffers,"))
+    #expect(lines[1].hasPrefix("1.235,\"api,cache\",4242,4241,3,buffers,"))
     #expect(row[try Self.index("t_seconds")] == "1.235")
     #expect(row[try Self.index("process")] == "api,cache")
     #expect(row[try Self.index("pid")] == "4242")
+    #expect(row[try Self.index("ppid")] == "4241")
     #expect(row[try Self.index("step_index")] == "3")
     #expect(row[try Self.index("step")] == "buffers")
     #expect(row[try Self.index("rss_bytes")] == "\(398_212 * 1024)")

@@ -101,11 +101,14 @@ extension Supervisor {
     var writeError: String?
     var rootStatus: Int32?
 
-    func reap() {
+    /// Reaps every child that ended (the command, orphans of the tree); returns whether any child is left.
+    @discardableResult
+    func reap() -> Bool {
       while true {
         var status: Int32 = 0
         let child = waitpid(-1, &status, WNOHANG)
-        guard child > 0 else { break }
+        if child < 0 && errno == EINTR { continue }
+        guard child > 0 else { return !(child < 0 && errno == ECHILD) }
         if child == pid { rootStatus = status }
         tree.reaped(child, status: status, at: elapsed())
       }
@@ -116,6 +119,8 @@ extension Supervisor {
         if signal == SIGKILL && member.stoppedBy == nil { member.stoppedBy = reason }
         member.send(signal)
       }
+      // The command, were it never sampled, is still oomlab's unreaped child: its pid is its own.
+      if root == nil && rootRunning { kill(pid, signal) }
     }
     func tick(forceRollup: Bool) {
       let seconds = elapsed()
@@ -171,7 +176,9 @@ extension Supervisor {
     func onInterrupt(_ signal: Int32) {
       // A terminal's Ctrl-C reached the command's process group too; a signal sent to oomlab alone is passed on.
       if !gate.lastInterruptFromKernel || getpgid(pid) != getpgrp() {
-        if let root, rootRunning { root.send(signal) }
+        if rootRunning {
+          if let root { root.send(signal) } else { kill(pid, signal) }
+        }
       }
       guard endingSignals.contains(signal) else { return }
       if interrupt == nil {
@@ -218,7 +225,7 @@ extension Supervisor {
       // The CSV's reader went away (`| head`): nobody is listening, so the command is asked to stop.
       if csv.failure?.errno == EPIPE && interrupt == nil {
         interrupt = SIGPIPE
-        root?.send(SIGTERM)
+        if let root { root.send(SIGTERM) } else { kill(pid, SIGTERM) }
         stopAt = Clock.after(ExecOptions.grace)
       }
       // A tick that overran (a slow smaps_rollup, a stopped machine) does not cause a burst of catch-up samples.
@@ -240,11 +247,9 @@ extension Supervisor {
     while true {
       tree.discover(at: elapsed())
       stopTree(.outlivedCommand, with: SIGKILL)
-      reap()
+      let childrenLeft = reap()
       markEnded()
-      var status: Int32 = 0
-      let noChildren = waitpid(-1, &status, WNOHANG) < 0 && errno == ECHILD
-      if noChildren && tree.running.isEmpty { break }
+      if !childrenLeft && tree.running.isEmpty { break }
       guard Clock.now() < cleanupDeadline else { break }
       Clock.sleep(nanoseconds: 5_000_000)
     }
