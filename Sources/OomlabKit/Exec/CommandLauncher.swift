@@ -55,6 +55,11 @@ enum CommandLauncher {
           status: .environment,
           description: "cannot set the command's oom_score_adj to \(oomScoreAdj ?? 0): \(String(cString: strerror(code)))"
             + (code == EACCES ? " (lowering it needs CAP_SYS_RESOURCE)" : ""))
+      case OOMLAB_SPAWN_EXEC where code == ENOEXEC && executable != "/bin/sh":
+        // A file without `#!` or an ELF header is a shell script to execvp(3), and so to oomlab.
+        return try spawn(
+          executable: "/bin/sh", arguments: ["/bin/sh", executable] + arguments.dropFirst(), environment: environment,
+          descriptors: descriptors, cgroupProcs: cgroupProcs, oomScoreAdj: oomScoreAdj)
       case OOMLAB_SPAWN_EXEC:
         throw RunRefusal(status: .badInput, description: "exec: cannot run \(executable): \(String(cString: strerror(code)))")
       default:

@@ -29,6 +29,12 @@ final class StderrTee: @unchecked Sendable {
     self.destination = destination
   }
 
+  // Once started, the copying thread keeps the tee alive until it ends, and closes the read end itself.
+  deinit {
+    closeWriteEnd()
+    if !started { close(readEnd) }
+  }
+
   /// Closes the supervisor's copy of the write end, so the copy ends when the command's tree is gone.
   func closeWriteEnd() {
     if writeEnd >= 0 { close(writeEnd) }
@@ -90,10 +96,6 @@ final class StderrTee: @unchecked Sendable {
   /// Waits up to `nanoseconds` for every writer to have gone and the copy to end; returns what it saw.
   func finish(waitingUpTo nanoseconds: UInt64) -> [NodeFatalError] {
     closeWriteEnd()
-    guard started else {
-      close(readEnd)
-      return []
-    }
     if started { _ = finished.wait(timeout: .now() + .nanoseconds(Int(min(nanoseconds, UInt64(Int.max))))) }
     return seen
   }
