@@ -34,7 +34,8 @@ struct Exec: ParsableCommand {
   @Option(help: "Stop the command's tree after this long, like 30s or 5m: SIGTERM to every process, SIGKILL 5 s later (exit status 124).")
   var timeout: String?
 
-  @Option(help: "The command's oom_score_adj, -1000...1000, set before it starts so that its children inherit it.")
+  // Unconditional: the value may be negative, like -500, which would otherwise read as an option.
+  @Option(parsing: .unconditional, help: "The command's oom_score_adj, -1000...1000, set before it starts so that its children inherit it.")
   var oomScoreAdj: Int?
 
   @Option(help: "Collect Node's heap figures and watch for its fatal heap message: auto (the command is node or a node script), node, none.")
