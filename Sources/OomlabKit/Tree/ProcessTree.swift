@@ -124,7 +124,8 @@ final class ProcessTree {
         continue
       }
       sample.process = member.name
-      member.parentPid = sample.parentPid ?? member.parentPid
+      // The stat read fails when the process ends between it and the status read: its parent is still known.
+      if let parent = sample.parentPid { member.parentPid = parent } else { sample.parentPid = member.parentPid }
       member.threads = sample.status?.threads ?? member.threads
       fill(&sample, member)
       member.peaks.update(sample)
