@@ -4,7 +4,7 @@
 #   scripts/test.sh [ARGS...]     ARGS go to the host's `swift test`, e.g. --filter Pages
 #
 # As root it installs what the tests need when it is missing (jemalloc and
-# matplotlib, via apt-get); otherwise it says which tests will skip and goes on. It builds
+# matplotlib and nodejs, via apt-get); otherwise it says which tests will skip and goes on. It builds
 # oomlab, exports OOMLAB_BIN (the binary the tests run), then runs `swift test`.
 # Then scripts/vm-test.sh runs the cgroup suites again in a VM with a pure
 # cgroup v2 kernel (minutes under software emulation); OOMLAB_SKIP_VM=1 skips
@@ -99,6 +99,16 @@ install_matplotlib() {
 }
 
 install_matplotlib
+
+# exec's tests run real node and python3 (the system's); they skip with the reason when either is missing.
+if ! command -v node >/dev/null 2>&1; then
+  if is_root && command -v apt-get >/dev/null 2>&1; then
+    note "installing nodejs (the exec tests run real Node programs)"
+    apt_install nodejs || note "NOTE: could not install nodejs; the Node tests of exec will be skipped"
+  else
+    note "NOTE: node is missing; the Node tests of exec will be skipped (apt-get install nodejs as root)"
+  fi
+fi
 
 swift build
 bin_path="$(swift build --show-bin-path)"

@@ -14,44 +14,85 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 
 int oomlab_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
 
 int oomlab_memfd_create(const char *name) { return memfd_create(name, MFD_CLOEXEC); }
 
+int oomlab_set_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
+
+int oomlab_pidfd_open(int pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
+
+int oomlab_pidfd_send_signal(int pidfd, int sig) { return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0); }
+
+int oomlab_pipe(int ends[2], int flags) { return pipe2(ends, flags); }
+
+int oomlab_signal_ignored(int sig) {
+  struct sigaction current;
+  if (sigaction(sig, NULL, &current) != 0) return 0;
+  return !(current.sa_flags & SA_SIGINFO) && current.sa_handler == SIG_IGN;
+}
+
 // Only async-signal-safe calls between fork and execve: the parent has other threads.
-static void spawn_child(const char *path, char *const argv[], char *const envp[], const int *from, const int *to,
-                        int count, int cgroup_procs_fd, int parent_death_signal, int report_fd) {
-  int error = 0;
-  sigset_t none;
-  sigemptyset(&none);
+static void spawn_child(const char *path, char *const argv[], char *const envp[], const oomlab_spawn_options *o,
+                        int report_fd) {
+  int report[2] = {0, 0};
   struct sigaction defaults;
   memset(&defaults, 0, sizeof defaults);
   defaults.sa_handler = SIG_DFL;
-  for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &defaults, NULL);
+  if (o->keep_ignored_signals) {
+    // A foreign program keeps the signals its caller chose to ignore (nohup's SIGHUP, a background
+    // job's SIGINT): execve keeps them ignored and resets handlers, so only oomlab's own change,
+    // SIGPIPE, is put back.
+    struct sigaction pipe_action = defaults;
+    if (o->ignore_sigpipe) pipe_action.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &pipe_action, NULL);
+  } else {
+    for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &defaults, NULL);
+  }
+  // Nothing blocked, whatever oomlab inherited: a mask is no choice of the caller's but an accident of
+  // the thread that spawned oomlab (a thread pool's workers block nearly every signal), and a shell
+  // started with SIGCHLD blocked waits for its children forever.
+  sigset_t none;
+  sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
-  if (setpgid(0, 0) != 0) goto fail;
-  if (parent_death_signal != 0 && prctl(PR_SET_PDEATHSIG, parent_death_signal, 0, 0, 0) != 0) goto fail;
-  if (cgroup_procs_fd >= 0 && write(cgroup_procs_fd, "0", 1) != 1) goto fail;
-  // Move every source above the targets first, so one dup2 cannot overwrite another's source.
+  report[0] = OOMLAB_SPAWN_PROCESS_GROUP;
+  if (o->new_process_group && setpgid(0, 0) != 0) goto fail;
+  report[0] = OOMLAB_SPAWN_PARENT_DEATH_SIGNAL;
+  if (o->parent_death_signal != 0 && prctl(PR_SET_PDEATHSIG, o->parent_death_signal, 0, 0, 0) != 0) goto fail;
+  report[0] = OOMLAB_SPAWN_CGROUP;
+  if (o->cgroup_procs_fd >= 0 && write(o->cgroup_procs_fd, "0", 1) != 1) goto fail;
+  report[0] = OOMLAB_SPAWN_OOM_SCORE_ADJ;
+  if (o->oom_score_adj) {
+    int adj = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (adj < 0) goto fail;
+    size_t length = strlen(o->oom_score_adj);
+    if (write(adj, o->oom_score_adj, length) != (ssize_t)length) goto fail;
+    close(adj);
+  }
+  // Move every source above the targets first, so one dup2 cannot overwrite another's source; the
+  // copies are close-on-exec, so only the targets (which dup2 leaves inheritable) reach the program.
+  report[0] = OOMLAB_SPAWN_DESCRIPTORS;
   int high[16];
-  if (count > 16) { errno = EINVAL; goto fail; }
-  for (int i = 0; i < count; i++) {
-    high[i] = fcntl(from[i], F_DUPFD, 64);
+  if (o->count > 16) { errno = EINVAL; goto fail; }
+  for (int i = 0; i < o->count; i++) {
+    high[i] = fcntl(o->from[i], F_DUPFD_CLOEXEC, 64);
     if (high[i] < 0) goto fail;
   }
-  for (int i = 0; i < count; i++) {
-    if (dup2(high[i], to[i]) < 0) goto fail;
+  for (int i = 0; i < o->count; i++) {
+    if (dup2(high[i], o->to[i]) < 0) goto fail;
   }
+  report[0] = OOMLAB_SPAWN_EXEC;
   execve(path, argv, envp);
 fail:
-  error = errno;
-  (void)!write(report_fd, &error, sizeof error);
+  report[1] = errno;
+  (void)!write(report_fd, report, sizeof report);
   _exit(127);
 }
 
-int oomlab_spawn(const char *path, char *const argv[], char *const envp[], const int *from, const int *to,
-                 int count, int cgroup_procs_fd, int parent_death_signal) {
+int oomlab_spawn(const char *path, char *const argv[], char *const envp[], oomlab_spawn_options *options) {
+  options->failed_step = 0;
   int report[2];
   if (pipe2(report, O_CLOEXEC) != 0) return -1;
   pid_t pid = fork();
@@ -62,16 +103,17 @@ int oomlab_spawn(const char *path, char *const argv[], char *const envp[], const
     errno = error;
     return -1;
   }
-  if (pid == 0) spawn_child(path, argv, envp, from, to, count, cgroup_procs_fd, parent_death_signal, report[1]);
+  if (pid == 0) spawn_child(path, argv, envp, options, report[1]);
   close(report[1]);
   // The report pipe closes without a word when execve succeeds (close-on-exec).
-  int error = 0;
+  int failure[2] = {0, 0};
   ssize_t n;
-  do { n = read(report[0], &error, sizeof error); } while (n < 0 && errno == EINTR);
+  do { n = read(report[0], failure, sizeof failure); } while (n < 0 && errno == EINTR);
   close(report[0]);
-  if (n == (ssize_t)sizeof error) {
+  if (n == (ssize_t)sizeof failure) {
     while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
-    errno = error;
+    options->failed_step = failure[0];
+    errno = failure[1];
     return -1;
   }
   return pid;

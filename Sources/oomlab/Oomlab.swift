@@ -9,7 +9,8 @@ struct Oomlab: ParsableCommand {
     abstract: "Reproduce and measure why processes get OOM-killed while their heap looks fine.",
     version: "0.1.0",
     subcommands: [
-      Run.self, Matrix.self, Plot.self, Validate.self, List.self, Columns.self, DoctorCommand.self, WorkerCommand.self,
+      Run.self, Exec.self, Attach.self, Matrix.self, Plot.self, Validate.self, List.self, Columns.self,
+      DoctorCommand.self, WorkerCommand.self,
     ])
 
   /// Runs the command; every failure leaves through one mapping to the documented exit statuses.
@@ -17,7 +18,7 @@ struct Oomlab: ParsableCommand {
     do {
       var command = try parseAsRoot()
       // Before anything can start a thread (the allocator lookup runs ldconfig through Foundation).
-      if command is Run || command is Matrix { Supervisor.takeSignals() }
+      if command is Run || command is Matrix || command is Exec || command is Attach { Supervisor.takeSignals() }
       try command.run()
     } catch let error as any StatusReporting {
       // oomlab's own errors say what went wrong and which status that is.

@@ -73,7 +73,7 @@ import Testing
 
   @Test func headerStartsWithTimeProcessAndStep() {
     let names = CSVSchema.columns.map(\.name)
-    #expect(Array(names.prefix(5)) == ["t_seconds", "process", "pid", "step_index", "step"])
+    #expect(Array(names.prefix(6)) == ["t_seconds", "process", "pid", "ppid", "step_index", "step"])
     #expect(names.contains("rss_bytes"))
     #expect(names.contains("minor_faults"))
   }
@@ -153,6 +153,7 @@ import Testing
     stat.majorFaults = 19
     sample.stat = stat
     sample.oomScoreAdj = -500
+    sample.parentPid = 4241
 
     let text = try Self.roundTrip([sample])
     #expect(text.hasSuffix("\n"))
@@ -161,10 +162,11 @@ import Testing
     #expect(lines[0] == CSVSchema.header)
     let row = Self.cells(lines[1])
     #expect(row.count == CSVSchema.columns.count)
-    #expect(lines[1].hasPrefix("1.235,\"api,cache\",4242,3,buffers,"))
+    #expect(lines[1].hasPrefix("1.235,\"api,cache\",4242,4241,3,buffers,"))
     #expect(row[try Self.index("t_seconds")] == "1.235")
     #expect(row[try Self.index("process")] == "api,cache")
     #expect(row[try Self.index("pid")] == "4242")
+    #expect(row[try Self.index("ppid")] == "4241")
     #expect(row[try Self.index("step_index")] == "3")
     #expect(row[try Self.index("step")] == "buffers")
     #expect(row[try Self.index("rss_bytes")] == "\(398_212 * 1024)")

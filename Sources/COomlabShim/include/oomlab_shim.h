@@ -35,17 +35,66 @@ int oomlab_set_parent_death_signal(int sig);
 /// The corresponding C call is `memfd_create(name, MFD_CLOEXEC)`, which Swift's Glibc module does not declare.
 int oomlab_memfd_create(const char *name);
 
+/// How `oomlab_spawn` sets up the child between `fork` and `execve`.
+typedef struct {
+  /// Descriptors duplicated onto `to[i]` in the child (at most 16); everything else oomlab opened is close-on-exec.
+  const int *from;
+  const int *to;
+  int count;
+  /// A descriptor of a `cgroup.procs` file the child writes "0" to (moving itself), -1 for none.
+  int cgroup_procs_fd;
+  /// The signal the child gets when oomlab dies (`PR_SET_PDEATHSIG`), 0 for none.
+  int parent_death_signal;
+  /// 1: the child leads a process group of its own, so a terminal's Ctrl-C reaches only oomlab.
+  int new_process_group;
+  /// 0: every signal at its default (a worker). 1: signals oomlab's caller ignored stay ignored, and
+  /// SIGPIPE (which oomlab ignores itself) is ignored only when `ignore_sigpipe` is 1. Nothing is blocked either way.
+  int keep_ignored_signals;
+  int ignore_sigpipe;
+  /// Text written to the child's /proc/self/oom_score_adj before it execs, NULL for none.
+  const char *oom_score_adj;
+  /// Set by `oomlab_spawn` when it fails: the `OOMLAB_SPAWN_...` step the child could not take.
+  int failed_step;
+} oomlab_spawn_options;
+
+/// The steps of `oomlab_spawn`'s child, named in `failed_step`.
+enum {
+  OOMLAB_SPAWN_PROCESS_GROUP = 1,
+  OOMLAB_SPAWN_PARENT_DEATH_SIGNAL = 2,
+  OOMLAB_SPAWN_CGROUP = 3,
+  OOMLAB_SPAWN_OOM_SCORE_ADJ = 4,
+  OOMLAB_SPAWN_DESCRIPTORS = 5,
+  OOMLAB_SPAWN_EXEC = 6,
+};
+
 /// Starts `path` in a new process that first joins a cgroup, then execs, so that every page the
 /// program touches is charged to that cgroup from its first instruction.
 ///
-/// The child resets every signal to its default and unblocks them all, moves into its own process
-/// group, sets `parent_death_signal` (0 for none), writes "0" to `cgroup_procs_fd` (a descriptor of
-/// a `cgroup.procs` file, -1 for none: "0" moves the writer, in cgroup v1 and v2 alike), then
-/// duplicates `from[i]` onto `to[i]` for `count` descriptors and calls `execve`. Returns the child's
-/// pid, or -1 with errno set to why the child could not get as far as `execve` (the child is reaped).
-/// Swift cannot run code between `fork` and `execve`, and `posix_spawn` cannot join a cgroup.
-int oomlab_spawn(const char *path, char *const argv[], char *const envp[], const int *from, const int *to,
-                 int count, int cgroup_procs_fd, int parent_death_signal);
+/// The child sets its signals, process group, parent-death signal, cgroup ("0" moves the writer,
+/// in cgroup v1 and v2 alike), oom_score_adj and descriptors as `options` say, then calls `execve`.
+/// Returns the child's pid, or -1 with errno set to why the child could not get as far as `execve`
+/// (the child is reaped). Swift cannot run code between `fork` and `execve`, and `posix_spawn`
+/// cannot join a cgroup.
+int oomlab_spawn(const char *path, char *const argv[], char *const envp[], oomlab_spawn_options *options);
+
+/// Makes the calling process the reaper of its orphaned descendants, so their ends reach its waitpid.
+/// The corresponding C call is `prctl(PR_SET_CHILD_SUBREAPER, 1)`, which is variadic.
+int oomlab_set_child_subreaper(void);
+
+/// Returns a descriptor that refers to process `pid` and becomes readable when it exits, or -1.
+/// The corresponding C call is `pidfd_open(pid, 0)`, which glibc before 2.36 lacks; made through syscall(2).
+int oomlab_pidfd_open(int pid);
+
+/// Sends `sig` to the process `pidfd` refers to, never to another that reuses its pid; 0 or -1 with errno.
+/// The corresponding C call is `pidfd_send_signal(pidfd, sig, NULL, 0)`, made through syscall(2).
+int oomlab_pidfd_send_signal(int pidfd, int sig);
+
+/// Creates a pipe with `flags` (O_CLOEXEC, O_NONBLOCK) set on both ends at once; 0 or -1 with errno.
+/// The corresponding C call is `pipe2`, which Swift's Glibc module does not declare (it needs _GNU_SOURCE).
+int oomlab_pipe(int ends[2], int flags);
+
+/// Returns 1 when `sig` is ignored (SIG_IGN) in this process; Swift cannot compare handler pointers.
+int oomlab_signal_ignored(int sig);
 
 /// An opaque thread that touched part of its own stack and waits to be released.
 typedef struct oomlab_stack_thread oomlab_stack_thread;

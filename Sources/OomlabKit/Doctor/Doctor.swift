@@ -1,3 +1,4 @@
+import COomlabShim
 import Foundation
 import Glibc
 
@@ -55,11 +56,47 @@ public enum Doctor {
         subject: "negative oom_score_adj",
         finding: lower ? "allowed (CAP_SYS_RESOURCE)" : "not allowed: no CAP_SYS_RESOURCE, only raising works",
         source: "/proc/self/status CapEff", ok: lower))
+    lines += execChecks(environment: environment)
     do {
       let path = try AllocatorLocator.resolve(.jemalloc, environment: environment)
       lines.append(DoctorCheck(subject: "jemalloc", finding: path ?? "?", source: "ldconfig -p, library directories", ok: true))
     } catch {
       lines.append(DoctorCheck(subject: "jemalloc", finding: "\(error)", source: "ldconfig -p, library directories", ok: false))
+    }
+    return lines
+  }
+
+  /// What `exec` and `attach` need: pidfds, the children files of /proc, and node for Node's heap figures.
+  static func execChecks(environment: [String: String]) -> [DoctorCheck] {
+    var lines: [DoctorCheck] = []
+    let pidfd = oomlab_pidfd_open(getpid())
+    let pidfdError = errno
+    if pidfd >= 0 { close(pidfd) }
+    lines.append(
+      DoctorCheck(
+        subject: "pidfd", finding: pidfd >= 0
+          ? "supported: attach sees a process end, exec signals only processes of its tree"
+          : "pidfd_open failed: \(String(cString: strerror(pidfdError))) (Linux 5.3 or later is needed): exec and attach cannot run",
+        source: "pidfd_open(2)", ok: pidfd >= 0))
+    let children = "/proc/\(getpid())/task/\(getpid())/children"
+    let hasChildren = FileIO.exists(children)
+    lines.append(
+      DoctorCheck(
+        subject: "process tree",
+        finding: hasChildren
+          ? "children files readable: exec and attach follow every process a command starts"
+          : "no children files (a kernel without CONFIG_PROC_CHILDREN): exec follows its tree only inside a cgroup (--memory-limit), attach sees one process",
+        source: "/proc/PID/task/TID/children", ok: hasChildren))
+    if let node = try? CommandPath.resolve("node", path: environment["PATH"]) {
+      let version = (try? Command.output(node, ["--version"]))?.trimmingSpaces().filter { $0 != "\n" } ?? "version unknown"
+      lines.append(
+        DoctorCheck(
+          subject: "node", finding: "\(version) at \(node): exec collects Node's heap figures", source: "PATH", ok: true))
+    } else {
+      lines.append(
+        DoctorCheck(
+          subject: "node", finding: "not on PATH: exec runs other programs, Node's heap figures need node (apt-get install nodejs)",
+          source: "PATH", ok: false))
     }
     return lines
   }

@@ -13,6 +13,9 @@ public final class ProcessProbe {
   private var rollupGap: UInt64 = 0
   /// How often smaps_rollup is read: it walks every mapping, so it costs far more than status.
   let rollupInterval: UInt64
+  /// The process's command name (`comm`) at the last read; it changes when the process execs.
+  public private(set) var command = ""
+  private var commandBytes: [UInt8] = []
 
   /// Opens the /proc files of `pid`.
   public init(pid: Int32, rollupInterval: UInt64 = 500_000_000) throws {
@@ -33,7 +36,19 @@ public final class ProcessProbe {
       return false
     }
     sample.status = status
-    sample.stat = stat.withContents { ProcStat.parse($0) } ?? nil
+    sample.stat =
+      stat.withContents { bytes in
+        if let head = ProcStatHead.scan(bytes) {
+          sample.parentPid = head.parentPid
+          // The name is rebuilt only when it changed (an exec), not on every tick.
+          let name = UnsafeRawBufferPointer(rebasing: bytes[head.command])
+          if !name.elementsEqual(commandBytes) {
+            commandBytes = Array(name)
+            command = String(decoding: name, as: UTF8.self)
+          }
+        }
+        return ProcStat.parse(bytes)
+      } ?? nil
     sample.oomScore = oomScore.withContents { Self.integer($0) } ?? nil
     sample.oomScoreAdj = oomScoreAdj.withContents { Self.integer($0) } ?? nil
     if let smapsRollup, forceRollup || lastRollup == nil || now &- lastRollupTime >= rollupGap {
@@ -48,6 +63,11 @@ public final class ProcessProbe {
     }
     sample.rollup = lastRollup
     return true
+  }
+
+  /// The wait status of a process that died and awaits its parent's waitpid (a zombie); nil once reaped.
+  public func exitStatus() -> Int32? {
+    stat.withContents { ProcStatHead.exitStatus($0) } ?? nil
   }
 
   /// Parses a signed decimal such as "-998\n" from raw bytes, without building a String.

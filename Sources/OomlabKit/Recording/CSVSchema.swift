@@ -7,24 +7,36 @@ public enum CSVSchema {
       meaning: meaning, value: { CSVValue($0.status.map(get)) })
   }
 
+  /// What the worker alone knows: a foreign program run by `exec` or recorded by `attach` publishes none of it.
   static func shared(_ name: String, _ counter: SharedCounter, _ meaning: String) -> CSVColumn {
     CSVColumn(name: name, unit: name.hasSuffix("_bytes") ? "bytes" : "count",
-      source: "worker (shared page)", meaning: meaning, value: { CSVValue($0.counter(counter)) })
+      source: "worker (shared page)", meaning: meaning + "; empty for exec and attach", value: { CSVValue($0.counter(counter)) })
+  }
+
+  /// A managed-heap figure: the worker's own heap under `run`, a Node process's report of V8's under `exec`.
+  static func heap(_ name: String, _ counter: SharedCounter, _ node: String, _ meaning: String) -> CSVColumn {
+    CSVColumn(name: name, unit: "bytes", source: "worker (shared page); exec: Node's \(node)",
+      meaning: meaning + "; under exec only for Node processes, empty for attach", value: { CSVValue($0.heap(counter)) })
   }
 
   /// Every column, in file order.
   public static let columns: [CSVColumn] = [
     CSVColumn(name: "t_seconds", unit: "seconds", source: "supervisor, CLOCK_MONOTONIC",
-      meaning: "time since the worker was started", value: { .decimal($0.seconds) }),
-    CSVColumn(name: "process", unit: "text", source: "scenario",
-      meaning: "the worker's name: `worker`, or its name under `processes:`", value: { .text($0.process) }),
-    CSVColumn(name: "pid", unit: "pid", source: "supervisor", meaning: "the worker's process ID",
+      meaning: "time since the worker (exec: the command) was started, or since attach began", value: { .decimal($0.seconds) }),
+    CSVColumn(name: "process", unit: "text", source: "scenario; exec and attach: /proc/PID/stat field 2 (comm)",
+      meaning: "the worker's name: `worker`, or its name under `processes:`; exec and attach: the command name",
+      value: { .text($0.process) }),
+    CSVColumn(name: "pid", unit: "pid", source: "supervisor",
+      meaning: "the worker's process ID; exec and attach: one row per live process of the tree at each tick",
       value: { .integer(Int64($0.pid)) }),
+    CSVColumn(name: "ppid", unit: "pid", source: "/proc/PID/stat field 4 (ppid)",
+      meaning: "the parent's process ID: the supervisor for a worker, exec's command and the orphans it adopts (it is their subreaper)",
+      value: { $0.parentPid.map { .integer(Int64($0)) } ?? .empty }),
     CSVColumn(name: "step_index", unit: "index", source: "worker (shared page)",
-      meaning: "pre-order index of the step in progress over the whole scenario, nested steps included; empty before the first",
+      meaning: "pre-order index of the step in progress over the whole scenario, nested steps included; empty before the first, and for exec and attach",
       value: { CSVValue($0.stepIndex) }),
     CSVColumn(name: "step", unit: "text", source: "scenario + worker",
-      meaning: "kind of the step in progress: `start` before the first step, `end` once all have run",
+      meaning: "kind of the step in progress: `start` before the first step, `end` once all have run; empty for exec and attach",
       value: { .text($0.step) }),
     status("rss_bytes", "VmRSS", "resident set size: what the OOM killer weighs", { $0.rss }),
     status("rss_anon_bytes", "RssAnon", "resident anonymous memory: heap, malloc, stacks, anonymous mmap", { $0.rssAnon }),
@@ -60,7 +72,7 @@ public enum CSVSchema {
     cgroup("cgroup_usage_bytes", "v2 memory.current; v1 memory.usage_in_bytes",
       "memory charged to the worker's cgroup: what the limit is enforced against", { CSVValue($0.usage) }),
     cgroup("cgroup_limit_bytes", "v2 memory.max; v1 memory.limit_in_bytes",
-      "the limit in force (empty when unlimited)", { CSVValue($0.limit) }),
+      "the limit in force", { CSVValue($0.limit) }),
     cgroup("cgroup_peak_bytes", "v2 memory.peak; v1 memory.max_usage_in_bytes",
       "the kernel's own peak of the charge", { CSVValue($0.peak) }),
     cgroup("cgroup_anon_bytes", "memory.stat anon (v2) / rss (v1)", "anonymous memory charged", { CSVValue($0.anon) }),
@@ -75,20 +87,27 @@ public enum CSVSchema {
       "OOM kills in the cgroup so far", { CSVValue($0.oomKills) }),
     CSVColumn(name: "oom_score_cgroup", unit: "points",
       source: "(VmRSS + VmSwap + VmPTE) / page x 1000 / (limit / page) + oom_score_adj, from this row",
-      meaning: "the badness mm/oom_kill.c computes inside the cgroup; /proc/PID/oom_score is scaled to the whole machine instead",
+      meaning: "the badness mm/oom_kill.c computes inside the cgroup; /proc/PID/oom_score is scaled to the whole machine instead; empty without a limit and for attach",
       value: { CSVValue($0.oomScoreCgroup) }),
-    shared("heap_used_bytes", .heapUsedBytes,
+    heap("heap_used_bytes", .heapUsedBytes, "process.memoryUsage().heapUsed",
       "managed heap bytes of objects not yet collected, reachable or garbage (Node's heapUsed)"),
-    shared("heap_total_bytes", .heapTotalBytes,
+    heap("heap_total_bytes", .heapTotalBytes, "process.memoryUsage().heapTotal",
       "managed heap chunks committed with mmap (Node's heapTotal); falls only when a collection unmaps empty chunks"),
-    shared("heap_limit_bytes", .heapLimitBytes,
-      "the heap limit (`--heap-limit`, `heap-limit:`, else 4 GiB): heap_used above it after a full collection is `heap-oom`"),
-    shared("external_bytes", .externalBytes,
+    heap("heap_limit_bytes", .heapLimitBytes, "v8.getHeapStatistics().heap_size_limit",
+      "the heap limit (`--heap-limit`, `heap-limit:`, else 4 GiB; Node: --max-old-space-size plus the young generation): heap_used above it after a full collection is `heap-oom`"),
+    heap("external_bytes", .externalBytes, "process.memoryUsage().external",
       "memory outside the heap reported to it: `objects` payloads with `external: true` and `buffers` (Node's external)"),
+    CSVColumn(name: "array_buffers_bytes", unit: "bytes", source: "exec: Node's process.memoryUsage().arrayBuffers",
+      meaning: "memory of ArrayBuffers and Buffers, part of external_bytes; under exec only for Node processes, empty for run and attach",
+      value: { CSVValue($0.node?.arrayBuffers) }),
+    CSVColumn(name: "node_report_age_seconds", unit: "seconds",
+      source: "supervisor: this row's time minus the report's process.hrtime (both CLOCK_MONOTONIC)",
+      meaning: "how old this row's Node figures are: a blocked event loop sends no reports, so the age grows instead of the figures passing for fresh; empty without a report",
+      value: { $0.nodeReportAge.map(CSVValue.decimal) ?? .empty }),
     shared("gc_count", .gcCount, "managed heap collections so far, started by heap or external pressure or a `gc` step"),
     shared("objects_live", .objectsLive, "managed heap objects still reachable: not `garbage: true`, not freed"),
-    CSVColumn(name: "allocator", unit: "text", source: "supervisor (--allocator, verified by the worker)",
-      meaning: "the malloc serving the worker: glibc, jemalloc, or the preloaded library's name",
+    CSVColumn(name: "allocator", unit: "text", source: "supervisor (--allocator, verified by the worker; exec: found mapped in the command)",
+      meaning: "the malloc serving the worker: glibc, jemalloc, or the preloaded library's name; empty for exec without --allocator and for attach",
       value: { .text($0.allocator) }),
     allocator("allocator_allocated_bytes", .allocatorAllocatedBytes,
       "jemalloc `stats.allocated`; glibc `mallinfo2` uordblks + hblkhd", "bytes handed out to the program"),
@@ -106,13 +125,13 @@ public enum CSVSchema {
       "jemalloc `arenas.narenas`; glibc `<heap nr=` entries of `malloc_info`",
       "arenas in use: glibc adds one per contending thread up to arena_max"),
     CSVColumn(name: "frag_ratio", unit: "ratio", source: "allocator_active_bytes / allocator_allocated_bytes",
-      meaning: "allocator fragmentation as Redis INFO defines mem_fragmentation for its allocator: >1 means pages hold free gaps",
+      meaning: "allocator fragmentation as Redis INFO defines mem_fragmentation for its allocator: >1 means pages hold free gaps; empty for exec and attach",
       value: { ratio($0, .allocatorActiveBytes, .allocatorAllocatedBytes) }),
     CSVColumn(name: "allocator_rss_ratio", unit: "ratio", source: "allocator_resident_bytes / allocator_active_bytes",
-      meaning: "Redis's allocator_rss_ratio: resident pages not holding live data (dirty, unpurged); jemalloc only",
+      meaning: "Redis's allocator_rss_ratio: resident pages not holding live data (dirty, unpurged); jemalloc only; empty for exec and attach",
       value: { ratio($0, .allocatorResidentBytes, .allocatorActiveBytes) }),
     CSVColumn(name: "rss_overhead_ratio", unit: "ratio", source: "rss_bytes / allocator_resident_bytes",
-      meaning: "Redis's rss_overhead_ratio: process RSS not explained by the allocator (stacks, mmaps, binaries); jemalloc only",
+      meaning: "Redis's rss_overhead_ratio: process RSS not explained by the allocator (stacks, mmaps, binaries); jemalloc only; empty for exec and attach",
       value: { sample in
         guard let rss = sample.status?.rss, let resident = sample.allocatorValue(.allocatorResidentBytes), resident > 0
         else { return .empty }
@@ -124,12 +143,13 @@ public enum CSVSchema {
     -> CSVColumn
   {
     CSVColumn(name: name, unit: name.hasSuffix("_bytes") ? "bytes" : name.hasPrefix("psi") ? "percent" : "count",
-      source: source, meaning: meaning, value: { $0.cgroup.map(get) ?? .empty })
+      source: source, meaning: meaning + "; empty without a cgroup (no limit, a simulated one, attach)",
+      value: { $0.cgroup.map(get) ?? .empty })
   }
 
   static func allocator(_ name: String, _ counter: SharedCounter, _ source: String, _ meaning: String) -> CSVColumn {
     CSVColumn(name: name, unit: name.hasSuffix("_bytes") ? "bytes" : "count", source: "worker: \(source)",
-      meaning: meaning, value: { CSVValue($0.allocatorValue(counter)) })
+      meaning: meaning + "; empty for exec and attach", value: { CSVValue($0.allocatorValue(counter)) })
   }
 
   static func ratio(_ sample: Sample, _ numerator: SharedCounter, _ denominator: SharedCounter) -> CSVValue {

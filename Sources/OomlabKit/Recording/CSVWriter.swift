@@ -42,14 +42,21 @@ public final class CSVWriter {
 
   /// Appends one row for `sample`; after a failure it records nothing and throws no more.
   public func write(_ sample: Sample) throws {
-    guard failure == nil else { return }
+    try write(CollectionOfOne(sample))
+  }
+
+  /// Appends one row per sample in a single `write(2)`: a tick of a process tree is whole on disk or absent.
+  public func write<Samples: Collection<Sample>>(_ samples: Samples) throws {
+    guard failure == nil, let first = samples.first else { return }
     line.removeAll(keepingCapacity: true)
-    for (i, column) in CSVSchema.columns.enumerated() {
-      if i > 0 { line.append(0x2C) }
-      Self.append(column.value(sample), to: &line)
+    for sample in samples {
+      for (i, column) in CSVSchema.columns.enumerated() {
+        if i > 0 { line.append(0x2C) }
+        Self.append(column.value(sample), to: &line)
+      }
+      line.append(0x0A)
     }
-    line.append(0x0A)
-    try emit(line, seconds: sample.seconds)
+    try emit(line, seconds: first.seconds)
   }
 
   /// Why the CSV lacks rows, for the summary, once a write failed.

@@ -6,6 +6,8 @@ public struct Sample {
   public var process: String = "worker"
   /// The worker's PID.
   public var pid: Int32 = 0
+  /// The parent's PID, from /proc/PID/stat.
+  public var parentPid: Int32?
   /// The pre-order index of the step in progress, nil before the first step.
   public var stepIndex: Int?
   /// The kind of the step in progress: `start` before the first, `end` after the last.
@@ -29,6 +31,10 @@ public struct Sample {
   public var oomScoreCgroup: Int?
   /// The allocator serving the worker.
   public var allocator: String = "glibc"
+  /// The latest report of a Node process's own heap figures, under `exec`.
+  public var node: NodeReport?
+  /// Seconds between that report and this sample.
+  public var nodeReportAge: Double?
 
   /// Creates an empty sample.
   public init() {}
@@ -36,6 +42,19 @@ public struct Sample {
   /// A counter from the worker's shared page.
   public func counter(_ counter: SharedCounter) -> UInt64? {
     counter.rawValue < counters.count ? counters[counter.rawValue] : nil
+  }
+
+  /// A managed-heap figure: the worker's counter, or what a Node process reported of its own heap under `exec`.
+  public func heap(_ counter: SharedCounter) -> UInt64? {
+    if let value = self.counter(counter) { return value }
+    guard let node else { return nil }
+    switch counter {
+    case .heapUsedBytes: return node.heapUsed
+    case .heapTotalBytes: return node.heapTotal
+    case .heapLimitBytes: return node.heapLimit
+    case .externalBytes: return node.external
+    default: return nil
+    }
   }
 
   /// An allocator statistic, nil until the worker published one or when the allocator lacks it.

@@ -16,6 +16,12 @@ public enum Outcome: Equatable, Sendable, CustomStringConvertible {
   case failed
   /// The user interrupted the run.
   case interrupted
+  /// exec: the --timeout elapsed and the command's tree was stopped.
+  case timedOut
+  /// exec and attach: a process ended, and how is not known (its parent, not oomlab, reaped it).
+  case exited
+  /// attach: the process still ran when recording stopped.
+  case running
 
   /// The outcome's name as the summary, JSON and `expect:` spell it.
   public var name: String {
@@ -28,6 +34,9 @@ public enum Outcome: Equatable, Sendable, CustomStringConvertible {
     case .simulatedOomKill: return "oom-kill (simulated)"
     case .failed: return "failed"
     case .interrupted: return "interrupted"
+    case .timedOut: return "timed-out"
+    case .exited: return "exited (status unknown)"
+    case .running: return "running"
     }
   }
 

@@ -16,6 +16,8 @@ public struct Peaks: Codable, Equatable {
   public var heapUsedBytes: UInt64 = 0
   public var heapTotalBytes: UInt64 = 0
   public var externalBytes: UInt64 = 0
+  /// Highest ArrayBuffer and Buffer bytes a Node process reported (exec only).
+  public var arrayBuffersBytes: UInt64 = 0
   /// Collections at the last sample (a count, so its last value is its highest).
   public var gcCount: UInt64 = 0
   /// Highest allocator_active_bytes / allocator_allocated_bytes seen, nil when the allocator never reported.
@@ -41,9 +43,10 @@ public struct Peaks: Codable, Equatable {
     pagesReservedBytes = max(pagesReservedBytes, sample.counter(.pagesReservedBytes) ?? 0)
     pagesTouchedBytes = max(pagesTouchedBytes, sample.counter(.pagesTouchedBytes) ?? 0)
     stacksReservedBytes = max(stacksReservedBytes, sample.counter(.stacksReservedBytes) ?? 0)
-    heapUsedBytes = max(heapUsedBytes, sample.counter(.heapUsedBytes) ?? 0)
-    heapTotalBytes = max(heapTotalBytes, sample.counter(.heapTotalBytes) ?? 0)
-    externalBytes = max(externalBytes, sample.counter(.externalBytes) ?? 0)
+    heapUsedBytes = max(heapUsedBytes, sample.heap(.heapUsedBytes) ?? 0)
+    heapTotalBytes = max(heapTotalBytes, sample.heap(.heapTotalBytes) ?? 0)
+    externalBytes = max(externalBytes, sample.heap(.externalBytes) ?? 0)
+    arrayBuffersBytes = max(arrayBuffersBytes, sample.node?.arrayBuffers ?? 0)
     gcCount = max(gcCount, sample.counter(.gcCount) ?? 0)
   }
 }

@@ -70,32 +70,12 @@ extension RunOptions {
     options.enforce = request.enforce
     options.oomGroup = request.oomGroup ?? scenario.oomGroup
     options.allocator = choice
-    let preload: String?
-    do {
-      preload = try AllocatorLocator.resolve(choice, environment: environment)
-    } catch {
-      throw RunRefusal(status: .environment, description: "\(error)")
-    }
-    if let preload {
-      let existing = environment["LD_PRELOAD"].map { " " + $0 } ?? ""
-      options.workerEnvironment["LD_PRELOAD"] = preload + existing
-      options.preloaded = preload
-    }
-    if let conf = request.mallocConf ?? scenario.mallocConf {
-      guard choice == .jemalloc else {
-        throw RunRefusal(status: .badInput, description: "malloc-conf \"\(conf)\" is jemalloc's; the allocator is \(choice)")
-      }
-      options.workerEnvironment["MALLOC_CONF"] = conf
-      options.tuning["malloc_conf"] = conf
-    }
-    if let arenas = request.arenaMax ?? scenario.arenaMax {
-      guard choice == .glibc else {
-        throw RunRefusal(status: .badInput, description: "arena-max \(arenas) is glibc's; the allocator is \(choice)")
-      }
-      let existing = environment["GLIBC_TUNABLES"].map { $0 + ":" } ?? ""
-      options.workerEnvironment["GLIBC_TUNABLES"] = existing + "glibc.malloc.arena_max=\(arenas)"
-      options.tuning["arena_max"] = "\(arenas)"
-    }
+    let setup = try AllocatorSetup.make(
+      choice, mallocConf: request.mallocConf ?? scenario.mallocConf, arenaMax: request.arenaMax ?? scenario.arenaMax,
+      environment: environment)
+    options.workerEnvironment = setup.environment
+    options.preloaded = setup.preloaded
+    options.tuning = setup.tuning
     return options
   }
 

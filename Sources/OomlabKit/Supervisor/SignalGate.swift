@@ -1,3 +1,4 @@
+import COomlabShim
 import Glibc
 
 /// Holds the signals the supervisor handles blocked in every thread and waits for them synchronously.
@@ -15,15 +16,24 @@ final class SignalGate {
     [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ, SIGIO, SIGPWR,
       SIGSTKFLT] + Array(__libc_current_sigrtmin()...__libc_current_sigrtmax())
 
+  /// `si_code` of a signal the kernel sent itself (`SI_KERNEL`), as for a terminal's Ctrl-C.
+  static let fromKernel: Int32 = 0x80
+
   /// The one gate of this process.
   static let shared = SignalGate()
 
   private var handled = sigset_t()
+  /// Whether oomlab was started with SIGPIPE ignored, which a command run by `exec` gets back.
+  let sigpipeIgnoredAtStartup: Bool
+  /// Whether the last interrupt came from the kernel (a terminal's Ctrl-C reaches its whole
+  /// foreground process group that way) rather than from kill(2) aimed at oomlab.
+  private(set) var lastInterruptFromKernel = false
 
   private init() {
     sigemptyset(&handled)
     for signal in Self.interrupts + [SIGCHLD] { sigaddset(&handled, signal) }
     pthread_sigmask(SIG_BLOCK, &handled, nil)
+    sigpipeIgnoredAtStartup = oomlab_signal_ignored(SIGPIPE) != 0
     // A closed reader of the CSV (`| head`) must become a write error the run reports, not a death.
     signal(SIGPIPE, SIG_IGN)
   }
@@ -44,7 +54,10 @@ final class SignalGate {
     var info = siginfo_t()
     let signal = sigtimedwait(&handled, &info, &timeout)
     if signal == SIGCHLD { return .childChanged }
-    if signal > 0 { return .interrupt(signal) }
+    if signal > 0 {
+      lastInterruptFromKernel = info.si_code == Self.fromKernel
+      return .interrupt(signal)
+    }
     return .timeout
   }
 

@@ -53,7 +53,9 @@ extension Supervisor {
       case .allocFailure: return 3
       case .signalled: return 4
       case .failed: return 5
-      case .completed: return 6
+      // A worker's end is always known; these are exec's and attach's.
+      case .timedOut, .exited, .running: return 6
+      case .completed: return 7
       }
     }
     let decisive = outcomes.min { rank($0.1) < rank($1.1) }

@@ -24,7 +24,15 @@ enum WorkerLauncher {
     }
     let from = [page.descriptor, contract]
     let to = [SharedPage.workerDescriptor, WorkerContract.descriptor]
-    let pid = oomlab_spawn(executable, argv, envp, from, to, Int32(from.count), procs, SIGKILL)
+    let pid = from.withUnsafeBufferPointer { from in
+      to.withUnsafeBufferPointer { to in
+        var options = oomlab_spawn_options(
+          from: from.baseAddress, to: to.baseAddress, count: Int32(from.count), cgroup_procs_fd: procs,
+          parent_death_signal: SIGKILL, new_process_group: 1, keep_ignored_signals: 0, ignore_sigpipe: 0, oom_score_adj: nil,
+          failed_step: 0)
+        return oomlab_spawn(executable, argv, envp, &options)
+      }
+    }
     guard pid > 0 else {
       throw SystemError.call(cgroupProcs.map { "starting \(executable) inside \($0)" } ?? "starting \(executable)", errno)
     }
