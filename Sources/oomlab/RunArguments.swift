@@ -33,7 +33,7 @@ struct RunArguments: ParsableArguments {
       throw ValidationError("--interval expects \(SampleInterval.range), got \"\(interval.escapingNonPrintable)\"")
     }
     if let memoryLimit, memoryLimit != "none", case .failure = ByteSize.parse(memoryLimit) {
-      throw ValidationError("--memory-limit expects a size like 256MiB or none, got \"\(memoryLimit.escapingNonPrintable)\"")
+      throw ValidationError("--memory-limit expects \(ByteSize.spellings), or none, got \"\(memoryLimit.escapingNonPrintable)\"")
     }
     if let arenaMax, Int(arenaMax).map({ (1...1024).contains($0) }) != true {
       throw ValidationError("--arena-max expects an integer in 1...1024, got \"\(arenaMax.escapingNonPrintable)\"")

@@ -225,7 +225,7 @@ private let chunk = ManagedHeap.defaultChunkSize
     for (text, phrase) in [
       ("75%", "a heap limit of 75.0% of the limit needs a memory limit"),
       ("75", "a heap limit of 75 bytes is below 1MiB"),
-      ("lots", "--heap-limit expects a size like 192MiB or a share of the memory limit like 75%, got \"lots\""),
+      ("lots", "--heap-limit expects a size like 512MiB, 512Mi, 512m, 4KB or 4096, or a share of the memory limit like 75%, got \"lots\""),
       ("150%", "got \"150%\""),
     ] {
       let refusal = try #require(#expect(throws: RunRefusal.self) { try Self.resolve(scenario, heapLimit: text) })

@@ -129,7 +129,7 @@ public final class FieldReader {
   static func size(
     _ node: Node, field: String, context: ParseContext, allowZero: Bool = false, allowPercent: Bool = true
   ) throws -> SizeSpec {
-    let expected = "expected a size like 10MiB, 4KB or 4096\(allowPercent ? " or a share of the limit like 75%" : "")"
+    let expected = "expected \(ByteSize.spellings)\(allowPercent ? ", or a share of the limit like 75%" : "")"
     guard let text = node.scalar?.string, !isNull(node) else {
       throw context.error(at: node.mark, field: field, "\(expected), got \(node.describe)")
     }
@@ -167,7 +167,7 @@ public final class FieldReader {
     return spec.resolve(limit: nil) ?? 0
   }
 
-  /// A step's duration such as `250ms`, `2s` or `1m`, in nanoseconds, at most `ScenarioBounds.maximumStepDuration`.
+  /// A step's duration such as `250ms`, `2s`, `1m` or `1h`, in nanoseconds, at most `ScenarioBounds.maximumStepDuration`.
   func duration(_ key: String, allowZero: Bool = true) throws -> UInt64? {
     guard let node = node(key) else { return nil }
     return try Self.duration(node, field: fieldPath(key), context: context, allowZero: allowZero)
@@ -175,7 +175,7 @@ public final class FieldReader {
 
   static func duration(_ node: Node, field: String, context: ParseContext, allowZero: Bool = true) throws -> UInt64 {
     guard let text = node.scalar?.string, !isNull(node), let ns = DurationValue.parseNanoseconds(text) else {
-      throw context.error(at: node.mark, field: field, "expected a duration like 250ms, 2s or 1m, got \(node.describe)")
+      throw context.error(at: node.mark, field: field, "expected a duration like \(DurationValue.spellings), got \(node.describe)")
     }
     if ns == 0 && !allowZero {
       throw context.error(at: node.mark, field: field, "expected a duration above zero, got \"\(text)\"")

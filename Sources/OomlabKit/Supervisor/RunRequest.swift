@@ -50,7 +50,7 @@ extension RunOptions {
         options.limit = nil
       } else {
         guard case .success(let bytes) = ByteSize.parse(text) else {
-          throw RunRefusal(status: .badInput, description: "--memory-limit expects a size like 256MiB or none, got \"\(text)\"")
+          throw RunRefusal(status: .badInput, description: "--memory-limit expects \(ByteSize.spellings), or none, got \"\(text)\"")
         }
         options.limit = bytes
       }
@@ -126,7 +126,7 @@ extension RunOptions {
       guard let parsed = SizeSpec.parse(text) else {
         throw RunRefusal(
           status: .badInput,
-          description: "--heap-limit expects a size like 192MiB or a share of the memory limit like 75%, got \"\(text)\"")
+          description: "--heap-limit expects \(ByteSize.spellings), or a share of the memory limit like 75%, got \"\(text)\"")
       }
       spec = parsed
     } else if let written = scenario.heapLimit {
