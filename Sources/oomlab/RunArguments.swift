@@ -13,7 +13,7 @@ struct RunArguments: ParsableArguments {
   @Option(parsing: .unconditional, help: "Worker memory limit like 256MiB, or none (default: the scenario's limit:).")
   var memoryLimit: String?
 
-  @Option(help: "How to enforce --memory-limit without a cgroup: auto (cgroup, else the container's limit), cgroup (fail with status 3), simulated (kill at RSS >= limit).")
+  @Option(help: "How to enforce --memory-limit: auto (a cgroup, else the container's limit), cgroup (a cgroup or fail with status 3), simulated (no cgroup: the supervisor kills at RSS >= limit).")
   var enforce: EnforceMode = .auto
 
   @Option(
