@@ -138,6 +138,8 @@ private let chunk = ManagedHeap.defaultChunkSize
     #expect(report.contains("[42] Mark-Compact 1.0 (1.0) -> 1.0 (1.0) MB, allocation failure"))
     #expect(report.contains(HeapOutOfMemory.fatalLine + "\n"))
     #expect(report.contains("heap_used 1048576 bytes, heap_total 1048576 bytes, heap_limit 1048576 bytes"))
+    #expect(report.contains("bytes after 1 collection\n"), "\(report)")
+    #expect(!report.contains("1 collections"))
   }
 
   @Test func makeGarbageChoosesAmongReachableObjectsOfTheNamedStep() throws {
