@@ -6,8 +6,10 @@ public struct RunRequest {
   public var memoryLimit: String?
   public var heapLimit: String?
   public var interval: UInt64?
-  public var mallocConf: String?
-  public var arenaMax: Int?
+  /// jemalloc's MALLOC_CONF: none, a value, or nil for the scenario's own.
+  public var mallocConf: TuningSetting<String>?
+  /// glibc's arena cap: none, a value, or nil for the scenario's own.
+  public var arenaMax: TuningSetting<Int>?
   public var csvPath: String
   /// Whether `csvPath` is a generated default name, which never replaces a file: a taken name gets -1, -2, ...
   public var csvPathIsGenerated = false
@@ -78,14 +80,14 @@ extension RunOptions {
       options.workerEnvironment["LD_PRELOAD"] = preload + existing
       options.preloaded = preload
     }
-    if let conf = request.mallocConf ?? scenario.mallocConf {
+    if let conf = TuningSetting.resolve(request.mallocConf, over: scenario.mallocConf) {
       guard choice == .jemalloc else {
         throw RunRefusal(status: .badInput, description: "malloc-conf \"\(conf)\" is jemalloc's; the allocator is \(choice)")
       }
       options.workerEnvironment["MALLOC_CONF"] = conf
       options.tuning["malloc_conf"] = conf
     }
-    if let arenas = request.arenaMax ?? scenario.arenaMax {
+    if let arenas = TuningSetting.resolve(request.arenaMax, over: scenario.arenaMax) {
       guard choice == .glibc else {
         throw RunRefusal(status: .badInput, description: "arena-max \(arenas) is glibc's; the allocator is \(choice)")
       }
