@@ -183,8 +183,10 @@ import Testing
       (["--interval", "1us"], "--interval expects a duration from 1ms to 1h, like 10ms, 1s, 5m or 1h, got \"1us\""),
       (["--interval", "abc"], "--interval expects a duration from 1ms to 1h, like 10ms, 1s, 5m or 1h, got \"abc\""),
       (["--memory-limit", "-1"], "--memory-limit expects a size like 512MiB, 512Mi, 512m, 4KB or 4096, or none, got \"-1\""),
-      (["--arena-max", "-3"], "--arena-max expects an integer in 1...1024, got \"-3\""),
-      (["--arena-max", "lots"], "--arena-max expects an integer in 1...1024, got \"lots\""),
+      (["--arena-max", "-3"], "--arena-max expects an integer in 1...1024 or none, got \"-3\""),
+      (["--arena-max", "lots"], "--arena-max expects an integer in 1...1024 or none, got \"lots\""),
+      (["--malloc-conf", "a:1", "--malloc-conf", "b:2"], "--malloc-conf is given 2 times; a run takes one (`oomlab matrix` crosses several)"),
+      (["--malloc-conf", ""], "--malloc-conf is empty"),
       (["--heap-limit", "-5MiB"], "--heap-limit expects a size like 512MiB, 512Mi, 512m, 4KB or 4096, or a share of the memory limit like 75%, got \"-5MiB\""),
       (["--heap-limit", "100"], "--heap-limit \"100\": a heap limit of 100 bytes is below 1MiB"),
     ] as [([String], String)])
@@ -196,5 +198,26 @@ import Testing
     #expect(result.stderr.contains(message), "\(result.stderr)")
     #expect(!result.stderr.contains("Missing value"))
     #expect(!FileManager.default.fileExists(atPath: folder.path("out.csv")))
+  }
+
+  /// `none` takes away a tuning the scenario sets, so the same scenario can run untuned or under another allocator.
+  @Test func noneRemovesTheScenariosTuning() throws {
+    let folder = try Folder()
+    try folder.write("s.yaml", "name: x\narena-max: 2\nsteps:\n  - hold: 1ms\n")
+    let tuned = try Self.oomlab(["run", "s.yaml", "--csv", folder.path("a.csv"), "--summary", folder.path("a.json")], in: folder)
+    #expect(tuned.status == 0, "\(tuned.stderr)")
+    let plain = try Self.oomlab(
+      ["run", "s.yaml", "--arena-max", "none", "--csv", folder.path("b.csv"), "--summary", folder.path("b.json")], in: folder)
+    #expect(plain.status == 0, "\(plain.stderr)")
+    let a = try RunReport.decode(Data(contentsOf: URL(fileURLWithPath: folder.path("a.json"))))
+    let b = try RunReport.decode(Data(contentsOf: URL(fileURLWithPath: folder.path("b.json"))))
+    #expect(a.tuning["arena_max"] == "2")
+    #expect(b.tuning["arena_max"] == nil && b.tuning.isEmpty)
+    if jemallocPath != nil {
+      // glibc's arena-max, taken away, no longer stands in the way of jemalloc.
+      let jemalloc = try Self.oomlab(
+        ["run", "s.yaml", "--allocator", "jemalloc", "--arena-max", "none", "--csv", folder.path("c.csv")], in: folder)
+      #expect(jemalloc.status == 0, "\(jemalloc.stderr)")
+    }
   }
 }
