@@ -9,7 +9,8 @@ struct Oomlab: ParsableCommand {
     abstract: "Reproduce and measure why processes get OOM-killed while their heap looks fine.",
     version: "0.1.0",
     subcommands: [
-      Run.self, Matrix.self, Plot.self, Validate.self, List.self, Columns.self, DoctorCommand.self, WorkerCommand.self,
+      Run.self, Matrix.self, Plot.self, Validate.self, List.self, Schema.self, Columns.self, DoctorCommand.self,
+      WorkerCommand.self,
     ])
 
   /// Runs the command; every failure leaves through one mapping to the documented exit statuses.
