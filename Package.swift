@@ -27,7 +27,8 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .testTarget(name: "OomlabKitTests", dependencies: ["OomlabKit"]),
+    // Yams also in the tests: ScenarioSchemaTests reads scenarios as an editor's YAML 1.2 parser would.
+    .testTarget(name: "OomlabKitTests", dependencies: ["OomlabKit", .product(name: "Yams", package: "Yams")]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -326,11 +326,19 @@ class Cell:
     def __init__(self, row, run):
         self.scenario = row.get("scenario") or run.title
         self.allocator = row.get("allocator") or run.summary.get("allocator") or "?"
+        # The allocator's tuning, when the matrix crossed --arena-max or --malloc-conf.
+        tuning = []
+        if row.get("arena_max"):
+            tuning.append("arena-max " + row["arena_max"])
+        if row.get("malloc_conf"):
+            tuning.append(row["malloc_conf"])
+        self.tuning = ", ".join(tuning)
         self.limit_name = row.get("limit") or (human(run.limit) if run.limit else "none")
         self.outcome = row.get("outcome") or run.outcome or "unknown"
         self.run = run
+        # As the matrix wrote it (a share like 75%, or a size) when it set one; else the run's own.
         heap = run.heap_limit
-        self.heap_name = human(heap) if heap is not None else "none"
+        self.heap_name = row.get("heap_limit") or (human(heap) if heap is not None else "none")
 
 
 def load_matrix(folder):
@@ -892,10 +900,11 @@ def draw_matrix(figure, matrix):
     cells, failed = matrix
     vary_heap = len({cell.heap_name for cell in cells}) > 1
     vary_scenario = len({cell.scenario for cell in cells}) > 1
+    vary_tuning = len({cell.tuning for cell in cells}) > 1
     rows = []
     columns = []
     for cell in cells:
-        row = (cell.scenario, cell.allocator)
+        row = (cell.scenario, cell.allocator, cell.tuning)
         column = (cell.limit_name, cell.heap_name if vary_heap else "")
         if row not in rows:
             rows.append(row)
@@ -916,7 +925,7 @@ def draw_matrix(figure, matrix):
     axes = {}
     first = None
     for cell, times, data, live in prepared:
-        r = rows.index((cell.scenario, cell.allocator))
+        r = rows.index((cell.scenario, cell.allocator, cell.tuning))
         c = columns.index((cell.limit_name, cell.heap_name if vary_heap else ""))
         ax = figure.add_subplot(spec[r, c], sharex=first, sharey=first)
         first = first or ax
@@ -934,6 +943,8 @@ def draw_matrix(figure, matrix):
             rss = value_at(times, data["rss_bytes"], cell.run.last_time(key) or end)
             mark_end(ax, end, rss / size if rss is not None else None, cell.outcome, None)
         name = ("%s · " % cell.scenario if vary_scenario else "") + cell.allocator + " · limit " + cell.limit_name
+        if vary_tuning:
+            name += " · " + (cell.tuning or "untuned")
         if vary_heap:
             name += " · heap " + cell.heap_name
         ax.set_title(name, fontsize=10)
@@ -964,8 +975,9 @@ def draw_matrix(figure, matrix):
     bars = figure.add_subplot(spec[len(rows), :])
     names, figures, limits_of = [], [], []
     for cell, times, data, live in prepared:
-        names.append(("%s\n" % cell.scenario if vary_scenario else "") + "%s\nlimit %s%s" % (
-            cell.allocator, cell.limit_name, "\nheap %s" % cell.heap_name if vary_heap else ""))
+        names.append(("%s\n" % cell.scenario if vary_scenario else "") + "%s%s\nlimit %s%s" % (
+            cell.allocator, "\n%s" % (cell.tuning or "untuned") if vary_tuning else "", cell.limit_name,
+            "\nheap %s" % cell.heap_name if vary_heap else ""))
         rss = finite(data["rss_bytes"])
         figures.append((max(rss or [0]), max(live or [0]), rss[-1] if rss else 0, live[-1] if live else 0))
         limits_of.append(cell.run.limit)

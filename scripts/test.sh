@@ -4,7 +4,7 @@
 #   scripts/test.sh [ARGS...]     ARGS go to the host's `swift test`, e.g. --filter Pages
 #
 # As root it installs what the tests need when it is missing (jemalloc and
-# matplotlib and nodejs, via apt-get); otherwise it says which tests will skip and goes on. It builds
+# matplotlib and nodejs, via apt-get; jsonschema, via pip); otherwise it says which tests will skip and goes on. It builds
 # oomlab, exports OOMLAB_BIN (the binary the tests run), then runs `swift test`.
 # Then scripts/vm-test.sh runs the cgroup suites again in a VM with a pure
 # cgroup v2 kernel (minutes under software emulation); OOMLAB_SKIP_VM=1 skips
@@ -109,6 +109,20 @@ if ! command -v node >/dev/null 2>&1; then
     note "NOTE: node is missing; the Node tests of exec will be skipped (apt-get install nodejs as root)"
   fi
 fi
+
+# The schema tests validate scenarios against `oomlab schema` with the jsonschema package, under the python3
+# oomlab plot would run: installed with pip when missing (Debian's python3-jsonschema where pip may not install
+# into the system's python), else those tests skip saying why.
+install_jsonschema() {
+  local python="${OOMLAB_PYTHON:-$(command -v python3 || true)}"
+  if [ -z "$python" ] || "$python" -c 'import jsonschema' 2>/dev/null; then return 0; fi
+  note "installing jsonschema with pip (the schema tests need it)"
+  if "$python" -m pip install --quiet jsonschema >/dev/null 2>&1; then return 0; fi
+  if is_root && command -v apt-get >/dev/null 2>&1 && apt_install python3-jsonschema; then return 0; fi
+  note "NOTE: could not install jsonschema; the schema tests will be skipped (python3 -m pip install jsonschema)"
+}
+
+install_jsonschema
 
 swift build
 bin_path="$(swift build --show-bin-path)"

@@ -14,10 +14,8 @@ struct Exec: ParsableCommand {
       this machine cannot do with 3. The summary goes to standard error.
       """)
 
-  @OptionGroup var options: RunArguments
-
-  @Option(help: "Preload this malloc into the command: glibc, jemalloc, or a path to a preloadable .so (default: its own).")
-  var allocator: String?
+  // `--allocator` here preloads a malloc into the command (default: its own).
+  @OptionGroup var options: RunArguments<OneRun>
 
   @Option(help: "Where to write the CSV; '-' for standard output, which needs --stdout (default: COMMAND-YYYYMMDD-HHMMSS.csv here, never replacing a file).")
   var csv: String?
@@ -68,11 +66,12 @@ struct Exec: ParsableCommand {
     request.csvPathIsGenerated = csv == nil
     request.summaryPath = summary
     request.stdoutPath = stdout
-    request.allocator = allocator
+    request.allocator = options.allocator
     request.memoryLimit = options.memoryLimit
     request.interval = options.interval.flatMap(SampleInterval.parse)
-    request.mallocConf = options.mallocConf
-    request.arenaMax = options.arenaMax.flatMap { Int($0) }
+    // `none` asks for no tuning: for a foreign command that is the same as not giving the option.
+    request.mallocConf = TuningSetting.resolve(options.mallocConf.first.flatMap { TuningSetting(mallocConf: $0) }, over: nil)
+    request.arenaMax = TuningSetting.resolve(options.arenaMax.flatMap { TuningSetting(arenaMax: $0) }, over: nil)
     request.enforce = options.enforce
     request.expect = expect
     request.timeout = timeout.flatMap(DurationValue.parseNanoseconds)

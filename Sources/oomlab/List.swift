@@ -3,10 +3,13 @@ import Foundation
 import OomlabKit
 
 struct List: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "List the scenarios in a folder with what they demonstrate and expect.")
+  static let configuration = CommandConfiguration(
+    abstract: "List the scenarios in a folder with what they demonstrate and expect.",
+    discussion: "Exit status: 0 every file listed, 2 a file that does not parse or no folder of scenario files.")
 
-  @Argument(help: "The folder to list (default: Scenarios).")
-  var directory: String = "Scenarios"
+  // Optional rather than defaulted: a folder the user named that is missing is told apart from the default.
+  @Argument(help: "The folder whose *.yaml and *.yml files to list (default: ./\(ScenarioFolder.standard), the shipped scenarios).")
+  var directory: String?
 
   @Flag(help: "List the step kinds of the scenario language instead.")
   var steps = false
@@ -16,17 +19,8 @@ struct List: ParsableCommand {
       for kind in StepRegistry.all { print("\(kind.kind.padding(toLength: 14, withPad: " ", startingAt: 0)) \(kind.summary)") }
       return
     }
-    let names: [String]
-    do {
-      names = try FileManager.default.contentsOfDirectory(atPath: directory)
-        .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
-    } catch {
-      printError("cannot list \(directory): \(error.localizedDescription)")
-      throw ExitCode(ExitStatus.badInput.rawValue)
-    }
     var bad = 0
-    for name in names {
-      let path = (directory as NSString).appendingPathComponent(name)
+    for path in try ScenarioFolder.files(in: directory ?? ScenarioFolder.standard, given: directory != nil) {
       do {
         // A folder's *.yaml are meant to be files: a pipe among them is refused, not waited for.
         let scenario = try ScenarioLoader.load(path, pipes: false)

@@ -9,10 +9,7 @@ struct Run: ParsableCommand {
   @Argument(help: "The scenario file (YAML).")
   var scenario: String
 
-  @OptionGroup var options: RunArguments
-
-  @Option(help: "The worker's malloc: glibc, jemalloc, or a path to a preloadable .so (default: the scenario's allocator:).")
-  var allocator: String?
+  @OptionGroup var options: RunArguments<OneRun>
 
   @Option(help: "Where to write the CSV; '-' for standard output (default: NAME-YYYYMMDD-HHMMSS.csv here, never replacing a file).")
   var csv: String?
@@ -22,8 +19,7 @@ struct Run: ParsableCommand {
 
   func run() throws {
     let scenario = try ScenarioLoader.load(self.scenario)
-    var request = options.request(
-      allocator: allocator, csvPath: csv ?? Self.defaultCSVName(scenario.name), summaryPath: summary)
+    var request = options.request(csvPath: csv ?? Self.defaultCSVName(scenario.name), summaryPath: summary)
     request.csvPathIsGenerated = csv == nil
     let runOptions = try RunOptions.resolve(scenario, request, environment: ProcessInfo.processInfo.environment)
     let (report, status) = try Supervisor.run(runOptions)

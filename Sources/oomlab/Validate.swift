@@ -18,7 +18,7 @@ struct Validate: ParsableCommand {
 
   func validate() throws {
     if let memoryLimit, memoryLimit != "none", case .failure = ByteSize.parse(memoryLimit) {
-      throw ValidationError("--memory-limit expects a size like 256MiB or none, got \"\(memoryLimit.escapingNonPrintable)\"")
+      throw ValidationError("--memory-limit expects \(ByteSize.spellings), or none, got \"\(memoryLimit.escapingNonPrintable)\"")
     }
   }
 

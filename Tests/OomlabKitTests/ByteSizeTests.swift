@@ -26,6 +26,24 @@ import Testing
       ("007KiB", 7 << 10),
       ("9223372036854775807", UInt64(Int64.max)),
       ("8388607TiB", 8_388_607 << 40),
+      // Kubernetes' binary quantities, case-sensitive as in Kubernetes.
+      ("512Ki", 512 << 10),
+      ("512Mi", 512 << 20),
+      ("2Gi", 2 << 30),
+      ("1Ti", 1 << 40),
+      ("1.5Gi", 3 << 29),
+      ("256 Mi", 256 << 20),
+      // Docker's one-letter units: binary, either case.
+      ("512m", 512 << 20),
+      ("512M", 512 << 20),
+      ("2g", 2 << 30),
+      ("2G", 2 << 30),
+      ("64k", 64 << 10),
+      ("10K", 10 << 10),
+      ("1t", 1 << 40),
+      ("1T", 1 << 40),
+      ("0.5g", 1 << 29),
+      ("100b", 100),
   ]
 
   @Test("parses sizes into bytes", arguments: valid)
@@ -41,7 +59,17 @@ import Testing
       ("10 megs", .malformed),
       ("10mib", .malformed),
       ("10kb", .malformed),
-      ("10K", .malformed),
+      ("10mi", .malformed),  // Kubernetes' units are case-sensitive
+      ("10MI", .malformed),
+      ("10gB", .malformed),
+      ("10Mb", .malformed),
+      ("1.5b", .malformed),
+      ("m", .malformed),
+      ("Gi", .malformed),
+      ("-512Mi", .negative),
+      ("0m", .zero),
+      ("8388608Ti", .overflow),
+      ("8388608t", .overflow),
       ("10XB", .malformed),
       ("1e3", .malformed),
       ("1 0MiB", .malformed),
@@ -87,6 +115,36 @@ import Testing
     #expect(kib == 1024)
     #expect(kb == 1000)
     #expect(try ByteSize.parse("1GiB").get() - ByteSize.parse("1GB").get() == 73_741_824)
+  }
+
+  @Test func everySpellingOfOneSizeIsTheSameSize() throws {
+    for text in ["512MiB", "512Mi", "512m", "512M", "536870912", "0.5GiB", "0.5Gi", "0.5g"] {
+      #expect(try ByteSize.parse(text).get() == 512 << 20, "\(text)")
+    }
+  }
+
+  @Test func theErrorPhraseListsEveryFamilyOfSpelling() {
+    for example in ["512MiB", "512Mi", "512m", "4KB", "4096"] {
+      #expect(ByteSize.spellings.contains(example))
+      #expect((try? ByteSize.parse(example).get()) != nil, "the message offers \(example), which must parse")
+    }
+  }
+
+  static let compacted: [(UInt64, String)] = [
+      (1, "1B"),
+      (1000, "1000B"),
+      (1024, "1KiB"),
+      (256 << 20, "256MiB"),
+      (3 << 29, "1536MiB"),
+      (2 << 30, "2GiB"),
+      (1 << 40, "1TiB"),
+      ((1 << 30) + 1, "1073741825B"),
+  ]
+
+  @Test("writes a size exactly in one spelling", arguments: compacted)
+  func compacts(_ bytes: UInt64, _ text: String) throws {
+    #expect(ByteSize.compact(bytes) == text)
+    #expect(try ByteSize.parse(text).get() == bytes)
   }
 
   static let formatted: [(UInt64, String)] = [

@@ -52,3 +52,35 @@ struct LimitFallbackTests {
     #expect(usage.allSatisfy { $0.isEmpty }, "no cgroup figures are invented")
   }
 }
+
+/// `--enforce simulated` simulates even where a cgroup could be had: the name promises no kernel involvement.
+@Suite(.serialized, .enabled(if: cgroupUnavailable == nil, "\(cgroupUnavailable ?? "")"))
+struct SimulatedLimitTests {
+  @Test func aSimulatedLimitCreatesNoCgroupWhereOneCouldBeMade() throws {
+    let directory = try OomlabProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let scenario = directory.appendingPathComponent("s.yaml")
+    try LimitFallbackTests.scenario.write(to: scenario, atomically: true, encoding: .utf8)
+    let csv = directory.appendingPathComponent("out.csv")
+    let summary = directory.appendingPathComponent("summary.json")
+    var seen = Set<String>()
+    let result = try OomlabProcess.invoke(
+      ["run", scenario.path, "--enforce", "simulated", "--csv", csv.path, "--summary", summary.path],
+      directory: directory, csv: csv, summary: summary
+    ) { process in
+      // Watched for the whole run: a cgroup of this supervisor's would appear before its first row.
+      while process.isRunning {
+        seen.formUnion(MemoryLimitRunTests.leftoverCgroups(ofSupervisor: process.processIdentifier))
+        usleep(2000)
+      }
+    }
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    #expect(seen.isEmpty, "the supervisor made \(seen.sorted())")
+    #expect(result.outcome == "oom-kill (simulated)")
+    #expect((result.summary?["enforcement"] as? String)?.contains("SIMULATED") == true)
+    let table = try #require(result.csv)
+    #expect(table.column("cgroup_usage_bytes").allSatisfy { $0.isEmpty }, "no cgroup was read")
+    let lastRSS = try #require(table.last("rss_bytes"))
+    #expect(lastRSS >= 64 * MiB)
+  }
+}

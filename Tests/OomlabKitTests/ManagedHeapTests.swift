@@ -138,6 +138,8 @@ private let chunk = ManagedHeap.defaultChunkSize
     #expect(report.contains("[42] Mark-Compact 1.0 (1.0) -> 1.0 (1.0) MB, allocation failure"))
     #expect(report.contains(HeapOutOfMemory.fatalLine + "\n"))
     #expect(report.contains("heap_used 1048576 bytes, heap_total 1048576 bytes, heap_limit 1048576 bytes"))
+    #expect(report.contains("bytes after 1 collection\n"), "\(report)")
+    #expect(!report.contains("1 collections"))
   }
 
   @Test func makeGarbageChoosesAmongReachableObjectsOfTheNamedStep() throws {
@@ -225,7 +227,7 @@ private let chunk = ManagedHeap.defaultChunkSize
     for (text, phrase) in [
       ("75%", "a heap limit of 75.0% of the limit needs a memory limit"),
       ("75", "a heap limit of 75 bytes is below 1MiB"),
-      ("lots", "--heap-limit expects a size like 192MiB or a share of the memory limit like 75%, got \"lots\""),
+      ("lots", "--heap-limit expects a size like 512MiB, 512Mi, 512m, 4KB or 4096, or a share of the memory limit like 75%, got \"lots\""),
       ("150%", "got \"150%\""),
     ] {
       let refusal = try #require(#expect(throws: RunRefusal.self) { try Self.resolve(scenario, heapLimit: text) })

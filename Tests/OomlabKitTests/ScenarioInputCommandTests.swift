@@ -95,7 +95,7 @@ import Testing
     ("pages of 2^63-1 bytes", "name: x\nsteps:\n  - pages: { size: 9223372036854775807 }\n",
      "s.yaml:3:20: steps[0].pages.size: expected at most 1TiB (1099511627776 bytes), got \"9223372036854775807\""),
     ("sample: 299999999m", "name: x\nsample: 299999999m\nsteps:\n  - hold: 1ms\n",
-     "s.yaml:2:9: sample: expected a duration from 1ms to 60m, like 10ms or 1s, got \"299999999m\""),
+     "s.yaml:2:9: sample: expected a duration from 1ms to 1h, like 10ms, 1s, 5m or 1h, got \"299999999m\""),
   ]
 
   @Test("validate refuses what run refuses, with the same words", arguments: refusedByBoth)
@@ -122,7 +122,7 @@ import Testing
     #expect(tooSmall.stderr.contains("s.yaml:2:13: heap-limit: \"75%\" of the 1048576-byte limit is 786432 bytes, below the smallest heap limit"))
     let negative = try Self.oomlab(["validate", "s.yaml", "--memory-limit", "-1"], in: folder)
     #expect(negative.status == 2)
-    #expect(negative.stderr.contains("--memory-limit expects a size like 256MiB or none, got \"-1\""))
+    #expect(negative.stderr.contains("--memory-limit expects a size like 512MiB, 512Mi, 512m, 4KB or 4096, or none, got \"-1\""))
   }
 
   @Test func validateChecksTuningAgainstTheAllocatorItIsGiven() throws {
@@ -178,14 +178,16 @@ import Testing
   @Test(
     "bad command-line values are range errors naming the flag, exit 2",
     arguments: [
-      (["--interval", "-5ms"], "--interval expects a duration from 1ms to 60m, like 10ms or 1s, got \"-5ms\""),
-      (["--interval", "160000000m"], "--interval expects a duration from 1ms to 60m, like 10ms or 1s, got \"160000000m\""),
-      (["--interval", "1us"], "--interval expects a duration from 1ms to 60m, like 10ms or 1s, got \"1us\""),
-      (["--interval", "abc"], "--interval expects a duration from 1ms to 60m, like 10ms or 1s, got \"abc\""),
-      (["--memory-limit", "-1"], "--memory-limit expects a size like 256MiB or none, got \"-1\""),
-      (["--arena-max", "-3"], "--arena-max expects an integer in 1...1024, got \"-3\""),
-      (["--arena-max", "lots"], "--arena-max expects an integer in 1...1024, got \"lots\""),
-      (["--heap-limit", "-5MiB"], "--heap-limit expects a size like 192MiB or a share of the memory limit like 75%, got \"-5MiB\""),
+      (["--interval", "-5ms"], "--interval expects a duration from 1ms to 1h, like 10ms, 1s, 5m or 1h, got \"-5ms\""),
+      (["--interval", "160000000m"], "--interval expects a duration from 1ms to 1h, like 10ms, 1s, 5m or 1h, got \"160000000m\""),
+      (["--interval", "1us"], "--interval expects a duration from 1ms to 1h, like 10ms, 1s, 5m or 1h, got \"1us\""),
+      (["--interval", "abc"], "--interval expects a duration from 1ms to 1h, like 10ms, 1s, 5m or 1h, got \"abc\""),
+      (["--memory-limit", "-1"], "--memory-limit expects a size like 512MiB, 512Mi, 512m, 4KB or 4096, or none, got \"-1\""),
+      (["--arena-max", "-3"], "--arena-max expects an integer in 1...1024 or none, got \"-3\""),
+      (["--arena-max", "lots"], "--arena-max expects an integer in 1...1024 or none, got \"lots\""),
+      (["--malloc-conf", "a:1", "--malloc-conf", "b:2"], "--malloc-conf is given 2 times; a run takes one (`oomlab matrix` crosses several)"),
+      (["--malloc-conf", ""], "--malloc-conf is empty"),
+      (["--heap-limit", "-5MiB"], "--heap-limit expects a size like 512MiB, 512Mi, 512m, 4KB or 4096, or a share of the memory limit like 75%, got \"-5MiB\""),
       (["--heap-limit", "100"], "--heap-limit \"100\": a heap limit of 100 bytes is below 1MiB"),
     ] as [([String], String)])
   func badCommandLineValues(_ flags: [String], _ message: String) throws {
@@ -196,5 +198,26 @@ import Testing
     #expect(result.stderr.contains(message), "\(result.stderr)")
     #expect(!result.stderr.contains("Missing value"))
     #expect(!FileManager.default.fileExists(atPath: folder.path("out.csv")))
+  }
+
+  /// `none` takes away a tuning the scenario sets, so the same scenario can run untuned or under another allocator.
+  @Test func noneRemovesTheScenariosTuning() throws {
+    let folder = try Folder()
+    try folder.write("s.yaml", "name: x\narena-max: 2\nsteps:\n  - hold: 1ms\n")
+    let tuned = try Self.oomlab(["run", "s.yaml", "--csv", folder.path("a.csv"), "--summary", folder.path("a.json")], in: folder)
+    #expect(tuned.status == 0, "\(tuned.stderr)")
+    let plain = try Self.oomlab(
+      ["run", "s.yaml", "--arena-max", "none", "--csv", folder.path("b.csv"), "--summary", folder.path("b.json")], in: folder)
+    #expect(plain.status == 0, "\(plain.stderr)")
+    let a = try RunReport.decode(Data(contentsOf: URL(fileURLWithPath: folder.path("a.json"))))
+    let b = try RunReport.decode(Data(contentsOf: URL(fileURLWithPath: folder.path("b.json"))))
+    #expect(a.tuning["arena_max"] == "2")
+    #expect(b.tuning["arena_max"] == nil && b.tuning.isEmpty)
+    if jemallocPath != nil {
+      // glibc's arena-max, taken away, no longer stands in the way of jemalloc.
+      let jemalloc = try Self.oomlab(
+        ["run", "s.yaml", "--allocator", "jemalloc", "--arena-max", "none", "--csv", folder.path("c.csv")], in: folder)
+      #expect(jemalloc.status == 0, "\(jemalloc.stderr)")
+    }
   }
 }

@@ -90,10 +90,10 @@ struct BadScenario: Sendable, CustomTestStringConvertible {
       "expected one of completed, oom-kill, heap-oom, alloc-failure, signalled, got \"crash\""),
     BadScenario(
       "sample below 1ms", "name: x\nsample: 500us\nsteps:\n  - hold: 1s\n", at: 2, 9, field: "sample",
-      "expected a duration from 1ms to 60m, like 10ms or 1s, got \"500us\""),
+      "expected a duration from 1ms to 1h, like 10ms, 1s, 5m or 1h, got \"500us\""),
     BadScenario(
       "sample of zero", "name: x\nsample: 0ms\nsteps:\n  - hold: 1s\n", at: 2, 9, field: "sample",
-      "expected a duration from 1ms to 60m, like 10ms or 1s, got \"0ms\""),
+      "expected a duration from 1ms to 1h, like 10ms, 1s, 5m or 1h, got \"0ms\""),
     BadScenario(
       "percentage over 100%", "name: x\nlimit: 1GiB\nheap-limit: 150%\nsteps:\n  - hold: 1s\n", at: 3, 13,
       field: "heap-limit", "expected a percentage in (0, 100]%, got \"150%\""),
@@ -102,7 +102,7 @@ struct BadScenario: Sendable, CustomTestStringConvertible {
       "got \"0%\""),
     BadScenario(
       "limit as a percentage", "name: x\nlimit: 50%\nsteps:\n  - hold: 1s\n", at: 2, 8, field: "limit",
-      "expected a size like 10MiB, 4KB or 4096, got \"50%\""),
+      "expected a size like 512MiB, 512Mi, 512m, 4KB or 4096, got \"50%\""),
     BadScenario(
       "arena-max of zero", "name: x\narena-max: 0\nsteps:\n  - hold: 1s\n", at: 2, 12, field: "arena-max",
       "expected an integer in 1...1024, got \"0\""),
@@ -134,7 +134,7 @@ struct BadScenario: Sendable, CustomTestStringConvertible {
       "expected a mapping of fields, got nothing (null)"),
     BadScenario(
       "bare hold without a duration", "name: x\nsteps:\n  - hold\n", at: 3, 5, field: "steps[0].hold",
-      "expected a duration like 250ms, 2s or 1m, got nothing (null)"),
+      "expected a duration like 250ms, 2s, 1m or 1h, got nothing (null)"),
 
     // Fields inside steps.
     BadScenario(
@@ -169,7 +169,7 @@ struct BadScenario: Sendable, CustomTestStringConvertible {
       field: "steps[0].buffers.size", "size \"8388608TiB\" overflows 63 bits"),
     BadScenario(
       "malformed size", "name: x\nsteps:\n  - buffers: { count: 1, size: 10 megs }\n", at: 3, 32,
-      field: "steps[0].buffers.size", "expected a size like 10MiB, 4KB or 4096 or a share of the limit like 75%, got \"10 megs\""),
+      field: "steps[0].buffers.size", "expected a size like 512MiB, 512Mi, 512m, 4KB or 4096, or a share of the limit like 75%, got \"10 megs\""),
     BadScenario(
       "lower-case unit", "name: x\nsteps:\n  - buffers: { count: 1, size: 10mib }\n", at: 3, 32,
       field: "steps[0].buffers.size", "got \"10mib\""),
@@ -184,10 +184,10 @@ struct BadScenario: Sendable, CustomTestStringConvertible {
       field: "steps[0].native.touch", "got \"150%\""),
     BadScenario(
       "every without a unit", "name: x\nsteps:\n  - buffers: { count: 2, size: 1MiB, every: 5 }\n", at: 3, 45,
-      field: "steps[0].buffers.every", "expected a duration like 250ms, 2s or 1m, got \"5\""),
+      field: "steps[0].buffers.every", "expected a duration like 250ms, 2s, 1m or 1h, got \"5\""),
     BadScenario(
       "bad duration", "name: x\nsteps:\n  - hold: 2 seconds\n", at: 3, 11, field: "steps[0].hold",
-      "expected a duration like 250ms, 2s or 1m, got \"2 seconds\""),
+      "expected a duration like 250ms, 2s, 1m or 1h, got \"2 seconds\""),
     BadScenario(
       "hold with an unknown key", "name: x\nsteps:\n  - hold: { for: 1s, extra: 2 }\n", at: 3, 22,
       field: "steps[0].hold.extra", "unknown key \"extra\"; expected one of: for"),
@@ -199,7 +199,7 @@ struct BadScenario: Sendable, CustomTestStringConvertible {
       field: "steps[0].native.size", "expected a size or [MIN, MAX], got a list of 3"),
     BadScenario(
       "native size as a percentage", "name: x\nlimit: 1GiB\nsteps:\n  - native: { count: 1, size: 50% }\n", at: 4, 31,
-      field: "steps[0].native.size", "expected a size like 10MiB, 4KB or 4096, got \"50%\""),
+      field: "steps[0].native.size", "expected a size like 512MiB, 512Mi, 512m, 4KB or 4096, got \"50%\""),
     BadScenario(
       "native range bound malformed", "name: x\nsteps:\n  - native: { count: 1, size: [1KiB, lots] }\n", at: 3, 38,
       field: "steps[0].native.size[1]", "got \"lots\""),
@@ -334,19 +334,28 @@ struct BadScenario: Sendable, CustomTestStringConvertible {
       "expected at most 1TiB (1099511627776 bytes), got \"8388607TiB\""),
     BadScenario(
       "sample of 299999999m", "name: x\nsample: 299999999m\nsteps:\n  - hold: 1s\n", at: 2, 9, field: "sample",
-      "expected a duration from 1ms to 60m, like 10ms or 1s, got \"299999999m\""),
+      "expected a duration from 1ms to 1h, like 10ms, 1s, 5m or 1h, got \"299999999m\""),
     BadScenario(
       "sample above an hour", "name: x\nsample: 61m\nsteps:\n  - hold: 1s\n", at: 2, 9, field: "sample",
-      "expected a duration from 1ms to 60m, like 10ms or 1s, got \"61m\""),
+      "expected a duration from 1ms to 1h, like 10ms, 1s, 5m or 1h, got \"61m\""),
     BadScenario(
       "hold beyond 24 hours", "name: x\nsteps:\n  - hold: 1441m\n", at: 3, 11, field: "steps[0].hold",
-      "expected a duration of at most 24 hours (1440m), got \"1441m\""),
+      "expected a duration of at most 24 hours (24h), got \"1441m\""),
+    BadScenario(
+      "hold of 25 hours", "name: x\nsteps:\n  - hold: 25h\n", at: 3, 11, field: "steps[0].hold",
+      "expected a duration of at most 24 hours (24h), got \"25h\""),
+    BadScenario(
+      "sample of 2 hours", "name: x\nsample: 2h\nsteps:\n  - hold: 1s\n", at: 2, 9, field: "sample",
+      "expected a duration from 1ms to 1h, like 10ms, 1s, 5m or 1h, got \"2h\""),
+    BadScenario(
+      "size with Kubernetes' unit in lower case", "name: x\nsteps:\n  - buffers: { count: 1, size: 512mi }\n", at: 3,
+      32, field: "steps[0].buffers.size", "got \"512mi\""),
     BadScenario(
       "every beyond 24 hours", "name: x\nsteps:\n  - buffers: { count: 2, size: 1MiB, every: 299999999m }\n", at: 3,
-      45, field: "steps[0].buffers.every", "expected a duration of at most 24 hours (1440m), got \"299999999m\""),
+      45, field: "steps[0].buffers.every", "expected a duration of at most 24 hours (24h), got \"299999999m\""),
     BadScenario(
       "leak for beyond 24 hours", "name: x\nsteps:\n  - leak: { rate: 1MiB/s, for: 100000s }\n", at: 3, 32,
-      field: "steps[0].leak.for", "expected a duration of at most 24 hours (1440m), got \"100000s\""),
+      field: "steps[0].leak.for", "expected a duration of at most 24 hours (24h), got \"100000s\""),
 
     // What `run` refused and `validate` passed (issue 8, item 21).
     BadScenario(
@@ -450,7 +459,7 @@ struct BadScenario: Sendable, CustomTestStringConvertible {
     let error = try #require(Self.error("name: x\nsteps:\n  - buffers: { count: 1, size: 0 }\n"))
     #expect(
       error.description
-        == "bad.yaml:3:32: steps[0].buffers.size: expected a size like 10MiB, 4KB or 4096 or a share of the limit like 75%; a size must be above zero, got \"0\""
+        == "bad.yaml:3:32: steps[0].buffers.size: expected a size like 512MiB, 512Mi, 512m, 4KB or 4096, or a share of the limit like 75%; a size must be above zero, got \"0\""
     )
     let whole = try #require(Self.error(""))
     #expect(whole.description == "bad.yaml: the file is empty; expected a mapping with name, about and steps")
@@ -564,6 +573,38 @@ struct BadScenario: Sendable, CustomTestStringConvertible {
     #expect(scenario.expect == .oomKill)
     let hold = try #require(scenario.processes[0].steps[0].step as? Hold)
     #expect(hold.duration == 2_000_000_000)
+  }
+
+  @Test func kubernetesAndDockerSizesAndHoursAreRead() throws {
+    let scenario = try Self.parse(
+      """
+      name: spellings
+      limit: 256m
+      heap-limit: 192Mi
+      sample: 1h
+      steps:
+        - buffers: { count: 2, size: 2Mi, every: 0.5h }
+        - native: { count: 1, size: [1k, 4Ki] }
+        - pages: { size: 1G, pattern: sparse 2m }
+        - leak: { rate: 1Mi/s, block: 64k, for: 24h }
+        - hold: 1.5h
+      """)
+    #expect(scenario.limit == .bytes(256 << 20))
+    #expect(scenario.heapLimit == .bytes(192 << 20))
+    #expect(scenario.sampleInterval == 3_600_000_000_000)
+    let steps = scenario.processes[0].steps.map(\.step)
+    let buffers = try #require(steps[0] as? Buffers)
+    #expect(buffers.size == .bytes(2 << 20))
+    #expect(buffers.every == 1_800_000_000_000)
+    #expect((steps[1] as? Native)?.size == 1024...4096)
+    let pages = try #require(steps[2] as? Pages)
+    #expect(pages.size == .bytes(1 << 30))
+    #expect(pages.pattern == .sparse(stride: 2 << 20))
+    let leak = try #require(steps[3] as? Leak)
+    #expect(leak.rate == 1 << 20)
+    #expect(leak.block == 64 << 10)
+    #expect(leak.duration == 86_400_000_000_000)
+    #expect((steps[4] as? Hold)?.duration == 5_400_000_000_000)
   }
 
   @Test func limitNoneIsAnExplicitAbsence() throws {

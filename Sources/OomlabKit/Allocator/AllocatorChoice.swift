@@ -1,5 +1,5 @@
 /// Which malloc serves the worker: the C library's, jemalloc, or any preloadable library.
-public enum AllocatorChoice: Equatable, Sendable, CustomStringConvertible {
+public enum AllocatorChoice: Hashable, Sendable, CustomStringConvertible {
   case glibc
   case jemalloc
   /// A shared object to preload, such as libtcmalloc.so or libmimalloc.so.

@@ -28,7 +28,7 @@ public struct HeapOutOfMemory: Error, CustomStringConvertible, Equatable {
       [\(pid)] Mark-Compact \(mb(before.usedBytes)) (\(mb(before.totalBytes))) -> \(mb(figures.usedBytes)) (\(mb(figures.totalBytes))) MB, allocation failure
 
       \(Self.fatalLine)
-      heap_used \(figures.usedBytes) bytes, heap_total \(figures.totalBytes) bytes, heap_limit \(figures.limitBytes) bytes, external \(figures.externalBytes) bytes; requested \(requestedBytes) bytes after \(figures.collections) collections
+      heap_used \(figures.usedBytes) bytes, heap_total \(figures.totalBytes) bytes, heap_limit \(figures.limitBytes) bytes, external \(figures.externalBytes) bytes; requested \(requestedBytes) bytes after \(String(count: figures.collections, "collection"))
 
       """
   }

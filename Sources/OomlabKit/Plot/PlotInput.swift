@@ -134,12 +134,13 @@ public struct PlotInput {
     guard missing.isEmpty else {
       throw PlotError.notMatrix(path: folder, reason: "\(summary):1: its header lacks \(missing.joined(separator: ", "))")
     }
-    let names = header.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    let names = CSVLine.split(header)
     let column = names.firstIndex(of: "csv")!
     var files = [(name: "the matrix summary", path: summary)]
     var seen = Set<String>()
     for (offset, line) in lines.enumerated().dropFirst() where !line.isEmpty {
-      let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      // Quoted where a value holds a comma, as a MALLOC_CONF does.
+      let cells = CSVLine.split(line)
       let name = column < cells.count ? cells[column] : ""
       // A cell that failed to run has no CSV; a cell of several processes may take several rows.
       guard !name.isEmpty, seen.insert(name).inserted else { continue }

@@ -1,9 +1,14 @@
-/// Parses durations written as `250ms`, `2s`, `1.5s` or `3m`.
+/// Parses durations written as `250ms`, `2s`, `1.5s`, `3m` or `1h`.
 public enum DurationValue {
+  /// Every accepted unit with its length in nanoseconds; `ms` before `s` and `m`, which it ends with.
+  static let units: [(suffix: String, factor: Double)] = [("ms", 1e6), ("us", 1e3), ("s", 1e9), ("m", 60e9), ("h", 3600e9)]
+
+  /// The spellings a duration may take, phrased for error messages after "like".
+  public static let spellings = "250ms, 2s, 1m or 1h"
+
   /// Parses a duration into nanoseconds, or nil when it is malformed or negative.
   public static func parseNanoseconds(_ text: String) -> UInt64? {
     let body = text.trimmingSpaces()
-    let units: [(String, Double)] = [("ms", 1e6), ("us", 1e3), ("s", 1e9), ("m", 60e9)]
     for (suffix, factor) in units where body.hasSuffix(suffix) {
       let number = String(body.dropLast(suffix.count)).trimmingSpaces()
       guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),

@@ -1,20 +1,38 @@
 import Yams
 
-/// Reads one YAML mapping field by field and refuses the keys nobody asked for.
+/// Reads one YAML mapping field by field, each by the type its declaration gives, and refuses the keys
+/// nobody declared.
+///
+/// Reading a key that is not declared, or with a reader that does not fit its declared type, is a
+/// programming error that stops at once: the declarations are what `oomlab schema` publishes, so the
+/// parser may read nothing they do not say.
 public final class FieldReader {
   let context: ParseContext
   /// The dotted path of this mapping, such as `steps[1].buffers`.
   let path: String
   let mapping: Node.Mapping
   let mark: Mark?
-  private var asked: [String] = []
+  /// The fields this mapping may have.
+  let declared: FieldSet
 
   /// Reads `mapping`, with the pairs its merge keys (`<<: *defaults`) bring in.
-  init(context: ParseContext, path: String, mapping: Node.Mapping) throws {
+  init(context: ParseContext, path: String, mapping: Node.Mapping, fields: FieldSet) throws {
     self.context = context
     self.path = path
     self.mapping = try Self.merged(mapping, path: path, context: context)
     self.mark = mapping.mark
+    self.declared = fields
+  }
+
+  /// The declaration of `key`, which must exist.
+  func declaration(_ key: String) -> FieldSpec {
+    guard let spec = declared[key] else { preconditionFailure("\(path): \"\(key)\" is read but not declared") }
+    return spec
+  }
+
+  /// Stops on a reader that does not fit the declared type of `key`.
+  func mismatch(_ key: String) -> Never {
+    preconditionFailure("\(path): \"\(key)\" is declared \(declaration(key).type), and read otherwise")
   }
 
   /// Whether a key is YAML's merge key `<<`.
@@ -55,9 +73,9 @@ public final class FieldReader {
   /// The path of a field of this mapping.
   func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-  /// The raw node of `key`, recording that `key` is allowed here.
+  /// The raw node of a declared `key`.
   func node(_ key: String) -> Node? {
-    if !asked.contains(key) { asked.append(key) }
+    _ = declaration(key)
     return mapping[key]
   }
 
@@ -65,32 +83,41 @@ public final class FieldReader {
     context.error(at: node?.mark ?? mark, field: fieldPath(key), problem)
   }
 
-  /// Records every key that was never asked for, listing the ones that are allowed.
+  /// Records every key that is not declared, listing the ones that are.
   func finish() {
     for (key, _) in mapping {
       guard let name = key.scalar?.string else {
         context.record(context.error(at: key.mark, field: path, "expected plain text keys, got \(key.describe)"))
         continue
       }
-      if !asked.contains(name) {
+      if declared[name] == nil {
         context.record(
           context.error(
             at: key.mark, field: fieldPath(name),
-            "unknown key \"\(name)\"; expected one of: \(asked.joined(separator: ", "))"))
+            "unknown key \"\(name)\"; expected one of: \(declared.fields.map(\.key).joined(separator: ", "))"))
       }
     }
   }
 
   /// Fails with the field's path when a required field is missing.
   func require<T>(_ key: String, _ read: (String) throws -> T?) throws -> T {
+    precondition(declaration(key).required, "\(path): \"\(key)\" is required but not declared so")
     guard let value = try read(key) else {
       throw context.error(at: mark, field: fieldPath(key), "missing required field \"\(key)\"")
     }
     return value
   }
 
-  /// A plain text scalar.
+  /// A plain text scalar, for a field declared as text, a rate or a pages pattern (which their steps read further).
   func string(_ key: String) throws -> String? {
+    switch declaration(key).type {
+    case .text, .rate, .pagesPattern: return try scalarText(key)
+    default: mismatch(key)
+    }
+  }
+
+  /// The text of a scalar field, whatever its type.
+  private func scalarText(_ key: String) throws -> String? {
     guard let node = node(key) else { return nil }
     guard let scalar = node.scalar, !isNull(node) else {
       throw error(key, node, "expected text, got \(node.describe)")
@@ -98,8 +125,21 @@ public final class FieldReader {
     return scalar.string
   }
 
-  /// An integer within `range`.
-  func int(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
+  /// An integer within the declared range.
+  func int(_ key: String) throws -> Int? {
+    guard case .integer(let range) = declaration(key).type else { mismatch(key) }
+    return try int(key, in: range)
+  }
+
+  /// The version, which must be the declared one.
+  func version(_ key: String) throws -> Int? {
+    guard case .version(let only) = declaration(key).type else { mismatch(key) }
+    guard let version = try int(key, in: 1...Int.max) else { return nil }
+    guard version == only else { throw error(key, node(key), "expected version \(only), got \(node(key)!.describe)") }
+    return version
+  }
+
+  private func int(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
     guard let node = node(key) else { return nil }
     guard node.scalar != nil, !isNull(node), let value = Int(node.scalar!.string.trimmingSpaces()) else {
       throw error(key, node, "expected an integer in \(range.lowerBound)...\(range.upperBound), got \(node.describe)")
@@ -112,6 +152,7 @@ public final class FieldReader {
 
   /// `true` or `false`.
   func bool(_ key: String) throws -> Bool? {
+    guard case .boolean = declaration(key).type else { mismatch(key) }
     guard let node = node(key) else { return nil }
     switch node.scalar?.string {
     case "true": return true
@@ -120,8 +161,9 @@ public final class FieldReader {
     }
   }
 
-  /// A size such as `10MiB`, or with `allowPercent` a share of the limit such as `75%`.
-  func size(_ key: String, allowZero: Bool = false, allowPercent: Bool = true) throws -> SizeSpec? {
+  /// A size such as `10MiB`, or where declared so a share of the limit such as `75%`.
+  func size(_ key: String) throws -> SizeSpec? {
+    guard case .size(let allowZero, let allowPercent) = declaration(key).type else { mismatch(key) }
     guard let node = node(key) else { return nil }
     return try Self.size(node, field: fieldPath(key), context: context, allowZero: allowZero, allowPercent: allowPercent)
   }
@@ -129,7 +171,7 @@ public final class FieldReader {
   static func size(
     _ node: Node, field: String, context: ParseContext, allowZero: Bool = false, allowPercent: Bool = true
   ) throws -> SizeSpec {
-    let expected = "expected a size like 10MiB, 4KB or 4096\(allowPercent ? " or a share of the limit like 75%" : "")"
+    let expected = "expected \(ByteSize.spellings)\(allowPercent ? ", or a share of the limit like 75%" : "")"
     guard let text = node.scalar?.string, !isNull(node) else {
       throw context.error(at: node.mark, field: field, "\(expected), got \(node.describe)")
     }
@@ -155,8 +197,9 @@ public final class FieldReader {
     }
   }
 
-  /// A size that must be absolute bytes (no percentage).
-  func bytes(_ key: String, allowZero: Bool = false) throws -> UInt64? {
+  /// A size declared as absolute bytes (no percentage).
+  func bytes(_ key: String) throws -> UInt64? {
+    guard case .size(let allowZero, false) = declaration(key).type else { mismatch(key) }
     guard let node = node(key) else { return nil }
     return try Self.bytes(node, field: fieldPath(key), context: context, allowZero: allowZero)
   }
@@ -167,15 +210,16 @@ public final class FieldReader {
     return spec.resolve(limit: nil) ?? 0
   }
 
-  /// A step's duration such as `250ms`, `2s` or `1m`, in nanoseconds, at most `ScenarioBounds.maximumStepDuration`.
-  func duration(_ key: String, allowZero: Bool = true) throws -> UInt64? {
+  /// A step's duration such as `250ms`, `2s`, `1m` or `1h`, in nanoseconds, at most `ScenarioBounds.maximumStepDuration`.
+  func duration(_ key: String) throws -> UInt64? {
+    guard case .duration(let allowZero) = declaration(key).type else { mismatch(key) }
     guard let node = node(key) else { return nil }
     return try Self.duration(node, field: fieldPath(key), context: context, allowZero: allowZero)
   }
 
   static func duration(_ node: Node, field: String, context: ParseContext, allowZero: Bool = true) throws -> UInt64 {
     guard let text = node.scalar?.string, !isNull(node), let ns = DurationValue.parseNanoseconds(text) else {
-      throw context.error(at: node.mark, field: field, "expected a duration like 250ms, 2s or 1m, got \(node.describe)")
+      throw context.error(at: node.mark, field: field, "expected a duration like \(DurationValue.spellings), got \(node.describe)")
     }
     if ns == 0 && !allowZero {
       throw context.error(at: node.mark, field: field, "expected a duration above zero, got \"\(text)\"")
@@ -200,8 +244,27 @@ public final class FieldReader {
     }
   }
 
+  /// A memory limit: `none`, or a size in bytes.
+  func limit(_ key: String) throws -> LimitSetting? {
+    guard case .limit = declaration(key).type else { mismatch(key) }
+    guard let node = node(key) else { return nil }
+    if node.scalar?.string == "none" { return LimitSetting.none }
+    return .bytes(try Self.bytes(node, field: fieldPath(key), context: context))
+  }
+
+  /// A sampling interval within `SampleInterval`'s bounds, in nanoseconds.
+  func interval(_ key: String) throws -> UInt64? {
+    guard case .interval = declaration(key).type else { mismatch(key) }
+    guard let node = node(key) else { return nil }
+    guard let text = node.scalar?.string, !isNull(node), let nanoseconds = SampleInterval.parse(text) else {
+      throw error(key, node, "expected \(SampleInterval.range), got \(node.describe)")
+    }
+    return nanoseconds
+  }
+
   /// A fraction in 0...1, written as `0.25` or `25%`.
   func fraction(_ key: String) throws -> Double? {
+    guard case .fraction = declaration(key).type else { mismatch(key) }
     guard let node = node(key) else { return nil }
     return try Self.fraction(node, field: fieldPath(key), context: context)
   }
@@ -220,6 +283,7 @@ public final class FieldReader {
 
   /// How much of an allocation to write: `none`, `all`, or a fraction in 0...1.
   func touch(_ key: String) throws -> Double? {
+    guard case .touch = declaration(key).type else { mismatch(key) }
     guard let node = node(key) else { return nil }
     switch node.scalar?.string {
     case "none": return 0
@@ -232,8 +296,9 @@ public final class FieldReader {
     }
   }
 
-  /// One of the listed words.
-  func choice(_ key: String, _ options: [String]) throws -> String? {
+  /// One of the declared words.
+  func choice(_ key: String) throws -> String? {
+    guard case .choice(let options) = declaration(key).type else { mismatch(key) }
     guard let node = node(key) else { return nil }
     guard let text = node.scalar?.string, options.contains(text) else {
       throw error(key, node, "expected one of \(options.joined(separator: ", ")), got \(node.describe)")
@@ -243,7 +308,11 @@ public final class FieldReader {
 
   /// A name (letters, digits, `-` and `_`, at most `ScenarioBounds.maximumNameBytes`), safe in a file name.
   func name(_ key: String) throws -> String? {
-    guard let text = try string(key) else { return nil }
+    switch declaration(key).type {
+    case .name, .allocationName: break
+    default: mismatch(key)
+    }
+    guard let text = try scalarText(key) else { return nil }
     guard !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
       throw error(key, node(key), "expected a name of letters, digits, - and _, got \"\(text)\"")
     }

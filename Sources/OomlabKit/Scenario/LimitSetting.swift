@@ -1,5 +1,5 @@
 /// What a scenario's `limit:` or `--memory-limit` says about the memory limit, when it says anything.
-public enum LimitSetting: Equatable, Sendable {
+public enum LimitSetting: Hashable, Sendable {
   /// `none`: no limit, even where the other source sets one.
   case none
   /// A limit in bytes.

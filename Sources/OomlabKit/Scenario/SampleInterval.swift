@@ -8,7 +8,7 @@ public enum SampleInterval {
   public static let standard: UInt64 = 100_000_000
 
   /// The accepted intervals, phrased for error messages.
-  public static let range = "a duration from 1ms to 60m, like 10ms or 1s"
+  public static let range = "a duration from 1ms to 1h, like 10ms, 1s, 5m or 1h"
 
   /// Parses an interval into nanoseconds; nil when it is malformed or outside `minimum...maximum`.
   public static func parse(_ text: String) -> UInt64? {

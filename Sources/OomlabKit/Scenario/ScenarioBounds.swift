@@ -47,5 +47,5 @@ public enum ScenarioBounds {
   }
 
   /// What a duration above `maximumStepDuration` is told, before the value it quotes.
-  public static let durationExpectation = "expected a duration of at most 24 hours (1440m)"
+  public static let durationExpectation = "expected a duration of at most 24 hours (24h)"
 }

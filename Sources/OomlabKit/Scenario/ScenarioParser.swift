@@ -2,10 +2,31 @@ import Yams
 
 /// Turns scenario YAML into a validated `Scenario`, or every `ScenarioError` that says where and why it is not.
 public enum ScenarioParser {
-  static let topLevelKeys = [
-    "version", "name", "about", "limit", "heap-limit", "allocator", "malloc-conf", "arena-max", "oom-group", "sample",
-    "expect", "steps", "processes",
-  ]
+  /// The fields of a scenario, in the order errors list them.
+  public static let topLevelFields = FieldSet(
+    [
+      FieldSpec("version", .version(1), "the scenario language's version: 1"),
+      FieldSpec("name", .name, required: true, "the scenario's name, used in file names"),
+      FieldSpec("about", .text, "what the scenario demonstrates"),
+      FieldSpec("limit", .limit, "the memory limit, or none (--memory-limit wins)"),
+      FieldSpec("heap-limit", .size(allowZero: false, allowPercent: true),
+        "the managed heap's limit, or a share of the memory limit (--heap-limit wins; default 4GiB)"),
+      FieldSpec("allocator", .text, "glibc, jemalloc or a path to a preloadable .so (--allocator wins)"),
+      FieldSpec("malloc-conf", .text, "jemalloc's MALLOC_CONF, jemalloc only (--malloc-conf wins)"),
+      FieldSpec("arena-max", .integer(TuningSetting<Int>.arenaRange), "glibc's arena cap, glibc only (--arena-max wins)"),
+      FieldSpec("oom-group", .boolean, "the OOM killer takes every process together (cgroup v2 memory.oom.group; --oom-group wins)"),
+      FieldSpec("sample", .interval, "the sampling interval (--interval wins; default 100ms)"),
+      FieldSpec("expect", .choice(ExpectedOutcome.allCases.map(\.rawValue)), "the outcome the scenario is meant to reach"),
+      FieldSpec("steps", .steps, "the worker's steps"),
+      FieldSpec("processes", .processes, "several workers, each with its own steps, instead of steps"),
+    ], exactlyOne: ["steps", "processes"])
+
+  /// The fields of one process under `processes:`.
+  public static let processFields = FieldSet([
+    FieldSpec("name", .name, required: true, "the process's name, in the CSV's process column"),
+    FieldSpec("oom-score-adj", .integer(-1000...1000), "the oom_score_adj the worker sets before its first step"),
+    FieldSpec("steps", .steps, required: true, "the process's steps"),
+  ])
 
   /// Parses scenario text, failing with its first problem; `file` only labels errors.
   public static func parse(yaml: String, file: String) throws -> Scenario {
@@ -40,24 +61,11 @@ public enum ScenarioParser {
     guard let mapping = root.mapping else {
       throw context.error(at: root.mark, field: "", "expected a mapping with name, about and steps, got \(root.describe)")
     }
-    let f = try FieldReader(context: context, path: "", mapping: mapping)
-    let version = context.attempt { () throws -> Int in
-      let version = try f.int("version", in: 1...Int.max) ?? 1
-      guard version == 1 else {
-        throw f.error("version", f.node("version"), "expected version 1, got \(f.node("version")!.describe)")
-      }
-      return version
-    }
+    let f = try FieldReader(context: context, path: "", mapping: mapping, fields: topLevelFields)
+    let version = context.attempt { try f.version("version") ?? 1 }
     let name = context.attempt { try f.require("name") { try f.name($0) } }
     let about = context.attempt { try f.string("about") ?? "" }
-    var limit: LimitSetting?
-    if let node = f.node("limit") {
-      if node.scalar?.string == "none" {
-        limit = LimitSetting.none
-      } else if let bytes = context.attempt({ try f.bytes("limit") }) ?? nil {
-        limit = .bytes(bytes)
-      }
-    }
+    let limit = context.attempt { try f.limit("limit") } ?? nil
     let heapLimit = context.attempt { () throws -> SizeSpec? in
       let spec = try f.size("heap-limit")
       if case .bytes(let bytes) = spec, let problem = ScenarioBounds.heapLimitProblem(bytes) {
@@ -67,16 +75,10 @@ public enum ScenarioParser {
     }
     let allocator = context.attempt { try f.string("allocator") }
     let mallocConf = context.attempt { try f.string("malloc-conf") }
-    let arenaMax = context.attempt { try f.int("arena-max", in: 1...1024) }
+    let arenaMax = context.attempt { try f.int("arena-max") }
     let oomGroup = context.attempt { try f.bool("oom-group") }
-    let sample = context.attempt { () throws -> UInt64? in
-      guard let node = f.node("sample") else { return nil }
-      guard let text = node.scalar?.string, !isNull(node), let ns = SampleInterval.parse(text) else {
-        throw f.error("sample", node, "expected \(SampleInterval.range), got \(node.describe)")
-      }
-      return ns
-    }
-    let expect = context.attempt { try f.choice("expect", ExpectedOutcome.allCases.map(\.rawValue)).flatMap(ExpectedOutcome.init) }
+    let sample = context.attempt { try f.interval("sample") }
+    let expect = context.attempt { try f.choice("expect").flatMap(ExpectedOutcome.init) }
     let stepsNode = f.node("steps")
     let processesNode = f.node("processes")
     var processes: [ProcessSpec]?
@@ -92,7 +94,7 @@ public enum ScenarioParser {
     }
     f.finish()
     var places: [String: (line: Int, column: Int)] = [:]
-    for key in topLevelKeys {
+    for key in topLevelFields.fields.map(\.key) {
       if let mark = f.node(key)?.mark { places[key] = (mark.line, mark.column) }
     }
     var scenario = Scenario(
@@ -146,14 +148,14 @@ public enum ScenarioParser {
     context.stepLabels.append(kind.kind)
     let step: any Step
     do {
-      step = try kind.parse(StepInput(context: context, node: value, path: "\(itemPath).\(key)"))
+      step = try kind.parse(StepInput(context: context, node: value, path: "\(itemPath).\(key)", form: kind.form))
     } catch {
       // A later `free` naming this step's allocations should not fail too.
       if let name = value.mapping?["as"]?.scalar?.string { context.definedNames.insert(name) }
       throw error
     }
     if let name = step.definedName {
-      guard AllocationKind(rawValue: name) == nil, name != "all" else {
+      guard !FieldType.reservedNames.contains(name) else {
         throw context.error(
           at: value.mapping?["as"]?.mark ?? item.mark, field: "\(itemPath).\(key).as",
           "the name \"\(name)\" is reserved for free's what:; expected another name")
@@ -183,14 +185,14 @@ public enum ScenarioParser {
     guard let mapping = item.mapping else {
       throw context.error(at: item.mark, field: path, "expected a mapping with name and steps, got \(item.describe)")
     }
-    let f = try FieldReader(context: context, path: path, mapping: mapping)
+    let f = try FieldReader(context: context, path: path, mapping: mapping, fields: processFields)
     defer { f.finish() }
     let name = context.attempt { try f.require("name") { try f.name($0) } }
     if let name, !seen.insert(name).inserted {
       context.record(
         f.error("name", f.node("name"), "the process name \"\(name)\" is used twice; expected unique names"))
     }
-    let adj = context.attempt { try f.int("oom-score-adj", in: -1000...1000) }
+    let adj = context.attempt { try f.int("oom-score-adj") }
     // Each process runs its own steps: a free may only name what this process allocated.
     context.definedNames = []
     guard let stepsNode = f.node("steps") else {

@@ -26,6 +26,15 @@ public enum SizeSpec: Equatable, Sendable, CustomStringConvertible {
     }
   }
 
+  /// One exact spelling without spaces, fit for file names: `192MiB`, `75%`, `12.5%`.
+  public var compact: String {
+    switch self {
+    case .bytes(let bytes): return ByteSize.compact(bytes)
+    case .percentOfLimit(let percent):
+      return (percent == percent.rounded() ? "\(Int(percent))" : "\(percent)") + "%"
+    }
+  }
+
   public var description: String {
     switch self {
     case .bytes(let bytes): return ByteSize.format(bytes)

@@ -36,6 +36,8 @@ final class LimitEnforcement {
 
   /// Sets up enforcement of `limit`, or throws a refusal that names the missing right.
   static func prepare(limit: UInt64, mode: EnforceMode, oomGroup: Bool = false) throws -> LimitEnforcement {
+    // Asked for, a simulation is what runs: no cgroup, no container's limit, no kernel involvement.
+    if mode == .simulated { return LimitEnforcement(kind: .simulated, limit: limit, cgroup: nil) }
     var reason = ""
     do {
       // OOMLAB_MOUNTINFO stands in for /proc/self/mountinfo, so the fallbacks below can be
@@ -84,15 +86,10 @@ final class LimitEnforcement {
     } catch {
       reason = "\(error)"
     }
-    switch mode {
-    case .simulated:
-      return LimitEnforcement(kind: .simulated, limit: limit, cgroup: nil)
-    case .cgroup, .auto:
-      throw RunRefusal(
-        status: .environment,
-        description: "cannot enforce a memory limit of \(ByteSize.format(limit)): \(reason)"
-          + (mode == .auto ? "; --enforce simulated kills the worker at RSS >= limit instead" : ""))
-    }
+    throw RunRefusal(
+      status: .environment,
+      description: "cannot enforce a memory limit of \(ByteSize.format(limit)): \(reason)"
+        + (mode == .auto ? "; --enforce simulated kills the worker at RSS >= limit instead" : ""))
   }
 
   /// The `cgroup.procs` a worker writes itself into before it execs, for a cgroup of oomlab's own.

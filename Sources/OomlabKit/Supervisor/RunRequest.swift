@@ -6,8 +6,10 @@ public struct RunRequest {
   public var memoryLimit: String?
   public var heapLimit: String?
   public var interval: UInt64?
-  public var mallocConf: String?
-  public var arenaMax: Int?
+  /// jemalloc's MALLOC_CONF: none, a value, or nil for the scenario's own.
+  public var mallocConf: TuningSetting<String>?
+  /// glibc's arena cap: none, a value, or nil for the scenario's own.
+  public var arenaMax: TuningSetting<Int>?
   public var csvPath: String
   /// Whether `csvPath` is a generated default name, which never replaces a file: a taken name gets -1, -2, ...
   public var csvPathIsGenerated = false
@@ -52,7 +54,7 @@ extension RunOptions {
         options.limit = nil
       } else {
         guard case .success(let bytes) = ByteSize.parse(text) else {
-          throw RunRefusal(status: .badInput, description: "--memory-limit expects a size like 256MiB or none, got \"\(text)\"")
+          throw RunRefusal(status: .badInput, description: "--memory-limit expects \(ByteSize.spellings), or none, got \"\(text)\"")
         }
         options.limit = bytes
       }
@@ -71,8 +73,8 @@ extension RunOptions {
     options.oomGroup = request.oomGroup ?? scenario.oomGroup
     options.allocator = choice
     let setup = try AllocatorSetup.make(
-      choice, mallocConf: request.mallocConf ?? scenario.mallocConf, arenaMax: request.arenaMax ?? scenario.arenaMax,
-      environment: environment)
+      choice, mallocConf: TuningSetting.resolve(request.mallocConf, over: scenario.mallocConf),
+      arenaMax: TuningSetting.resolve(request.arenaMax, over: scenario.arenaMax), environment: environment)
     options.workerEnvironment = setup.environment
     options.preloaded = setup.preloaded
     options.tuning = setup.tuning
@@ -109,7 +111,7 @@ extension RunOptions {
       guard let parsed = SizeSpec.parse(text) else {
         throw RunRefusal(
           status: .badInput,
-          description: "--heap-limit expects a size like 192MiB or a share of the memory limit like 75%, got \"\(text)\"")
+          description: "--heap-limit expects \(ByteSize.spellings), or a share of the memory limit like 75%, got \"\(text)\"")
       }
       spec = parsed
     } else if let written = scenario.heapLimit {

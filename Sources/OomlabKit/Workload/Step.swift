@@ -8,6 +8,11 @@ public protocol Step {
   static var kind: String { get }
   /// One line of help for `oomlab list` and the README.
   static var summary: String { get }
+  /// How the step's value is written, with every field's type and bounds: the parser reads by it, and
+  /// `oomlab schema` publishes it.
+  static var form: StepForm { get }
+  /// The step written out in YAML, as a list item's content, like `buffers: { count: 2, size: 1MiB }`.
+  static var example: String { get }
   /// Parses and validates the step's fields.
   static func parse(_ input: StepInput) throws -> Self
   /// Executes the step in the worker.
@@ -37,13 +42,15 @@ public struct StepInput {
   public let node: Node
   /// The dotted path of the step, such as `steps[3].buffers`.
   public let path: String
+  /// How the step's kind is written.
+  let form: StepForm
 
-  /// The step's fields as a mapping; fails when the value is not a mapping.
+  /// The step's fields as a mapping, read by the form's declarations; fails when the value is not a mapping.
   func fields() throws -> FieldReader {
     guard let mapping = node.mapping else {
       throw context.error(at: node.mark, field: path, "expected a mapping of fields, got \(node.describe)")
     }
-    return try FieldReader(context: context, path: path, mapping: mapping)
+    return try FieldReader(context: context, path: path, mapping: mapping, fields: form.fieldSet)
   }
 
   /// Parses nested steps, used by `repeat`.

@@ -1,4 +1,6 @@
-/// A parsed oomlab CSV: the header and every row as cells, with numeric helpers for assertions.
+import OomlabKit
+
+/// A parsed oomlab CSV: the header and every row as cells (unquoted, RFC 4180), with numeric helpers for assertions.
 struct CSVTable {
   let header: [String]
   let rows: [[String]]
@@ -8,11 +10,11 @@ struct CSVTable {
   init(_ text: String) {
     var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     if lines.last == "" { lines.removeLast() }
-    header = lines.first.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
+    header = lines.first.map { CSVLine.split($0) } ?? []
     var rows: [[String]] = []
     var malformed: [String] = []
     for line in lines.dropFirst() {
-      let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      let cells = CSVLine.split(line)
       if cells.count == header.count { rows.append(cells) } else { malformed.append(line) }
     }
     self.rows = rows

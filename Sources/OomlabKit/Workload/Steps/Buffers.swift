@@ -2,6 +2,15 @@
 public struct Buffers: Step {
   public static let kind = "buffers"
   public static let summary = "count x size off-heap buffers (Buffer.alloc), touch none|all|FRACTION, one every DURATION"
+  public static let form = StepForm.fields(
+    FieldSet([
+      FieldSpec("count", .integer(1...100_000_000), required: true, "how many buffers"),
+      FieldSpec("size", .size(allowZero: false, allowPercent: true), required: true, "each buffer's size, or a share of the limit"),
+      FieldSpec("touch", .touch, "how much of each buffer is written (default all: Buffer.alloc zero-fills)"),
+      FieldSpec("every", .duration(allowZero: true), "the pause between two buffers"),
+      FieldSpec("as", .allocationName, "a name for free's what:"),
+    ]))
+  public static let example = "buffers: { count: 20, size: 10MiB, touch: all, every: 20ms, as: images }"
 
   let count: Int
   let size: SizeSpec
@@ -13,7 +22,7 @@ public struct Buffers: Step {
 
   public static func parse(_ input: StepInput) throws -> Buffers {
     let f = try input.fields()
-    let count = try f.require("count") { try f.int($0, in: 1...100_000_000) }
+    let count = try f.require("count") { try f.int($0) }
     let size = try f.require("size") { try f.size($0) }
     // All of a step's buffers are held at once.
     try f.total("size", count: count, size: size)

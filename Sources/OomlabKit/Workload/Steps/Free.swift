@@ -5,6 +5,14 @@
 public struct Free: Step {
   public static let kind = "free"
   public static let summary = "release what: NAME|native|buffers|pages|threads|objects|all, fraction, pattern random|every-other|oldest|newest, seed (objects become garbage)"
+  public static let form = StepForm.fields(
+    FieldSet([
+      FieldSpec("what", .text, required: true, "a name given with as:, a kind (native, buffers, pages, threads, objects) or all"),
+      FieldSpec("fraction", .fraction, "the share released (default all)"),
+      FieldSpec("pattern", .choice(FreePattern.allCases.map(\.rawValue)), "which ones: random, every-other, oldest or newest (default random)"),
+      FieldSpec("seed", .integer(0...Int.max), "the seed of the random pattern"),
+    ]))
+  public static let example = "free: { what: all, fraction: 0.5, pattern: random, seed: 1 }"
 
   /// What a `free` releases.
   enum Target: Equatable {
@@ -36,10 +44,10 @@ public struct Free: Step {
       }
       target = .name(what)
     }
-    let pattern = try f.choice("pattern", FreePattern.allCases.map(\.rawValue)).flatMap(FreePattern.init) ?? .random
+    let pattern = try f.choice("pattern").flatMap(FreePattern.init) ?? .random
     let step = Free(
       target: target, fraction: try f.fraction("fraction") ?? 1, pattern: pattern,
-      seed: UInt64(try f.int("seed", in: 0...Int.max) ?? 42))
+      seed: UInt64(try f.int("seed") ?? 42))
     f.finish()
     return step
   }

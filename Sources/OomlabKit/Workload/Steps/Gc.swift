@@ -2,6 +2,8 @@
 public struct Gc: Step {
   public static let kind = "gc"
   public static let summary = "collect the managed heap now, freeing garbage objects and their native payloads (global.gc())"
+  public static let form = StepForm.nothing
+  public static let example = "gc"
 
   public static func parse(_ input: StepInput) throws -> Gc {
     guard isNull(input.node) || (input.node.mapping?.isEmpty ?? false) else {

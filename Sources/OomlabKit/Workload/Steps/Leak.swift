@@ -5,6 +5,15 @@
 public struct Leak: Step {
   public static let kind = "leak"
   public static let summary = "a steady leak at rate: SIZE/s in blocks of SIZE, of native|buffers|objects, for DURATION or until killed"
+  public static let form = StepForm.fields(
+    FieldSet([
+      FieldSpec("rate", .rate, required: true, "bytes leaked per second, like 50MiB/s"),
+      FieldSpec("of", .choice(["native", "buffers", "objects"]), "what leaks: malloc'ed blocks, buffers, or reachable heap objects (default native)"),
+      FieldSpec("block", .size(allowZero: false, allowPercent: false), "the size of each leaked block (default 1MiB)"),
+      FieldSpec("for", .duration(allowZero: false), "how long to leak (default: until killed)"),
+      FieldSpec("as", .allocationName, "a name for free's what:"),
+    ]))
+  public static let example = "leak: { rate: 50MiB/s, block: 1MiB, of: buffers, for: 10s }"
 
   let rate: UInt64
   let block: UInt64
@@ -27,14 +36,14 @@ public struct Leak: Step {
       }
       return bytes
     }
-    let of = try f.choice("of", ["native", "buffers", "objects"]).flatMap(AllocationKind.init(rawValue:)) ?? .native
+    let of = try f.choice("of").flatMap(AllocationKind.init(rawValue:)) ?? .native
     let block = try f.bytes("block") ?? 1 << 20
     if of == .objects && block > ManagedHeap.maximumObjectSize {
       throw f.error("block", f.node("block"), "expected at most 1GiB for objects, got \(f.node("block")?.describe ?? "") (\(block) bytes)")
     }
     let step = Leak(
       rate: rate, block: block, of: of,
-      duration: try f.duration("for", allowZero: false), name: try f.name("as"))
+      duration: try f.duration("for"), name: try f.name("as"))
     f.finish()
     return step
   }

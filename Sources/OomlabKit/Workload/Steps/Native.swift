@@ -5,6 +5,17 @@ import Yams
 public struct Native: Step {
   public static let kind = "native"
   public static let summary = "count malloc'ed blocks of size or [MIN, MAX], touch, from threads: N (glibc arenas), every"
+  public static let form = StepForm.fields(
+    FieldSet([
+      FieldSpec("size", .sizeOrRange, required: true, "each block's size, or [MIN, MAX] for sizes drawn between them"),
+      FieldSpec("count", .integer(1...1_000_000_000), required: true, "how many blocks"),
+      FieldSpec("touch", .touch, "how much of each block is written (default all)"),
+      FieldSpec("threads", .integer(1...1024), "how many threads allocate, started together (glibc gives each an arena)"),
+      FieldSpec("every", .duration(allowZero: true), "the pause between two blocks of a thread"),
+      FieldSpec("seed", .integer(0...Int.max), "the seed of the sizes drawn from a range"),
+      FieldSpec("as", .allocationName, "a name for free's what:"),
+    ]))
+  public static let example = "native: { count: 100000, size: [64, 4KiB], threads: 8, as: blocks }"
 
   let count: Int
   let size: ClosedRange<UInt64>
@@ -39,7 +50,7 @@ public struct Native: Step {
       let bytes = try FieldReader.bytes(sizeNode, field: f.fieldPath("size"), context: input.context)
       size = bytes...bytes
     }
-    let count = try f.require("count") { try f.int($0, in: 1...1_000_000_000) }
+    let count = try f.require("count") { try f.int($0) }
     // All of a step's blocks are held at once; with a range, each may be the largest.
     if let problem = ScenarioBounds.totalProblem(count: count, each: size.upperBound) {
       throw input.context.error(at: sizeNode.mark, field: f.fieldPath("size"), problem)
@@ -48,9 +59,9 @@ public struct Native: Step {
       count: count,
       size: size,
       touch: try f.touch("touch") ?? 1,
-      threads: try f.int("threads", in: 1...1024) ?? 1,
+      threads: try f.int("threads") ?? 1,
       every: try f.duration("every") ?? 0,
-      seed: UInt64(try f.int("seed", in: 0...Int.max) ?? 1),
+      seed: UInt64(try f.int("seed") ?? 1),
       name: try f.name("as"))
     f.finish()
     return step

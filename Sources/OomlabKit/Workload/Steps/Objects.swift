@@ -2,6 +2,18 @@
 public struct Objects: Step {
   public static let kind = "objects"
   public static let summary = "count managed-heap objects of size, garbage: true (unreachable), native: SIZE payload, external: true (reported), every"
+  public static let form = StepForm.fields(
+    FieldSet(
+      [
+        FieldSpec("count", .integer(1...100_000_000), required: true, "how many objects"),
+        FieldSpec("size", .size(allowZero: false, allowPercent: false), required: true, "each object's size in the heap (at most 1GiB)"),
+        FieldSpec("garbage", .boolean, "unreachable at once: heap_used counts them until a collection"),
+        FieldSpec("native", .size(allowZero: false, allowPercent: false), "a malloc'ed payload per object, freed only by its collection (at most 1GiB)"),
+        FieldSpec("external", .boolean, "report the payload to the heap as external memory"),
+        FieldSpec("every", .duration(allowZero: true), "the pause between two objects"),
+        FieldSpec("as", .allocationName, "a name for free's what:"),
+      ], needs: [(whenTrue: "external", key: "native")]))
+  public static let example = "objects: { count: 1000, size: 1KiB, garbage: true, native: 2MiB, external: true }"
 
   let count: Int
   let size: UInt64
@@ -27,7 +39,7 @@ public struct Objects: Step {
       throw f.error("external", f.node("external"), "external: true reports the native payload; expected native: SIZE beside it")
     }
     let step = Objects(
-      count: try f.require("count") { try f.int($0, in: 1...100_000_000) },
+      count: try f.require("count") { try f.int($0) },
       size: try f.require("size") { try bounded($0, try f.bytes($0)) },
       garbage: try f.bool("garbage") ?? false,
       native: native,

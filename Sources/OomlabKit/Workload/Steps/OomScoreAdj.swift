@@ -2,14 +2,18 @@
 public struct OomScoreAdj: Step {
   public static let kind = "oom-score-adj"
   public static let summary = "set /proc/self/oom_score_adj to a value in -1000...1000"
+  /// The values the kernel takes.
+  static let range = -1000...1000
+  public static let form = StepForm.value(.integer(range))
+  public static let example = "oom-score-adj: 500"
 
   let value: Int
 
   public static func parse(_ input: StepInput) throws -> OomScoreAdj {
     let node = input.node
-    guard node.scalar != nil, let value = Int(node.scalar!.string), (-1000...1000).contains(value) else {
+    guard node.scalar != nil, let value = Int(node.scalar!.string), range.contains(value) else {
       throw input.context.error(
-        at: node.mark, field: input.path, "expected an integer in -1000...1000, got \(node.describe)")
+        at: node.mark, field: input.path, "expected an integer in \(range.lowerBound)...\(range.upperBound), got \(node.describe)")
     }
     return OomScoreAdj(value: value)
   }

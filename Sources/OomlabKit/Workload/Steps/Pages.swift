@@ -4,6 +4,17 @@ import Glibc
 public struct Pages: Step {
   public static let kind = "pages"
   public static let summary = "an mmap'ed region of size, touch FRACTION, pattern sequential|sparse STRIDE|random, advise hugepage|nohugepage, populate"
+  public static let form = StepForm.fields(
+    FieldSet([
+      FieldSpec("size", .size(allowZero: false, allowPercent: true), required: true, "the region's size, or a share of the limit"),
+      FieldSpec("touch", .touch, "how much of the region is written, page by page (default none; all for sparse)"),
+      FieldSpec("pattern", .pagesPattern, "the order pages are written in: sequential, random or sparse STRIDE"),
+      FieldSpec("advise", .choice(["hugepage", "nohugepage"]), "madvise(MADV_HUGEPAGE or MADV_NOHUGEPAGE) before touching"),
+      FieldSpec("populate", .boolean, "prefault the whole region (MADV_POPULATE_WRITE)"),
+      FieldSpec("seed", .integer(0...Int.max), "the seed of the random pattern"),
+      FieldSpec("as", .allocationName, "a name for free's what:"),
+    ]))
+  public static let example = "pages: { size: 1GiB, touch: 0.5, pattern: sparse 2MiB, advise: hugepage }"
 
   /// The order in which pages are first written.
   enum Pattern: Equatable {
@@ -42,7 +53,7 @@ public struct Pages: Step {
           "pattern", f.node("pattern"), "expected sequential, random or \"sparse STRIDE\", got \"\(text)\"")
       }
     }
-    let advise = try f.choice("advise", ["hugepage", "nohugepage"]).map {
+    let advise = try f.choice("advise").map {
       $0 == "hugepage" ? MADV_HUGEPAGE : MADV_NOHUGEPAGE
     }
     var touch = try f.touch("touch")
@@ -54,7 +65,7 @@ public struct Pages: Step {
       pattern: pattern,
       advise: advise,
       populate: try f.bool("populate") ?? false,
-      seed: UInt64(try f.int("seed", in: 0...Int.max) ?? 1),
+      seed: UInt64(try f.int("seed") ?? 1),
       name: try f.name("as"))
     f.finish()
     return step

@@ -2,6 +2,14 @@
 public struct Repeat: Step {
   public static let kind = "repeat"
   public static let summary = "loop over steps: times: N or until: killed"
+  public static let form = StepForm.fields(
+    FieldSet(
+      [
+        FieldSpec("times", .integer(1...1_000_000_000), "how many times to run the steps"),
+        FieldSpec("until", .choice(["killed"]), "run the steps until the worker is killed"),
+        FieldSpec("steps", .steps, required: true, "the steps to repeat"),
+      ], exactlyOne: ["times", "until"]))
+  public static let example = "repeat: { times: 3, steps: [ { buffers: { count: 1, size: 1MiB } }, { hold: 100ms } ] }"
 
   /// How many iterations; nil repeats until the worker is killed.
   let times: Int?
@@ -9,8 +17,8 @@ public struct Repeat: Step {
 
   public static func parse(_ input: StepInput) throws -> Repeat {
     let f = try input.fields()
-    let times = try f.int("times", in: 1...1_000_000_000)
-    let until = try f.choice("until", ["killed"])
+    let times = try f.int("times")
+    let until = try f.choice("until")
     guard (times == nil) != (until == nil) else {
       throw input.context.error(
         at: f.mark, field: input.path, "expected exactly one of times: N or until: killed")

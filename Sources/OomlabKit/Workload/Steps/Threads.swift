@@ -5,6 +5,14 @@ import Glibc
 public struct Threads: Step {
   public static let kind = "threads"
   public static let summary = "count threads with a stack of SIZE (reserved), each touching SIZE of it (resident)"
+  public static let form = StepForm.fields(
+    FieldSet([
+      FieldSpec("count", .integer(1...30_000), required: true, "how many threads"),
+      FieldSpec("stack", .size(allowZero: false, allowPercent: false), "each thread's stack, reserved (default 8MiB, at least 64KiB)"),
+      FieldSpec("touch", .size(allowZero: true, allowPercent: false), "how much of its stack each thread writes (at most the stack less 32KiB)"),
+      FieldSpec("as", .allocationName, "a name for free's what:"),
+    ]))
+  public static let example = "threads: { count: 100, stack: 8MiB, touch: 64KiB }"
 
   let count: Int
   let stack: UInt64
@@ -14,7 +22,7 @@ public struct Threads: Step {
 
   public static func parse(_ input: StepInput) throws -> Threads {
     let f = try input.fields()
-    let count = try f.require("count") { try f.int($0, in: 1...30_000) }
+    let count = try f.require("count") { try f.int($0) }
     let stack = try f.bytes("stack") ?? 8 << 20
     guard stack >= 64 << 10 else {
       throw f.error("stack", f.node("stack"), "expected a stack of at least 64KiB, got \(f.node("stack")?.describe ?? "") (\(stack) bytes)")
@@ -22,7 +30,7 @@ public struct Threads: Step {
     if let problem = ScenarioBounds.totalProblem(count: count, each: stack) {
       throw f.error(f.node("stack") == nil ? "count" : "stack", f.node("stack") ?? f.node("count"), problem)
     }
-    let touch = try f.bytes("touch", allowZero: true) ?? 0
+    let touch = try f.bytes("touch") ?? 0
     // The thread's own frames and the C library's guard need room beside the touched part.
     guard touch + (32 << 10) <= stack else {
       throw f.error("touch", f.node("touch"), "expected at most the stack minus 32KiB (\(stack - (32 << 10)) bytes), got \(f.node("touch")?.describe ?? "") (\(touch) bytes)")

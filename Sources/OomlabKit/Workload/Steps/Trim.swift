@@ -4,6 +4,8 @@ import COomlabShim
 public struct Trim: Step {
   public static let kind = "trim"
   public static let summary = "give free memory back: glibc malloc_trim(0), jemalloc arena.<all>.purge"
+  public static let form = StepForm.nothing
+  public static let example = "trim"
 
   public static func parse(_ input: StepInput) throws -> Trim {
     guard isNull(input.node) || (input.node.mapping?.isEmpty ?? false) else {
