@@ -46,6 +46,9 @@ struct Exec: ParsableCommand {
     guard !command.isEmpty else {
       throw ValidationError("name the command to run after --, like: oomlab exec --memory-limit 512MiB -- node app.js")
     }
+    if options.oomGroup != nil {
+      throw ValidationError("--oom-group is for run and matrix; exec does not set memory.oom.group for a command's tree yet")
+    }
     if let heapLimit = options.heapLimit {
       throw ValidationError(
         "--heap-limit \"\(heapLimit)\" sets a scenario's managed heap; a Node program's is its own --max-old-space-size")

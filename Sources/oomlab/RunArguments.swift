@@ -45,6 +45,11 @@ struct RunArguments<Shape: RunShape>: ParsableArguments {
     help: "How to enforce the memory limit: auto (a cgroup, else the container's limit), cgroup (a cgroup or fail with status 3), simulated (no cgroup: the supervisor kills at RSS >= limit).")
   var enforce: EnforceMode = .auto
 
+  @Flag(
+    inversion: .prefixedNo,
+    help: "Whether the OOM killer takes every worker at once, as Kubernetes sets for a pod (cgroup v2 memory.oom.group; default: the scenario's oom-group:).")
+  var oomGroup: Bool?
+
   @Option(
     parsing: .unconditional,
     help: help(
@@ -113,6 +118,7 @@ struct RunArguments<Shape: RunShape>: ParsableArguments {
     request.mallocConf = mallocConf.first.flatMap { TuningSetting(mallocConf: $0) }
     request.arenaMax = arenaMax.flatMap { TuningSetting(arenaMax: $0) }
     request.enforce = enforce
+    request.oomGroup = oomGroup
     request.summaryPath = summaryPath
     return request
   }
