@@ -38,6 +38,12 @@ struct MemoryLimitRunTests {
     let usage = try #require(csv.last("cgroup_usage_bytes"))
     #expect(usage >= 0.9 * 128 * MiB, "last usage before the kill: \(usage / MiB) MiB")
     #expect(csv.last("cgroup_limit_bytes") == 128 * MiB)
+    // Every kill comes out of an OOM event: v2 counts both in memory.events; v1 has no event count.
+    if try CgroupLocator().locate().version == .v2 {
+      #expect(try #require(csv.last("oom_events")) >= (try #require(csv.last("oom_kill_events"))))
+    } else {
+      #expect(csv.column("oom_events").allSatisfy(\.isEmpty))
+    }
     let process = try #require((result.summary?["processes"] as? [[String: Any]])?.first)
     let pid = try #require(process["pid"] as? Int)
     let kernel = try #require(process["kernel_report"] as? String)

@@ -43,7 +43,12 @@ struct CgroupLayout: Sendable {
         reading.file = stat.file
         reading.kernel = stat.kernel
       },
-      Figure(file: "memory.events", capacity: 512) { $1.oomKills = MemoryEvents.parse($0).oomKill },
+      Figure(file: "memory.events", capacity: 512) { bytes, reading in
+        let events = MemoryEvents.parse(bytes)
+        reading.oomKills = events.oomKill
+        reading.oomEvents = events.oom
+        reading.oomGroupKills = events.oomGroupKill
+      },
       Figure(file: "memory.pressure", capacity: 512) { bytes, reading in
         let pressure = Pressure.parse(String(decoding: bytes, as: UTF8.self))
         reading.psiSomeAvg10 = pressure.someAvg10

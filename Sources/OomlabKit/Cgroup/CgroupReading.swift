@@ -18,6 +18,10 @@ public struct CgroupReading: Equatable, Sendable {
   public var psiFullAvg10: Double?
   /// Processes the OOM killer killed in the cgroup (v2 memory.events, v1 memory.oom_control `oom_kill`).
   public var oomKills: UInt64?
+  /// Times the cgroup hit its limit and reclaim failed, so the OOM path was entered (v2 memory.events `oom`).
+  public var oomEvents: UInt64?
+  /// Times the whole cgroup was killed at once because memory.oom.group is set (v2 memory.events `oom_group_kill`).
+  public var oomGroupKills: UInt64?
 
   /// Creates a reading with only the usage known.
   public init(usage: UInt64 = 0) { self.usage = usage }
