@@ -56,6 +56,19 @@ public final class Workload {
     return index
   }
 
+  /// Records several allocations at once, under one lock, and publishes their cost; safe from
+  /// `native`'s threads, which record their blocks this way.
+  func record(_ batch: UnsafeBufferPointer<Allocation>) {
+    liveLock.lock()
+    for allocation in batch { live.append(allocation) }
+    liveLock.unlock()
+    var nativeBytes: Int64 = 0
+    for allocation in batch {
+      if allocation.kind == .native { nativeBytes += Int64(allocation.bytes) } else { publish(allocation, sign: 1) }
+    }
+    if nativeBytes != 0 { shared.add(.nativeLiveBytes, nativeBytes) }
+  }
+
   /// Notes how much of a recorded region ended up touched, once a step has published its progress itself.
   func settle(_ index: Int, touched: UInt64) {
     liveLock.lock()

@@ -58,76 +58,89 @@ public struct Native: Step {
 
   public func run(_ workload: Workload) throws {
     if threads == 1 { return try allocate(count, seed: seed, workload) }
-    // Each thread allocates its share with its own malloc calls, so glibc gives it an arena.
-    let box = ResultsBox(count: threads)
-    // All threads start allocating together: a thread that ran alone after another exited
-    // would inherit the idle arena instead of contending for a new one.
-    let gate = StartGate(parties: threads)
-    var workers: [Thread] = []
-    let done = DispatchGroup()
-    for t in 0..<threads {
-      let share = count / threads + (t < count % threads ? 1 : 0)
-      done.enter()
-      let thread = Thread {
-        gate.arriveAndWait()
-        let result = Result { try self.allocate(share, seed: self.seed &+ UInt64(t), workload) }
-        box.set(t, result)
-        done.leave()
-      }
-      thread.stackSize = 1 << 20
-      workers.append(thread)
-      thread.start()
+    // Each thread allocates its share with its own malloc calls, so glibc gives it an arena, at
+    // its first malloc or free (tcache_init), as it would a C program's thread. The threads are
+    // bare pthreads that touch malloc only after a barrier releases them all: Foundation's Thread
+    // mallocs as it starts, which handed each thread its own arena in creation order, every run
+    // the same. Released together, a thread can finish and hand its arena back before another's
+    // first malloc, which then takes that arena: some arenas get two threads' blocks, some sit
+    // idle, and RSS varies from run to run as in C (arena-churn: +157 MiB every run with
+    // Foundation's threads, +175...+215 MiB in C and now in oomlab).
+    let gate = UnsafeMutablePointer<pthread_barrier_t>.allocate(capacity: 1)
+    pthread_barrier_init(gate, nil, UInt32(threads))
+    defer {
+      pthread_barrier_destroy(gate)
+      gate.deallocate()
     }
-    done.wait()
-    for result in box.results { try result.get() }
+    let jobs = (0..<threads).map { t in
+      let share = count / threads + (t < count % threads ? 1 : 0)
+      return NativeJob(gate: gate) { try self.allocate(share, seed: self.seed &+ UInt64(t), workload) }
+    }
+    var started: [pthread_t] = []
+    for job in jobs {
+      var thread = pthread_t()
+      // The job stays retained by `jobs` until after the join: releasing it in the thread would free memory there first.
+      let code = pthread_create(&thread, nil, { context in
+        let job = Unmanaged<NativeJob>.fromOpaque(context!).takeUnretainedValue()
+        job.run()
+        return nil
+      }, Unmanaged.passUnretained(job).toOpaque())
+      guard code == 0 else {
+        // The threads already started wait at the barrier for this one: they cannot be released, so the worker cannot go on.
+        fatalError("pthread_create for a native thread failed: \(ErrnoName.explain(code))")
+      }
+      started.append(thread)
+    }
+    for thread in started { pthread_join(thread, nil) }
+    for job in jobs { try job.result.get() }
   }
 
   /// Allocates and records `n` blocks; `Workload.record` is thread-safe for native blocks.
+  ///
+  /// Without `every`, blocks are recorded 32 at a time, under one lock and one published sum:
+  /// how glibc shares arenas between threads depends on how fast they allocate, so the harness
+  /// slows them as little as it can.
   private func allocate(_ n: Int, seed: UInt64, _ workload: Workload) throws {
     var generator = SplitMix64(seed: seed)
-    for i in 0..<n {
-      if i > 0 && every > 0 { Clock.sleep(nanoseconds: every) }
-      let bytes =
-        size.lowerBound == size.upperBound
-        ? size.lowerBound : size.lowerBound + generator.next() % (size.upperBound - size.lowerBound + 1)
-      let (block, touched) = try workload.mallocBlock(bytes, touch: touch)
-      workload.record(Allocation(kind: .native, name: name, address: block, bytes: bytes, touched: touched, thread: nil))
+    let nameID = AllocationNames.shared.id(name)
+    let batchSize = every > 0 ? 1 : 32
+    try withUnsafeTemporaryAllocation(of: Allocation.self, capacity: batchSize) { batch in
+      var filled = 0
+      defer { if filled > 0 { workload.record(UnsafeBufferPointer(rebasing: batch[..<filled])) } }
+      for i in 0..<n {
+        if i > 0 && every > 0 { Clock.sleep(nanoseconds: every) }
+        let bytes =
+          size.lowerBound == size.upperBound
+          ? size.lowerBound : size.lowerBound + generator.next() % (size.upperBound - size.lowerBound + 1)
+        let (block, touched) = try workload.mallocBlock(bytes, touch: touch)
+        batch.initializeElement(
+          at: filled, to: Allocation(kind: .native, nameID: nameID, address: block, bytes: bytes, touched: touched))
+        filled += 1
+        if filled == batchSize {
+          workload.record(UnsafeBufferPointer(rebasing: batch[..<filled]))
+          filled = 0
+        }
+      }
     }
   }
+
 }
 
-/// Collects each allocating thread's result under a lock.
-private final class ResultsBox: @unchecked Sendable {
-  private let lock = NSLock()
-  private var storage: [Result<Void, Error>]
+/// One allocating thread's work, the barrier it waits at first, and what came of it.
+private final class NativeJob {
+  private let gate: UnsafeMutablePointer<pthread_barrier_t>
+  private let work: () throws -> Void
+  /// Set by the thread before it exits; read after the join.
+  private(set) var result: Result<Void, Error> = .success(())
 
-  init(count: Int) { storage = Array(repeating: .success(()), count: count) }
-
-  func set(_ index: Int, _ result: Result<Void, Error>) {
-    lock.lock()
-    storage[index] = result
-    lock.unlock()
+  init(gate: UnsafeMutablePointer<pthread_barrier_t>, work: @escaping () throws -> Void) {
+    self.gate = gate
+    self.work = work
   }
 
-  var results: [Result<Void, Error>] {
-    lock.lock()
-    defer { lock.unlock() }
-    return storage
-  }
-}
-
-/// Holds threads until all of them have arrived.
-private final class StartGate: @unchecked Sendable {
-  private let condition = NSCondition()
-  private var waiting: Int
-
-  init(parties: Int) { waiting = parties }
-
-  func arriveAndWait() {
-    condition.lock()
-    waiting -= 1
-    if waiting == 0 { condition.broadcast() }
-    while waiting > 0 { condition.wait() }
-    condition.unlock()
+  /// Waits for every thread, then allocates.
+  func run() {
+    pthread_barrier_wait(gate)
+    result = Result { try work() }
   }
 }
