@@ -9,41 +9,9 @@ import Testing
 /// About 1 GiB resident at the peak, under the 2 GiB the suite allows without a cgroup.
 @Suite(.serialized, .enabled(if: CProgram.unavailable == nil, "\(CProgram.unavailable ?? "")"))
 struct HarnessOverheadTests {
-  /// Mallocs and writes COUNT blocks of SIZE bytes, keeping their addresses in a mapping of its own
-  /// (as oomlab does), and prints VmRSS in KiB and mallinfo2's allocated bytes before and after.
-  static let blocks = """
-    #include <malloc.h>
-    #include <stdio.h>
-    #include <stdlib.h>
-    #include <string.h>
-    #include <sys/mman.h>
-
-    static long rss_kib(void) {
-      FILE *f = fopen("/proc/self/status", "r");
-      char line[256];
-      long kib = -1;
-      while (fgets(line, sizeof line, f)) if (sscanf(line, "VmRSS: %ld", &kib) == 1) break;
-      fclose(f);
-      return kib;
-    }
-
-    int main(int argc, char **argv) {
-      long count = atol(argv[1]), size = atol(argv[2]);
-      void **blocks = mmap(NULL, count * sizeof(void *), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-      struct mallinfo2 before = mallinfo2();
-      long rss_before = rss_kib();
-      for (long i = 0; i < count; i++) {
-        blocks[i] = malloc(size);
-        memset(blocks[i], 0x5A, size);
-      }
-      struct mallinfo2 after = mallinfo2();
-      printf("%ld %ld %zu %zu\\n", rss_before, rss_kib(), before.uordblks + before.hblkhd, after.uordblks + after.hblkhd);
-      return 0;
-    }
-    """
-
   @Test func aMillionNativeBlocksCostTheWorkerWhatTheyCostACProgram() throws {
-    let program = try CProgram(Self.blocks)
+    let program = try CProgram(
+      try String(contentsOf: repositoryRoot().appendingPathComponent("scripts/calibration/native-blocks.c"), encoding: .utf8))
     defer { program.cleanUp() }
     let c = try program.run(["1000000", "1024"]).split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     try #require(c.count == 4)
