@@ -58,40 +58,42 @@ public struct Native: Step {
 
   public func run(_ workload: Workload) throws {
     if threads == 1 { return try allocate(count, seed: seed, workload) }
-    // Each thread allocates its share with its own malloc calls, so glibc gives it an arena, at
+    // Each thread allocates its share with its own malloc calls, so glibc gives it an arena at
     // its first malloc or free (tcache_init), as it would a C program's thread. The threads are
-    // bare pthreads that touch malloc only after a barrier releases them all: Foundation's Thread
-    // mallocs as it starts, which handed each thread its own arena in creation order, every run
-    // the same. Released together, a thread can finish and hand its arena back before another's
-    // first malloc, which then takes that arena: some arenas get two threads' blocks, some sit
+    // bare pthreads that touch malloc only once the gate releases them all: Foundation's Thread
+    // mallocs as it starts, which handed each thread an arena of its own in creation order, the
+    // same every run. Released together, a thread can finish and hand its arena back before
+    // another's first malloc, which then takes it: some arenas get two threads' blocks, some sit
     // idle, and RSS varies from run to run as in C (arena-churn: +157 MiB every run with
-    // Foundation's threads, +175...+215 MiB in C and now in oomlab).
-    let gate = UnsafeMutablePointer<pthread_barrier_t>.allocate(capacity: 1)
-    pthread_barrier_init(gate, nil, UInt32(threads))
-    defer {
-      pthread_barrier_destroy(gate)
-      gate.deallocate()
-    }
+    // Foundation's threads; +169...+209 MiB in C and +175...+211 MiB now, docs/fidelity.md).
+    let gate = StartGate(parties: threads)
     let jobs = (0..<threads).map { t in
       let share = count / threads + (t < count % threads ? 1 : 0)
       return NativeJob(gate: gate) { try self.allocate(share, seed: self.seed &+ UInt64(t), workload) }
     }
     var started: [pthread_t] = []
+    var failure: Int32 = 0
     for job in jobs {
       var thread = pthread_t()
-      // The job stays retained by `jobs` until after the join: releasing it in the thread would free memory there first.
-      let code = pthread_create(&thread, nil, { context in
-        let job = Unmanaged<NativeJob>.fromOpaque(context!).takeUnretainedValue()
-        job.run()
-        return nil
-      }, Unmanaged.passUnretained(job).toOpaque())
+      // `jobs` keeps each job alive until after the join: a release in the thread would free memory there first.
+      let code = pthread_create(
+        &thread, nil,
+        { context in
+          Unmanaged<NativeJob>.fromOpaque(context!).takeUnretainedValue().run()
+          return nil
+        }, Unmanaged.passUnretained(job).toOpaque())
       guard code == 0 else {
-        // The threads already started wait at the barrier for this one: they cannot be released, so the worker cannot go on.
-        fatalError("pthread_create for a native thread failed: \(ErrnoName.explain(code))")
+        failure = code
+        break
       }
       started.append(thread)
     }
+    if failure == 0 { gate.open() } else { gate.cancel() }
     for thread in started { pthread_join(thread, nil) }
+    if failure != 0 {
+      let what = "pthread_create for native thread \(started.count + 1) of \(threads) failed: \(ErrnoName.explain(failure))"
+      throw failure == EAGAIN || failure == ENOMEM ? WorkloadError.allocationFailed(what) : WorkloadError.failed(what)
+    }
     for job in jobs { try job.result.get() }
   }
 
@@ -126,21 +128,75 @@ public struct Native: Step {
 
 }
 
-/// One allocating thread's work, the barrier it waits at first, and what came of it.
+/// One allocating thread's work, the gate it waits at first, and what came of it.
 private final class NativeJob {
-  private let gate: UnsafeMutablePointer<pthread_barrier_t>
+  private let gate: StartGate
   private let work: () throws -> Void
   /// Set by the thread before it exits; read after the join.
   private(set) var result: Result<Void, Error> = .success(())
 
-  init(gate: UnsafeMutablePointer<pthread_barrier_t>, work: @escaping () throws -> Void) {
+  init(gate: StartGate, work: @escaping () throws -> Void) {
     self.gate = gate
     self.work = work
   }
 
-  /// Waits for every thread, then allocates.
+  /// Waits at the gate, then allocates unless the step was called off.
   func run() {
-    pthread_barrier_wait(gate)
+    guard gate.arriveAndWait() else { return }
     result = Result { try work() }
+  }
+}
+
+/// Holds native's threads until all have started and the step opens it, or lets them go
+/// without allocating when the step is called off because a thread could not be created.
+///
+/// A pthread mutex and condition variable, which take no malloc in the waiting threads.
+private final class StartGate: @unchecked Sendable {
+  private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+  private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+  private let parties: Int
+  private var arrived = 0
+  /// nil while closed; true once opened, false once called off.
+  private var verdict: Bool?
+
+  init(parties: Int) {
+    self.parties = parties
+    pthread_mutex_init(lock, nil)
+    pthread_cond_init(changed, nil)
+  }
+
+  deinit {
+    pthread_cond_destroy(changed)
+    pthread_mutex_destroy(lock)
+    lock.deallocate()
+    changed.deallocate()
+  }
+
+  /// Waits until the gate opens (true) or the step is called off (false).
+  func arriveAndWait() -> Bool {
+    pthread_mutex_lock(lock)
+    arrived += 1
+    pthread_cond_broadcast(changed)
+    while verdict == nil { pthread_cond_wait(changed, lock) }
+    let go = verdict!
+    pthread_mutex_unlock(lock)
+    return go
+  }
+
+  /// Releases every thread together, once all have arrived.
+  func open() {
+    pthread_mutex_lock(lock)
+    while arrived < parties { pthread_cond_wait(changed, lock) }
+    verdict = true
+    pthread_cond_broadcast(changed)
+    pthread_mutex_unlock(lock)
+  }
+
+  /// Lets the threads that started go without allocating.
+  func cancel() {
+    pthread_mutex_lock(lock)
+    verdict = false
+    pthread_cond_broadcast(changed)
+    pthread_mutex_unlock(lock)
   }
 }
