@@ -40,7 +40,8 @@ public final class ManagedHeap {
   /// external pressure); the worker ends with it after the step.
   public private(set) var pendingOutOfMemory: HeapOutOfMemory?
 
-  private let newSpace: NewSpace
+  /// New space, reserved and committed by the first regular object: until then the heap maps nothing.
+  private var newSpace: NewSpace?
   /// Old, large and new-large pages by slot; a slot is nil once its page is unmapped, and reused.
   private var pages: [HeapPage?] = []
   private var freeSlots: [Int] = []
@@ -58,18 +59,14 @@ public final class ManagedHeap {
   /// New space passed 80%: V8 has posted a scavenge task, which runs when the program idles.
   private var scavengeTaskPosted = false
 
-  /// Creates an empty heap with its semi-spaces reserved and the first to-space pages committed.
+  /// Creates an empty heap; nothing is mapped until the first object.
+  ///
+  /// V8 commits new space when the isolate starts; oomlab waits for a scenario's first object, so
+  /// that a run without objects shows no heap at all.
   public init(limit: UInt64 = ManagedHeap.defaultLimit) {
     self.limit = limit
     figures = HeapFigures(limitBytes: limit)
     trigger = CollectionTrigger(limit: limit)
-    do {
-      newSpace = try NewSpace()
-    } catch {
-      // 32 MiB of address space the worker cannot reserve leaves nothing to measure.
-      fatalError("\(error)")
-    }
-    updateTotals()
   }
 
   deinit {
@@ -81,7 +78,12 @@ public final class ManagedHeap {
   public var pageCount: Int { pages.count - freeSlots.count }
 
   /// The semi-spaces' current capacity each.
-  public var semiSpaceCapacity: UInt64 { newSpace.capacity }
+  public var semiSpaceCapacity: UInt64 { newSpace?.capacity ?? HeapLayout.initialSemiSpace }
+
+  /// The bytes objects can use in one semi-space, committed or not yet.
+  private var semiSpaceArea: UInt64 {
+    newSpace?.usableCapacity ?? HeapLayout.area(pages: HeapLayout.initialSemiSpace / HeapLayout.pageSize)
+  }
 
   /// The bytes an object of `size` occupies in the heap, without a payload.
   public static func aligned(_ size: UInt64) -> UInt64 { HeapLayout.objectSize(size, payload: false) }
@@ -140,7 +142,7 @@ public final class ManagedHeap {
     figures.payloadBytes += payload
     figures.externalBytes += reported
     if !garbage { figures.liveObjects += 1 }
-    if newSpace.reachedTaskTrigger { scavengeTaskPosted = true }
+    if newSpace?.reachedTaskTrigger == true { scavengeTaskPosted = true }
     updateTotals()
   }
 
@@ -203,7 +205,7 @@ public final class ManagedHeap {
       // NewLargeObjectSpace::AllocateRaw: the first young large object always fits; later ones
       // must fit new space's capacity and leave the old generation room to promote them.
       if newLargeBytes > 0
-        && (newLargeBytes + bytes > newSpace.usableCapacity || figures.oldCapacityBytes + newLargeBytes > limit)
+        && (newLargeBytes + bytes > semiSpaceArea || figures.oldCapacityBytes + newLargeBytes > limit)
       {
         try collectYoung(requesting: bytes)
       }
@@ -211,12 +213,19 @@ public final class ManagedHeap {
       newLargeBytes += bytes
       return claim(bytes, in: slot)
     }
+    let space: NewSpace
+    if let existing = newSpace {
+      space = existing
+    } else {
+      space = try NewSpace()
+      newSpace = space
+    }
     // A scavenge copies survivors into to-space; a second one promotes them, so two always make room.
     for _ in 0..<2 {
-      if let address = newSpace.allocate(bytes) { return address }
+      if let address = space.allocate(bytes) { return address }
       try collectYoung(requesting: bytes)
     }
-    guard let address = newSpace.allocate(bytes) else { preconditionFailure("two scavenges leave new space empty") }
+    guard let address = space.allocate(bytes) else { preconditionFailure("two scavenges leave new space empty") }
     return address
   }
 
@@ -302,7 +311,7 @@ public final class ManagedHeap {
   /// old generation might not take the scavenge's promotions ("scavenge might not succeed").
   private func collectYoung(requesting bytes: UInt64) throws {
     // Heap::CanPromoteYoungAndExpandOldGeneration, over-estimating with new space's capacity.
-    if figures.oldCapacityBytes + newSpace.usableCapacity + newLargeBytes > limit {
+    if figures.oldCapacityBytes + semiSpaceArea + newLargeBytes > limit {
       try collectFull(requesting: bytes)
     } else {
       try scavenge(requesting: bytes)
@@ -315,7 +324,7 @@ public final class ManagedHeap {
   private func scavenge(requesting bytes: UInt64) throws {
     var survived: UInt64 = 0
     youngArrayBufferBytes = 0
-    newSpace.scavenge { object in
+    newSpace?.scavenge { object in
       let flags = object.flags
       if flags.contains(.garbage) {
         finalize(object)
@@ -324,7 +333,7 @@ public final class ManagedHeap {
         survived += object.size
       } else {
         // The survivors of one scavenge always fit the semi-space they came from.
-        let address = newSpace.allocate(object.size)!
+        let address = newSpace!.allocate(object.size)!
         memcpy(address, object.address, Int(object.size))
         let copy = HeapObject(address: address)
         copy.flags.insert(.survived)
@@ -335,8 +344,8 @@ public final class ManagedHeap {
     survived += sweepNewLargeObjects()
     // Heap::CheckNewSpaceExpansionCriteria: new space doubles once more has survived than it holds.
     survivedSinceExpansion += survived
-    if survivedSinceExpansion > newSpace.capacity && newSpace.capacity < HeapLayout.maximumSemiSpace {
-      newSpace.grow()
+    if let space = newSpace, survivedSinceExpansion > space.capacity && space.capacity < HeapLayout.maximumSemiSpace {
+      space.grow()
       survivedSinceExpansion = 0
     }
     scavengeTaskPosted = false
@@ -375,14 +384,14 @@ public final class ManagedHeap {
   private func collectFull(requesting bytes: UInt64) throws {
     let before = figures
     youngArrayBufferBytes = 0
-    newSpace.forEachObject { object in
+    newSpace?.forEachObject { object in
       if object.flags.contains(.garbage) {
         finalize(object)
       } else {
         copyToOld(object).flags.remove(.survived)
       }
     }
-    newSpace.reset()
+    newSpace?.reset()
     _ = sweepNewLargeObjects()
     for slot in pages.indices {
       guard let page = pages[slot] else { continue }
@@ -401,7 +410,7 @@ public final class ManagedHeap {
     evacuateFragmentedPages()
     scavengeTaskPosted = false
     figures.collections += 1
-    trigger.collected(oldBytes: oldObjectBytes, externalBytes: figures.externalBytes, newSpaceCapacity: newSpace.usableCapacity)
+    trigger.collected(oldBytes: oldObjectBytes, externalBytes: figures.externalBytes, newSpaceCapacity: semiSpaceArea)
     updateTotals()
     if figures.oldCapacityBytes > limit {
       throw HeapOutOfMemory(requestedBytes: bytes, beforeCollection: before, figures: figures)
@@ -466,11 +475,11 @@ public final class ManagedHeap {
     for slot in order {
       pages[slot]!.forEachObject { object in if !object.flags.contains(.collected) { body(object) } }
     }
-    newSpace.forEachObject(body)
+    newSpace?.forEachObject(body)
   }
 
   /// Recomputes what the heap has committed.
   private func updateTotals() {
-    figures.totalBytes = mappedPageBytes + newSpace.committedBytes
+    figures.totalBytes = mappedPageBytes + (newSpace?.committedBytes ?? 0)
   }
 }

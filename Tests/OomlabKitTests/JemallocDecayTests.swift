@@ -3,9 +3,13 @@ import Testing
 
 @testable import OomlabKit
 
-extension AllocatorRunTests {
-  /// jemalloc's default decay beside a C program doing the same under the same jemalloc: neither
-  /// returns memory through an idle hold, both do once the program calls the allocator again.
+/// jemalloc's default decay beside a C program doing the same under the same jemalloc: neither
+/// returns memory through an idle hold, both do once the program calls the allocator again.
+///
+/// A suite of its own, not one of AllocatorRunTests, so that the VM lane (which runs those on a
+/// cgroup v2 kernel under emulation) does not spend 15 s of timed holds on what no cgroup affects.
+@Suite(.serialized)
+struct JemallocDecayTests {
   @Test(
     .enabled(if: jemallocPath != nil, "jemalloc is not installed (apt-get install libjemalloc-dev)"),
     .enabled(if: CProgram.unavailable == nil, "\(CProgram.unavailable ?? "")"))
