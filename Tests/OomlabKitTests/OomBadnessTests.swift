@@ -82,4 +82,22 @@ struct OomBadnessTests {
     let kernel = Int(CgroupValue.integer(try FileIO.read("/proc/self/oom_score")) ?? 0)
     #expect(abs(computed - kernel) <= 2, "computed \(computed), kernel \(kernel)")
   }
+
+  @Test func theReadmesOomScoreFiguresAreTheKernelsFormula() throws {
+    let readme = try String(contentsOf: repositoryRoot().appendingPathComponent("README.md"), encoding: .utf8)
+      .replacingOccurrences(of: "\n", with: " ")
+    func score(rss: UInt64, adj: Int) -> Int {
+      OomBadness.procScore(
+        rssBytes: rss, swapBytes: 0, pageTableBytes: 0, oomScoreAdj: adj, totalRAMBytes: 24 << 30, totalSwapBytes: 0,
+        pageSize: 4096)
+    }
+    // An idle process: a few MiB of 24 GiB is 0 thousandths, (1000 + 0) * 2 / 3.
+    #expect(score(rss: 4 * Self.mib, adj: 0) == 666)
+    #expect(readme.contains("an idle process reads 666"))
+    // 65,536 pages of 6,291,456: 10 thousandths, (1000 + 10) * 2 / 3 = 673.
+    #expect(score(rss: 256 * Self.mib, adj: 0) == 673)
+    #expect(readme.contains("on a 24 GiB machine reads 673"))
+    #expect(score(rss: 256 * Self.mib, adj: 500) - score(rss: 256 * Self.mib, adj: 0) == 333)
+    #expect(readme.contains("An oom_score_adj of 500 adds 333"))
+  }
 }

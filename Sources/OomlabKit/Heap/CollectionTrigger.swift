@@ -1,42 +1,59 @@
-/// When the managed heap collects on its own: V8's allocation limits, simplified.
+/// When the managed heap runs a full collection on its own: V8's two allocation limits.
 ///
-/// Two limits, as in V8: one on heap bytes, which grows with what survives a collection and is
-/// capped by the heap limit, and one on external bytes, which allows a fixed amount of growth
-/// past what the last collection left. Native payloads that are not reported move neither.
+/// One is on the old generation's objects (`old_generation_allocation_limit_`): half the heap
+/// limit at first (`kInitalOldGenerationLimitFactor`, src/heap/heap.h), then after each
+/// mark-compact the surviving bytes times a growing factor, at least 8 MiB more, plus the new
+/// space, and never past halfway to the heap limit (`MemoryController::CalculateAllocationLimit`,
+/// src/heap/heap-controller.cc). V8 starts incremental marking near it and finishes a little
+/// later; oomlab collects at it. The other is on external memory: 64 MiB past what the last
+/// mark-compact left (`Heap::ReportExternalMemoryPressure`). Payloads that are not reported move neither.
 public struct CollectionTrigger: Equatable, Sendable {
-  /// The lowest heap threshold, so a small heap is not collected after every few objects.
-  public static let minimumThreshold: UInt64 = 8 << 20
-  /// How much the surviving bytes may grow before the next collection (V8's growing factor, 1.1 to 4).
-  public static let growthFactor: UInt64 = 2
-  /// External growth allowed between collections (V8's kExternalAllocationSoftLimit, 64 MB).
-  public static let externalAllowance: UInt64 = 64 << 20
+  /// The least the old-generation limit grows by: `MinimumAllocationLimitGrowingStep`, 8 × 1 MiB.
+  public static let minimumGrowingStep: UInt64 = 8 << 20
 
-  /// The heap limit that caps the heap threshold.
+  /// The heap limit (max_old_generation_size).
   public let limit: UInt64
-  /// The floor of the heap threshold: an eighth of the limit, at least `minimumThreshold`.
-  public let floor: UInt64
-  /// Heap bytes above which an allocation collects first.
-  public private(set) var heapThreshold: UInt64
-  /// External bytes above which an allocation collects first.
-  public private(set) var externalThreshold: UInt64
+  /// How much the surviving bytes may grow before the next collection.
+  public let growingFactor: Double
+  /// Old-generation object bytes above which the heap runs a full collection.
+  public private(set) var oldGenerationLimit: UInt64
+  /// External bytes above which reporting more runs a full collection.
+  public private(set) var externalLimit: UInt64
 
   /// Creates the trigger of a heap limited to `limit` bytes.
   public init(limit: UInt64) {
     self.limit = limit
-    floor = min(limit, max(Self.minimumThreshold, limit / 8))
-    heapThreshold = floor
-    externalThreshold = Self.externalAllowance
+    growingFactor = Self.maximumGrowingFactor(limit: limit)
+    oldGenerationLimit = limit / 2
+    externalLimit = HeapLayout.externalAllowance
   }
 
-  /// Whether the heap must collect before it holds `usedBytes` and `externalBytes`.
-  public func shouldCollect(usedBytes: UInt64, externalBytes: UInt64) -> Bool {
-    usedBytes > heapThreshold || externalBytes > externalThreshold
+  /// V8's largest heap growing factor for a heap of `limit` bytes: 1.3 at 256 MiB and below,
+  /// 4 at 2 GiB and above, and in between on a line from 1.3 to 2.0
+  /// (`MemoryController::MaxGrowingFactor`, with its sizes times the pointer multiplier 2).
+  ///
+  /// V8 lowers the factor towards 1.1 when collection is slow next to the program; oomlab's
+  /// collections are fast, so the largest applies.
+  public static func maximumGrowingFactor(limit: UInt64) -> Double {
+    let minimumSize: Double = 256
+    let maximumSize: Double = 2048
+    let megabytes = max(Double(limit) / 1_048_576, minimumSize)
+    if megabytes >= maximumSize { return 4 }
+    return (megabytes - minimumSize) * (2.0 - 1.3) / (maximumSize - minimumSize) + 1.3
   }
 
-  /// Moves both thresholds after a collection that left `usedBytes` and `externalBytes`.
-  public mutating func collected(usedBytes: UInt64, externalBytes: UInt64) {
-    let (grown, overflow) = usedBytes.multipliedReportingOverflow(by: Self.growthFactor)
-    heapThreshold = min(limit, max(floor, overflow ? .max : grown))
-    externalThreshold = externalBytes + Self.externalAllowance
+  /// Whether old-generation objects of `oldBytes` call for a full collection.
+  public func shouldCollect(oldBytes: UInt64) -> Bool { oldBytes > oldGenerationLimit }
+
+  /// Whether external memory of `externalBytes` calls for a full collection.
+  public func externalPressure(_ externalBytes: UInt64) -> Bool { externalBytes > externalLimit }
+
+  /// Moves both limits after a full collection that left `oldBytes` in the old generation and
+  /// `externalBytes` outside the heap, with a new space of `newSpaceCapacity` usable bytes.
+  public mutating func collected(oldBytes: UInt64, externalBytes: UInt64, newSpaceCapacity: UInt64) {
+    let grown = max(UInt64(Double(oldBytes) * growingFactor), oldBytes + Self.minimumGrowingStep) + newSpaceCapacity
+    let halfway = oldBytes / 2 + limit / 2
+    oldGenerationLimit = min(grown, halfway)
+    externalLimit = externalBytes + HeapLayout.externalAllowance
   }
 }

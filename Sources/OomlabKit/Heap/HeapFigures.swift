@@ -1,15 +1,20 @@
 /// The managed heap's figures as Node's `process.memoryUsage()` and V8 name them.
 public struct HeapFigures: Equatable, Sendable {
-  /// Bytes of objects not yet collected, reachable or not (V8's heapUsed).
+  /// Bytes of objects not yet collected, reachable or not, young and old (V8's heapUsed).
   public var usedBytes: UInt64 = 0
-  /// Bytes of chunks the heap has committed (V8's heapTotal).
+  /// Bytes of pages the heap has committed, new space's semi-spaces included (V8's heapTotal).
   public var totalBytes: UInt64 = 0
-  /// The ceiling `usedBytes` may not exceed after a full collection (--max-old-space-size).
+  /// The limit on the old generation (--max-old-space-size), compared with `oldCapacityBytes`.
   public var limitBytes: UInt64 = 0
-  /// Native payloads reported with `external: true`, plus buffers (Node's `external`).
+  /// What V8 compares with the limit: the usable bytes of old-space pages plus the large
+  /// objects' own bytes (`Heap::OldGenerationCapacity`); above the limit after a full collection is fatal.
+  public var oldCapacityBytes: UInt64 = 0
+  /// Native payloads reported as external or array buffers, plus `buffers` (Node's `external`).
   public var externalBytes: UInt64 = 0
-  /// Collections run so far, whether pressure or a `gc` step started them.
+  /// Collections run so far, scavenges and full ones, whether pressure or a `gc` step started them.
   public var collections: UInt64 = 0
+  /// Of `collections`, the scavenges of the young generation.
+  public var scavenges: UInt64 = 0
   /// Objects still reachable: not garbage, not collected.
   public var liveObjects: UInt64 = 0
   /// Bytes of native payloads of objects not yet collected, reported or not.

@@ -1,21 +1,25 @@
-/// The managed heap cannot place an object even after a full collection: Node's fatal
+/// A full collection left the managed heap's old generation past its limit: Node's fatal
 /// "JavaScript heap out of memory".
 public struct HeapOutOfMemory: Error, CustomStringConvertible, Equatable {
   /// Node's own words, so logs and alerts written for Node match oomlab's too.
   public static let fatalLine = "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory"
 
-  /// The bytes of the object that did not fit.
+  /// The bytes of the object whose allocation collected, 0 when a `gc` step or external pressure did.
   public let requestedBytes: UInt64
   /// The heap just before the last collection.
   public let beforeCollection: HeapFigures
-  /// The heap after it, when the allocation failed.
+  /// The heap after it.
   public let figures: HeapFigures
 
   /// The fatal line followed by the heap figures, as stored for the summary.
   public var description: String {
-    "\(Self.fatalLine) (heap_used \(ByteSize.format(figures.usedBytes)), heap_total \(ByteSize.format(figures.totalBytes)), "
-      + "heap_limit \(ByteSize.format(figures.limitBytes)), external \(ByteSize.format(figures.externalBytes)); "
-      + "a \(ByteSize.format(requestedBytes)) object did not fit after collection \(figures.collections))"
+    let cause =
+      requestedBytes > 0
+      ? "a \(ByteSize.format(requestedBytes)) object's allocation ran collection \(figures.collections)"
+      : "collection \(figures.collections)"
+    return "\(Self.fatalLine) (heap_used \(ByteSize.format(figures.usedBytes)), heap_total \(ByteSize.format(figures.totalBytes)), "
+      + "heap_limit \(ByteSize.format(figures.limitBytes)), old generation \(ByteSize.format(figures.oldCapacityBytes)), "
+      + "external \(ByteSize.format(figures.externalBytes)); \(cause))"
   }
 
   /// What the worker writes to stderr, laid out like Node's report of the same death.
@@ -28,7 +32,7 @@ public struct HeapOutOfMemory: Error, CustomStringConvertible, Equatable {
       [\(pid)] Mark-Compact \(mb(before.usedBytes)) (\(mb(before.totalBytes))) -> \(mb(figures.usedBytes)) (\(mb(figures.totalBytes))) MB, allocation failure
 
       \(Self.fatalLine)
-      heap_used \(figures.usedBytes) bytes, heap_total \(figures.totalBytes) bytes, heap_limit \(figures.limitBytes) bytes, external \(figures.externalBytes) bytes; requested \(requestedBytes) bytes after \(String(count: figures.collections, "collection"))
+      heap_used \(figures.usedBytes) bytes, heap_total \(figures.totalBytes) bytes, heap_limit \(figures.limitBytes) bytes, old generation \(figures.oldCapacityBytes) bytes, external \(figures.externalBytes) bytes; \(String(count: figures.scavenges, "scavenge")) and \(String(count: figures.collections - figures.scavenges, "full collection"))
 
       """
   }

@@ -2,11 +2,11 @@ import Foundation
 
 /// One live allocation the worker holds, with what it costs.
 ///
-/// Kept to 32 bytes: the worker's own bookkeeping is malloc'ed too, and with 200,000 small
-/// blocks it would otherwise blur the allocator statistics it is compared with.
+/// A value passed between steps and `AllocationTable`, which stores it in far fewer bytes.
 struct Allocation {
   let kind: AllocationKind
-  private let nameID: UInt16
+  /// The interned `as:` name (see `AllocationNames`).
+  let nameID: UInt16
   /// The address of a malloc'ed block or mapped region, or the stack thread's handle.
   let address: UnsafeMutableRawPointer?
   /// The bytes asked for (reserved address space for pages and stacks).
@@ -21,6 +21,15 @@ struct Allocation {
     self.kind = kind
     self.nameID = AllocationNames.shared.id(name)
     self.address = address ?? thread.map { UnsafeMutableRawPointer($0) }
+    self.bytes = bytes
+    self.touched = touched
+  }
+
+  /// Rebuilds an allocation from its stored parts.
+  init(kind: AllocationKind, nameID: UInt16, address: UnsafeMutableRawPointer?, bytes: UInt64, touched: UInt64) {
+    self.kind = kind
+    self.nameID = nameID
+    self.address = address
     self.bytes = bytes
     self.touched = touched
   }

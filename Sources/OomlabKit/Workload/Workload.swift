@@ -13,7 +13,7 @@ public final class Workload {
   /// The managed heap that `objects` allocate in.
   public let heap: ManagedHeap
   /// What the scenario holds, in the order it was allocated; appended to from `native`'s threads.
-  private(set) var live: [Allocation] = []
+  let live = AllocationTable()
   private let liveLock = NSLock()
   /// The payload bytes already added to `nativeLiveBytes`, which other steps add to as well.
   private var publishedPayloadBytes: UInt64 = 0
@@ -30,6 +30,8 @@ public final class Workload {
     for planned in steps {
       shared.store(.stepIndexPlusOne, UInt64(planned.index + 1))
       try planned.step.run(self)
+      // External pressure from a `buffers` step may have run a fatal collection outside any allocation.
+      if let outOfMemory = heap.pendingOutOfMemory { throw outOfMemory }
     }
   }
 
@@ -48,18 +50,30 @@ public final class Workload {
   @discardableResult
   func record(_ allocation: Allocation) -> Int {
     liveLock.lock()
-    live.append(allocation)
-    let index = live.count - 1
+    let index = live.append(allocation)
     liveLock.unlock()
     publish(allocation, sign: 1)
     return index
   }
 
+  /// Records several allocations at once, under one lock, and publishes their cost; safe from
+  /// `native`'s threads, which record their blocks this way.
+  func record(_ batch: UnsafeBufferPointer<Allocation>) {
+    liveLock.lock()
+    for allocation in batch { live.append(allocation) }
+    liveLock.unlock()
+    var nativeBytes: Int64 = 0
+    for allocation in batch {
+      if allocation.kind == .native { nativeBytes += Int64(allocation.bytes) } else { publish(allocation, sign: 1) }
+    }
+    if nativeBytes != 0 { shared.add(.nativeLiveBytes, nativeBytes) }
+  }
+
   /// Notes how much of a recorded region ended up touched, once a step has published its progress itself.
   func settle(_ index: Int, touched: UInt64) {
-    let old = live[index]
-    live[index] = Allocation(
-      kind: old.kind, name: old.name, address: old.address, bytes: old.bytes, touched: touched, thread: old.thread)
+    liveLock.lock()
+    live.settle(index, touched: touched)
+    liveLock.unlock()
   }
 
   /// Publishes an allocation's cost (sign -1 on release); thread-safe for `native` only, since
@@ -114,15 +128,20 @@ public final class Workload {
   }
 
   /// Releases the chosen members of the live allocations that `matches` selects.
+  ///
+  /// Its scratch space (the candidates, the marks) is mapped, not malloc'ed, like the table itself.
   func release(where matches: (Allocation) -> Bool, fraction: Double, pattern: FreePattern, seed: UInt64) -> Int {
-    let candidates = live.indices.filter { matches(live[$0]) }
+    liveLock.lock()
+    defer { liveLock.unlock() }
+    let candidates = MappedArray<Int>()
+    live.forEach { index, allocation in if matches(allocation) { candidates.append(index) } }
     let count = Int((Double(candidates.count) * fraction).rounded())
-    let chosen = pattern.select(count, of: candidates.count, seed: seed)
-    var doomed = [Bool](repeating: false, count: live.count)
-    for position in chosen { doomed[candidates[position]] = true }
-    for index in live.indices where doomed[index] { release(live[index]) }
-    live = live.indices.compactMap { doomed[$0] ? nil : live[$0] }
-    return chosen.count
+    let doomed = MappedArray<Bool>(repeating: false, count: live.count)
+    pattern.forEachSelected(count, of: candidates.count, seed: seed) { doomed[candidates[$0]] = true }
+    candidates.removeAll()
+    live.forEach { index, allocation in if doomed[index] { release(allocation) } }
+    live.remove { doomed[$0] }
+    return count
   }
 
   private func release(_ allocation: Allocation) {

@@ -43,6 +43,12 @@ struct CSVTable {
   /// The largest value of `name`.
   func max(_ name: String) -> Double? { numbers(name).max() }
 
+  /// The values of `name` in the rows of the step at pre-order `index` (the `step_index` column).
+  func value(_ name: String, atStepIndex index: Int) -> [Double] {
+    guard let s = header.firstIndex(of: "step_index"), let c = header.firstIndex(of: name) else { return [] }
+    return rows.filter { $0[s] == String(index) }.compactMap { Double($0[c]) }
+  }
+
   /// The rows whose `step` column equals `step`.
   func value(_ name: String, atStep step: String) -> [Double] {
     guard let s = header.firstIndex(of: "step"), let c = header.firstIndex(of: name) else { return [] }

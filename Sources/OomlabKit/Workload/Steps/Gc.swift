@@ -13,7 +13,7 @@ public struct Gc: Step {
   }
 
   public func run(_ workload: Workload) throws {
-    workload.heap.collect()
+    try workload.heap.collect()
     workload.publishHeap()
   }
 }

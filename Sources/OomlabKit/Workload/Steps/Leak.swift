@@ -59,6 +59,8 @@ public struct Leak: Step {
       let offset = Double(leaked) / Double(rate) * 1e9
       let due = offset < Double(UInt64.max - start) ? start + UInt64(offset) : UInt64.max
       if let duration, due >= start + duration { Clock.sleep(until: start + duration); break }
+      // A paced program waits between blocks, and V8 runs its pending tasks then.
+      if of == .objects && due > Clock.now() { try workload.heap.idle() }
       Clock.sleep(until: due)
       if of == .objects {
         try workload.heap.allocate(size: block, name: name)

@@ -69,76 +69,145 @@ public struct Native: Step {
 
   public func run(_ workload: Workload) throws {
     if threads == 1 { return try allocate(count, seed: seed, workload) }
-    // Each thread allocates its share with its own malloc calls, so glibc gives it an arena.
-    let box = ResultsBox(count: threads)
-    // All threads start allocating together: a thread that ran alone after another exited
-    // would inherit the idle arena instead of contending for a new one.
+    // Each thread allocates its share with its own malloc calls, so glibc gives it an arena at
+    // its first malloc or free (tcache_init), as it would a C program's thread. The threads are
+    // bare pthreads that touch malloc only once the gate releases them all: Foundation's Thread
+    // mallocs as it starts, which handed each thread an arena of its own in creation order, the
+    // same every run. Released together, a thread can finish and hand its arena back before
+    // another's first malloc, which then takes it: some arenas get two threads' blocks, some sit
+    // idle, and RSS varies from run to run as in C (arena-churn: +157 MiB every run with
+    // Foundation's threads; +169...+209 MiB in C and +175...+211 MiB now, docs/fidelity.md).
     let gate = StartGate(parties: threads)
-    var workers: [Thread] = []
-    let done = DispatchGroup()
-    for t in 0..<threads {
+    let jobs = (0..<threads).map { t in
       let share = count / threads + (t < count % threads ? 1 : 0)
-      done.enter()
-      let thread = Thread {
-        gate.arriveAndWait()
-        let result = Result { try self.allocate(share, seed: self.seed &+ UInt64(t), workload) }
-        box.set(t, result)
-        done.leave()
-      }
-      thread.stackSize = 1 << 20
-      workers.append(thread)
-      thread.start()
+      return NativeJob(gate: gate) { try self.allocate(share, seed: self.seed &+ UInt64(t), workload) }
     }
-    done.wait()
-    for result in box.results { try result.get() }
+    var started: [pthread_t] = []
+    var failure: Int32 = 0
+    for job in jobs {
+      var thread = pthread_t()
+      // `jobs` keeps each job alive until after the join: a release in the thread would free memory there first.
+      let code = pthread_create(
+        &thread, nil,
+        { context in
+          Unmanaged<NativeJob>.fromOpaque(context!).takeUnretainedValue().run()
+          return nil
+        }, Unmanaged.passUnretained(job).toOpaque())
+      guard code == 0 else {
+        failure = code
+        break
+      }
+      started.append(thread)
+    }
+    if failure == 0 { gate.open() } else { gate.cancel() }
+    for thread in started { pthread_join(thread, nil) }
+    if failure != 0 {
+      let what = "pthread_create for native thread \(started.count + 1) of \(threads) failed: \(ErrnoName.explain(failure))"
+      throw failure == EAGAIN || failure == ENOMEM ? WorkloadError.allocationFailed(what) : WorkloadError.failed(what)
+    }
+    for job in jobs { try job.result.get() }
   }
 
   /// Allocates and records `n` blocks; `Workload.record` is thread-safe for native blocks.
+  ///
+  /// Without `every`, blocks are recorded 32 at a time, under one lock and one published sum:
+  /// how glibc shares arenas between threads depends on how fast they allocate, so the harness
+  /// slows them as little as it can.
   private func allocate(_ n: Int, seed: UInt64, _ workload: Workload) throws {
     var generator = SplitMix64(seed: seed)
-    for i in 0..<n {
-      if i > 0 && every > 0 { Clock.sleep(nanoseconds: every) }
-      let bytes =
-        size.lowerBound == size.upperBound
-        ? size.lowerBound : size.lowerBound + generator.next() % (size.upperBound - size.lowerBound + 1)
-      let (block, touched) = try workload.mallocBlock(bytes, touch: touch)
-      workload.record(Allocation(kind: .native, name: name, address: block, bytes: bytes, touched: touched, thread: nil))
+    let nameID = AllocationNames.shared.id(name)
+    let batchSize = every > 0 ? 1 : 32
+    try withUnsafeTemporaryAllocation(of: Allocation.self, capacity: batchSize) { batch in
+      var filled = 0
+      defer { if filled > 0 { workload.record(UnsafeBufferPointer(rebasing: batch[..<filled])) } }
+      for i in 0..<n {
+        if i > 0 && every > 0 { Clock.sleep(nanoseconds: every) }
+        let bytes =
+          size.lowerBound == size.upperBound
+          ? size.lowerBound : size.lowerBound + generator.next() % (size.upperBound - size.lowerBound + 1)
+        let (block, touched) = try workload.mallocBlock(bytes, touch: touch)
+        batch.initializeElement(
+          at: filled, to: Allocation(kind: .native, nameID: nameID, address: block, bytes: bytes, touched: touched))
+        filled += 1
+        if filled == batchSize {
+          workload.record(UnsafeBufferPointer(rebasing: batch[..<filled]))
+          filled = 0
+        }
+      }
     }
   }
+
 }
 
-/// Collects each allocating thread's result under a lock.
-private final class ResultsBox: @unchecked Sendable {
-  private let lock = NSLock()
-  private var storage: [Result<Void, Error>]
+/// One allocating thread's work, the gate it waits at first, and what came of it.
+private final class NativeJob {
+  private let gate: StartGate
+  private let work: () throws -> Void
+  /// Set by the thread before it exits; read after the join.
+  private(set) var result: Result<Void, Error> = .success(())
 
-  init(count: Int) { storage = Array(repeating: .success(()), count: count) }
-
-  func set(_ index: Int, _ result: Result<Void, Error>) {
-    lock.lock()
-    storage[index] = result
-    lock.unlock()
+  init(gate: StartGate, work: @escaping () throws -> Void) {
+    self.gate = gate
+    self.work = work
   }
 
-  var results: [Result<Void, Error>] {
-    lock.lock()
-    defer { lock.unlock() }
-    return storage
+  /// Waits at the gate, then allocates unless the step was called off.
+  func run() {
+    guard gate.arriveAndWait() else { return }
+    result = Result { try work() }
   }
 }
 
-/// Holds threads until all of them have arrived.
+/// Holds native's threads until all have started and the step opens it, or lets them go
+/// without allocating when the step is called off because a thread could not be created.
+///
+/// A pthread mutex and condition variable, which take no malloc in the waiting threads.
 private final class StartGate: @unchecked Sendable {
-  private let condition = NSCondition()
-  private var waiting: Int
+  private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+  private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+  private let parties: Int
+  private var arrived = 0
+  /// nil while closed; true once opened, false once called off.
+  private var verdict: Bool?
 
-  init(parties: Int) { waiting = parties }
+  init(parties: Int) {
+    self.parties = parties
+    pthread_mutex_init(lock, nil)
+    pthread_cond_init(changed, nil)
+  }
 
-  func arriveAndWait() {
-    condition.lock()
-    waiting -= 1
-    if waiting == 0 { condition.broadcast() }
-    while waiting > 0 { condition.wait() }
-    condition.unlock()
+  deinit {
+    pthread_cond_destroy(changed)
+    pthread_mutex_destroy(lock)
+    lock.deallocate()
+    changed.deallocate()
+  }
+
+  /// Waits until the gate opens (true) or the step is called off (false).
+  func arriveAndWait() -> Bool {
+    pthread_mutex_lock(lock)
+    arrived += 1
+    pthread_cond_broadcast(changed)
+    while verdict == nil { pthread_cond_wait(changed, lock) }
+    let go = verdict!
+    pthread_mutex_unlock(lock)
+    return go
+  }
+
+  /// Releases every thread together, once all have arrived.
+  func open() {
+    pthread_mutex_lock(lock)
+    while arrived < parties { pthread_cond_wait(changed, lock) }
+    verdict = true
+    pthread_cond_broadcast(changed)
+    pthread_mutex_unlock(lock)
+  }
+
+  /// Lets the threads that started go without allocating.
+  func cancel() {
+    pthread_mutex_lock(lock)
+    verdict = false
+    pthread_cond_broadcast(changed)
+    pthread_mutex_unlock(lock)
   }
 }

@@ -97,7 +97,7 @@ public struct Pages: Step {
       for point in 0..<n { touchPage(point * step) }
     case .random:
       let n = Int((Double(pages) * touch).rounded(.down))
-      for position in FreePattern.random.select(n, of: Int(pages), seed: seed) { touchPage(UInt64(position)) }
+      FreePattern.random.forEachSelected(n, of: Int(pages), seed: seed) { touchPage(UInt64($0)) }
     }
     let unpublished = Int64(touchedPages & 63) * Int64(page)
     workload.shared.add(.pagesTouchedBytes, unpublished)
