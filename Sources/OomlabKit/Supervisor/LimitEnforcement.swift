@@ -51,7 +51,9 @@ final class LimitEnforcement {
       let stale = StaleCgroups.clean(parent: parent)
       var access = CgroupLocator.canCreateChild(in: parent, version: hierarchy.version)
       var leafNote: String?
-      if case .denied = access, hierarchy.version == .v2, let leaf = try SupervisorLeaf.stepDown(from: parent) {
+      // A leaf that cannot be made (a read-only cgroup file system, as in a container) is no error:
+      // the run falls back to the container's limit below, as it would have without the attempt.
+      if case .denied = access, hierarchy.version == .v2, let leaf = (try? SupervisorLeaf.stepDown(from: parent)) ?? nil {
         leafNote = "the supervisor moved itself into \(leaf), so that \(parent) could hand the memory controller to "
           + "the worker's cgroup (cgroup v2's no-internal-processes rule)"
         parent = SupervisorLeaf.parent(of: hierarchy)
