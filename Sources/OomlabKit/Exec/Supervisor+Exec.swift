@@ -271,7 +271,7 @@ extension Supervisor {
     } else {
       outcome = rootEnd?.outcome ?? Self.outcome(ofStatus: rootStatus)
     }
-    let rootExit = rootStatus.flatMap { $0 & 0x7F == 0 ? ($0 >> 8) & 0xFF : nil }
+    let rootExit = WaitStatus.exitCode(rootStatus)
     let matched =
       options.expect.map { outcome.matches($0) && (outcome != .completed || rootExit == 0) }
       ?? (outcome == .completed && rootExit == 0)
@@ -323,10 +323,10 @@ extension Supervisor {
       status = ExitStatus.environment.rawValue
     } else if timedOut {
       status = ExecOptions.timedOutStatus
-    } else if let rootStatus, rootStatus & 0x7F == 0 {
-      status = (rootStatus >> 8) & 0xFF
-    } else if let rootStatus {
-      status = 128 + (rootStatus & 0x7F)
+    } else if let code = WaitStatus.exitCode(rootStatus) {
+      status = code
+    } else if let signal = WaitStatus.signal(rootStatus) {
+      status = 128 + signal
     } else {
       status = ExitStatus.environment.rawValue
     }
@@ -337,6 +337,6 @@ extension Supervisor {
   /// The outcome a wait status alone says.
   static func outcome(ofStatus status: Int32?) -> Outcome {
     guard let status else { return .exited }
-    return status & 0x7F == 0 ? .completed : .signalled(status & 0x7F)
+    return WaitStatus.signal(status).map(Outcome.signalled) ?? .completed
   }
 }

@@ -48,13 +48,11 @@ final class WorkerHandle {
 
   /// The signal that ended the worker, if it was one.
   var terminatingSignal: Int32? {
-    guard let status = waitStatus, status & 0x7F != 0, status & 0x7F != 0x7F else { return nil }
-    return status & 0x7F
+    WaitStatus.signal(waitStatus)
   }
 
   /// The exit code, if the worker exited.
   var exitCode: Int32? {
-    guard let status = waitStatus, status & 0x7F == 0 else { return nil }
-    return (status >> 8) & 0xFF
+    WaitStatus.exitCode(waitStatus)
   }
 }

@@ -82,13 +82,11 @@ final class TreeMember {
 
   /// The signal that ended it, when known.
   var terminatingSignal: Int32? {
-    guard let status = waitStatus, status & 0x7F != 0, status & 0x7F != 0x7F else { return nil }
-    return status & 0x7F
+    WaitStatus.signal(waitStatus)
   }
 
   /// Its exit code, when it exited and that is known.
   var exitCode: Int32? {
-    guard let status = waitStatus, status & 0x7F == 0 else { return nil }
-    return (status >> 8) & 0xFF
+    WaitStatus.exitCode(waitStatus)
   }
 }
