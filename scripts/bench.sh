@@ -410,6 +410,11 @@ for ((rep = 1; rep <= reps; rep++)); do run_cpu "$tmp/hold.yaml" cpu; done
 say "supervisor CPU with 2 GiB resident in the worker, hold ${hold_seconds}s sampled every $interval, $loaded_reps repetitions..."
 for ((rep = 1; rep <= loaded_reps; rep++)); do run_cpu "$tmp/loaded.yaml" loaded; done
 
+say "supervisor CPU of oomlab exec sampling a 10-process tree every $interval (scripts/bench/exec-tree.sh)..."
+exec_tree_verdict=PASS
+OOMLAB_BIN="$oomlab" BENCH_REPS="$reps" BENCH_HOLD_SECONDS="$hold_seconds" scripts/bench/exec-tree.sh >"$tmp/exec-tree.md" ||
+  exec_tree_verdict=FAIL
+
 # --- report --------------------------------------------------------------------------------------
 # Start-up: the median of each program's 4 KiB runs; the net time of a 2 GiB run is its wall time
 # less that (never below 1 ms). Rates in GiB/s, one line per run, in the order they ran.
@@ -480,6 +485,8 @@ fi
   echo "| supervisor CPU over the whole ${hold_seconds} s run, start-up included, % of one core | $(fmt "$whole_med") | $(fmt "$whole_best") | $(runs "$tmp/cpu-whole.txt") | (for comparison) | |"
   echo "| CSV rows per second during those runs | $(fmt "$rate_med" 1) | | $(runs "$tmp/cpu-rate.txt" 1) | (100 at 10 ms) | |"
   echo "| supervisor CPU sampling every 10 ms while the worker holds 2 GiB resident, % of one core | $(fmt "$loaded_med") | $(fmt "$loaded_best") | $(runs "$tmp/loaded.txt") | (not a target yet) | |"
+  # exec-tree.sh prints its own table; its rows (not its header) join this one.
+  grep '^| ' "$tmp/exec-tree.md" | grep -v '^| measure |' || echo "| \`oomlab exec\` tree sampling | | | | < 3 | **$exec_tree_verdict** (exec-tree.sh failed) |"
   echo
   if [ "$page_reporting" = on ]; then
     echo "This machine is a VM with virtio-balloon free page reporting on: memory a run frees is handed back" \
