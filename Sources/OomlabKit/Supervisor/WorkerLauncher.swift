@@ -1,4 +1,3 @@
-import COomlabShim
 import Glibc
 
 /// Starts a worker by re-executing this binary, so the worker gets its own allocator and limits.
@@ -10,33 +9,19 @@ enum WorkerLauncher {
   static func spawn(
     executable: String, environment: [String], page: SharedPage, contract: Int32, cgroupProcs: String?
   ) throws -> pid_t {
-    var procs: Int32 = -1
-    if let cgroupProcs {
-      procs = open(cgroupProcs, O_WRONLY | O_CLOEXEC)
-      guard procs >= 0 else { throw SystemError.file("open", cgroupProcs, errno) }
+    var setup = Spawn.Setup()
+    setup.descriptors = [
+      (page.descriptor, SharedPage.workerDescriptor), (contract, WorkerContract.descriptor),
+    ]
+    setup.cgroupProcs = cgroupProcs
+    setup.parentDeathSignal = SIGKILL
+    setup.newProcessGroup = true
+    switch try Spawn.start(executable, arguments: [executable, "__worker"], environment: environment, setup: setup) {
+    case .success(let pid): return pid
+    case .failure(let failure):
+      throw SystemError.call(
+        cgroupProcs.map { "starting \(executable) inside \($0)" } ?? "starting \(executable)", failure.errno)
     }
-    defer { if procs >= 0 { close(procs) } }
-    let argv = ([executable, "__worker"] as [String]).map { strdup($0) } + [nil]
-    let envp = environment.map { strdup($0) } + [nil]
-    defer {
-      argv.forEach { free($0) }
-      envp.forEach { free($0) }
-    }
-    let from = [page.descriptor, contract]
-    let to = [SharedPage.workerDescriptor, WorkerContract.descriptor]
-    let pid = from.withUnsafeBufferPointer { from in
-      to.withUnsafeBufferPointer { to in
-        var options = oomlab_spawn_options(
-          from: from.baseAddress, to: to.baseAddress, count: Int32(from.count), cgroup_procs_fd: procs,
-          parent_death_signal: SIGKILL, new_process_group: 1, keep_ignored_signals: 0, ignore_sigpipe: 0, oom_score_adj: nil,
-          failed_step: 0)
-        return oomlab_spawn(executable, argv, envp, &options)
-      }
-    }
-    guard pid > 0 else {
-      throw SystemError.call(cgroupProcs.map { "starting \(executable) inside \($0)" } ?? "starting \(executable)", errno)
-    }
-    return pid
   }
 
   /// The path of the running binary, resolved so the worker is the same file even if PATH changes.

@@ -16,21 +16,19 @@ enum Command {
       if ends[1] >= 0 { close(ends[1]) }
       if null >= 0 { close(null) }
     }
-    let argv = ([path] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    let from = [ends[1], null >= 0 ? null : ends[1]]
-    let to: [Int32] = [STDOUT_FILENO, STDERR_FILENO]
-    let pid = from.withUnsafeBufferPointer { from in
-      to.withUnsafeBufferPointer { to in
-        var options = oomlab_spawn_options()
-        options.from = from.baseAddress
-        options.to = to.baseAddress
-        options.count = 2
-        options.cgroup_procs_fd = -1
-        return oomlab_spawn(path, argv, environ, &options)
-      }
+    var setup = Spawn.Setup()
+    setup.descriptors = [(ends[1], STDOUT_FILENO), (null >= 0 ? null : ends[1], STDERR_FILENO)]
+    let pid: pid_t
+    var environment: [String] = []
+    var entry = environ
+    while let variable = entry.pointee {
+      environment.append(String(cString: variable))
+      entry += 1
     }
-    guard pid > 0 else { throw SystemError.call("starting \(path)", errno) }
+    switch try Spawn.start(path, arguments: [path] + arguments, environment: environment, setup: setup) {
+    case .success(let started): pid = started
+    case .failure(let failure): throw SystemError.call("starting \(path)", failure.errno)
+    }
     close(ends[1])
     ends[1] = -1
     let bytes = try FileIO.readAll(ends[0], label: path)
