@@ -58,9 +58,7 @@ struct CgroupRealTests {
     #expect(waitpid(pid, &status, 0) == pid)
     reaped = true
     #expect(status & 0x7f == SIGKILL, "wait status \(status)")
-    let leftovers = CgroupDirectory.subdirectories(of: hierarchy.ownDirectory).filter {
-      CgroupName.parse($0)?.supervisorPid == getpid()
-    }
-    #expect(leftovers.isEmpty, "left behind: \(leftovers)")
+    // Nothing else is checked under the parent: other suites of this test process create cgroups named
+    // after the same pid at the same time (a container, a swap probe), so their names prove nothing here.
   }
 }
