@@ -30,7 +30,7 @@ let package = Package(
     // Yams also in the tests: ScenarioSchemaTests reads scenarios as an editor's YAML 1.2 parser would.
     .testTarget(name: "OomlabKitTests", dependencies: ["OomlabKit", .product(name: "Yams", package: "Yams")]),
   ],
-  swiftLanguageModes: [.v5]
+  swiftLanguageModes: [.v6]
 )
 
 // The benchmark of the supervisor's per-tick hot path (Benchmarks/, run by scripts/bench.sh).

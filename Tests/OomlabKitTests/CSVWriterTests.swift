@@ -91,7 +91,7 @@ import Testing
 
   // MARK: - Cells
 
-  static let decimals: [(Double, String)] = [
+  static let decimalCases: [(Double, String)] = [
       (0.0, "0.000"),
       (0.001, "0.001"),
       (0.05, "0.050"),
@@ -102,7 +102,7 @@ import Testing
       (3601.5, "3601.500"),
   ]
 
-  @Test("t_seconds has three decimals", arguments: decimals)
+  @Test("t_seconds has three decimals", arguments: decimalCases)
   func decimals(_ value: Double, _ text: String) {
     #expect(Self.written(.decimal(value)) == text)
   }

@@ -2,7 +2,7 @@ import COomlabShim
 import Glibc
 
 /// Which shared object actually serves `malloc` in this process.
-public struct AllocatorIdentity: Equatable {
+public struct AllocatorIdentity: Equatable, Sendable {
   /// The path of the object `malloc` resolves to.
   public let provider: String
   /// Whether jemalloc's `mallctl` is reachable.

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// An exclusive flock(2) on a cgroup directory, held by the run that owns the cgroup for as long as it uses it.
 ///
@@ -8,7 +9,7 @@ import Glibc
 /// flock belongs to the open file description: two runs in one process still exclude each other, and
 /// closing some other descriptor of the directory does not drop it. It works on any directory, so on
 /// cgroupfs v1 and v2 (kernfs) alike, and on the ordinary directories of test trees.
-final class CgroupLock {
+final class CgroupLock: Sendable {
   /// What an attempt to lock a directory found.
   enum Attempt {
     /// The lock is ours until `release` or deinit.
@@ -21,10 +22,11 @@ final class CgroupLock {
     case failed(Int32)
   }
 
-  private var descriptor: Int32
+  /// The locked directory's descriptor, -1 once released; atomic so a release from any thread closes it once.
+  private let descriptor: Atomic<Int32>
 
   private init(descriptor: Int32) {
-    self.descriptor = descriptor
+    self.descriptor = Atomic(descriptor)
   }
 
   /// Tries once, without waiting, to lock the directory `path`.
@@ -59,9 +61,8 @@ final class CgroupLock {
 
   /// Drops the lock by closing the descriptor; later calls do nothing.
   func release() {
-    guard descriptor >= 0 else { return }
-    close(descriptor)
-    descriptor = -1
+    let fd = descriptor.exchange(-1, ordering: .acquiringAndReleasing)
+    if fd >= 0 { close(fd) }
   }
 
   deinit { release() }

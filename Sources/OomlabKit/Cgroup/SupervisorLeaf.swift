@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// Moves the supervisor out of its own cgroup v2 into a leaf below it, so that cgroup may hand the
 /// memory controller to the cgroups oomlab creates beside the leaf.
@@ -12,7 +13,16 @@ import Glibc
 enum SupervisorLeaf {
   /// Where this process moved itself, once it has: later runs in the same process (a matrix) create
   /// their cgroups in `parent` again rather than below the leaf.
-  nonisolated(unsafe) static var moved: (parent: String, leaf: String, lock: CgroupLock)?
+  static var moved: Moved? { state.withLock { $0 } }
+
+  /// The cgroup left, the leaf entered, and the lock that marks the leaf as this live process's.
+  struct Moved: Sendable {
+    let parent: String
+    let leaf: String
+    let lock: CgroupLock
+  }
+
+  private static let state = Mutex<Moved?>(nil)
 
   /// The parent the run's cgroups go in: the cgroup the supervisor left, or its own.
   static func parent(of hierarchy: CgroupHierarchy) -> String {
@@ -34,7 +44,7 @@ enum SupervisorLeaf {
       rmdir(leaf.path)
       throw error
     }
-    moved = (parent, leaf.path, leaf.lock)
+    state.withLock { $0 = Moved(parent: parent, leaf: leaf.path, lock: leaf.lock) }
     return leaf.path
   }
 }

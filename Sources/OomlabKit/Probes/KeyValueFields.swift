@@ -3,16 +3,16 @@
 /// A key and its field are written side by side, so reordering or adding a key cannot shift values
 /// into the wrong field the way a positional `switch` over line indexes could. The stores are
 /// closures rather than key paths: a key-path write per line cost measurably more on every tick.
-struct KeyValueFields<Record> {
+struct KeyValueFields<Record>: Sendable {
   /// The keys in byte form, in declaration order.
   let keys: [[UInt8]]
   /// What each key's value does to the record, in the same order.
-  let stores: [(inout Record, UInt64) -> Void]
+  let stores: [@Sendable (inout Record, UInt64) -> Void]
   /// The byte between key and value: `:` in /proc, a space in cgroup files.
   let separator: UInt8
 
   /// Declares the fields; `separator` is 0x3A (`:`) for /proc files, 0x20 (space) for cgroup files.
-  init(separator: UInt8 = 0x3A, _ fields: KeyValuePairs<String, (inout Record, UInt64) -> Void>) {
+  init(separator: UInt8 = 0x3A, _ fields: KeyValuePairs<String, @Sendable (inout Record, UInt64) -> Void>) {
     keys = fields.map { Array($0.key.utf8) }
     stores = fields.map(\.value)
     self.separator = separator

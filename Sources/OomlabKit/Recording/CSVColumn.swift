@@ -1,5 +1,5 @@
 /// One column of the time-series CSV: its name, unit, where the number comes from, and how to get it.
-public struct CSVColumn {
+public struct CSVColumn: Sendable {
   /// The header name, snake_case, `_bytes` for byte counts.
   public let name: String
   /// The unit of the values.
@@ -8,11 +8,11 @@ public struct CSVColumn {
   public let source: String
   /// What the value means.
   public let meaning: String
-  let value: (Sample) -> CSVValue
+  let value: @Sendable (Sample) -> CSVValue
 }
 
 /// A CSV cell: a number, text, or empty when the source had nothing to say.
-public enum CSVValue: Equatable {
+public enum CSVValue: Equatable, Sendable {
   case integer(Int64)
   case unsigned(UInt64)
   case decimal(Double)

@@ -1,6 +1,6 @@
 /// The columns of the time-series CSV, in order; the README's column table is generated from it.
 public enum CSVSchema {
-  static func status(_ name: String, _ field: String, _ meaning: String, _ get: @escaping (ProcStatus) -> UInt64)
+  static func status(_ name: String, _ field: String, _ meaning: String, _ get: @escaping @Sendable (ProcStatus) -> UInt64)
     -> CSVColumn
   {
     CSVColumn(name: name, unit: name.hasSuffix("_bytes") ? "bytes" : "count", source: "/proc/PID/status \(field)",
@@ -143,7 +143,7 @@ public enum CSVSchema {
       }),
   ]
 
-  static func cgroup(_ name: String, _ source: String, _ meaning: String, _ get: @escaping (CgroupReading) -> CSVValue)
+  static func cgroup(_ name: String, _ source: String, _ meaning: String, _ get: @escaping @Sendable (CgroupReading) -> CSVValue)
     -> CSVColumn
   {
     CSVColumn(name: name, unit: name.hasSuffix("_bytes") ? "bytes" : name.hasPrefix("psi") ? "percent" : "count",

@@ -1,5 +1,5 @@
 /// A validated scenario: what to allocate, in which order, under which settings.
-public struct Scenario {
+public struct Scenario: Sendable {
   /// The file the scenario was read from.
   public let file: String
   /// The text the scenario was parsed from, handed to workers so they run exactly what was validated.

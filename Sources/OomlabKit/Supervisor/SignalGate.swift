@@ -1,5 +1,6 @@
 import COomlabShim
 import Glibc
+import Synchronization
 
 /// Holds the signals the supervisor handles blocked in every thread and waits for them synchronously.
 ///
@@ -10,7 +11,7 @@ import Glibc
 /// Waiting in `sigtimedwait` doubles as the sampling sleep: SIGCHLD ends it at once when a worker
 /// changes state, and every catchable terminating signal reaches the loop as an interrupt
 /// instead of killing the supervisor between a cgroup's creation and its removal.
-final class SignalGate {
+final class SignalGate: Sendable {
   /// Signals that end the run cleanly: every asynchronous signal whose default action terminates.
   static let interrupts: [Int32] =
     [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ, SIGIO, SIGPWR,
@@ -22,17 +23,20 @@ final class SignalGate {
   /// The one gate of this process.
   static let shared = SignalGate()
 
-  private var handled = sigset_t()
+  private let handled: sigset_t
   /// Whether oomlab was started with SIGPIPE ignored, which a command run by `exec` gets back.
   let sigpipeIgnoredAtStartup: Bool
   /// Whether the last interrupt came from the kernel (a terminal's Ctrl-C reaches its whole
   /// foreground process group that way) rather than from kill(2) aimed at oomlab.
-  private(set) var lastInterruptFromKernel = false
+  var lastInterruptFromKernel: Bool { interruptFromKernel.load(ordering: .relaxed) }
+  private let interruptFromKernel = Atomic(false)
 
   private init() {
+    var handled = sigset_t()
     sigemptyset(&handled)
     for signal in Self.interrupts + [SIGCHLD] { sigaddset(&handled, signal) }
     pthread_sigmask(SIG_BLOCK, &handled, nil)
+    self.handled = handled
     sigpipeIgnoredAtStartup = oomlab_signal_ignored(SIGPIPE) != 0
     // A closed reader of the CSV (`| head`) must become a write error the run reports, not a death.
     signal(SIGPIPE, SIG_IGN)
@@ -52,10 +56,11 @@ final class SignalGate {
   func wait(nanoseconds: UInt64) -> Event {
     var timeout = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
     var info = siginfo_t()
+    var handled = self.handled
     let signal = sigtimedwait(&handled, &info, &timeout)
     if signal == SIGCHLD { return .childChanged }
     if signal > 0 {
-      lastInterruptFromKernel = info.si_code == Self.fromKernel
+      interruptFromKernel.store(info.si_code == Self.fromKernel, ordering: .relaxed)
       return .interrupt(signal)
     }
     return .timeout

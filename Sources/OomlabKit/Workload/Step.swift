@@ -3,7 +3,7 @@ import Yams
 /// One kind of scenario step: how it is written, validated and executed.
 ///
 /// Each kind lives in `Steps/<Name>.swift` and is listed once in `StepRegistry`.
-public protocol Step {
+public protocol Step: Sendable {
   /// The YAML key that introduces the step, such as `buffers`.
   static var kind: String { get }
   /// One line of help for `oomlab list` and the README.
@@ -26,7 +26,7 @@ extension Step {
 }
 
 /// A step placed in the scenario, numbered in pre-order so the CSV can say where the worker is.
-public struct PlannedStep {
+public struct PlannedStep: Sendable {
   /// The step's pre-order index over the whole scenario, nested steps included.
   public let index: Int
   /// The step's kind.
