@@ -64,25 +64,13 @@ callgrind_ticks=500
 # The tolerance written for a benchmark that has no callgrind threshold yet, in percent.
 default_allowed_percent=1
 
-positive() { case $2 in '' | *[!0-9]* | 0) echo "bench.sh: $1 must be a positive integer, got \"$2\"" >&2; exit 2; esac; }
+bench_name=bench.sh
+. scripts/bench/common.sh
 positive BENCH_REPS "$reps"
 positive BENCH_FILL_REPS "$fill_reps"
 positive BENCH_LOADED_REPS "$loaded_reps"
 positive BENCH_HOLD_SECONDS "$hold_seconds"
 ((hold_seconds >= 3)) || { echo "bench.sh: BENCH_HOLD_SECONDS must be at least 3" >&2; exit 2; }
-
-say() { printf '%s\n' "$*" >&2; }
-die() { say "bench.sh: $*"; exit 1; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/oomlab-bench.XXXXXX")
-running=""
-cleanup() {
-  if [ -n "$running" ]; then kill "$running" 2>/dev/null || true; wait "$running" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 # --- build ---------------------------------------------------------------------------------------
 command -v swift >/dev/null 2>&1 || die "swift is not on PATH"
@@ -98,14 +86,6 @@ oomlab="$bin/oomlab"
 swift_package() { swift package --scratch-path "$scratch" "$@"; }
 
 # --- helpers -------------------------------------------------------------------------------------
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-highest() { sort -g | tail -n 1; }
-lowest() { sort -g | head -n 1; }
-fmt() { awk -v v="$1" -v d="${2:-2}" 'BEGIN { if (v == "nan" || v == "") print "n/a"; else printf "%.*f\n", d, v }'; }
-ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
-lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
-# Per-run values of a results file, formatted, on one line.
-runs() { while read -r v; do fmt "$v" "${2:-2}"; done <"$1" | tr '\n' ' ' | sed 's/ $//'; }
 ratio() { awk -v o="$1" -v c="$2" 'BEGIN { if (o == "nan" || c == "nan" || c == 0) print "nan"; else printf "%.3f", o / c }'; }
 
 # --- (a) the per-tick hot path -------------------------------------------------------------------
@@ -328,17 +308,6 @@ run_oomlab() {
     END { if (seen && c > b) printf "%.6f\n", (cv - bv) / (c - b) / gib; else print "nan" }' "$csv")
   echo "$slope" >>"$tmp/slope.txt"
   say "  oomlab      run $rep: $(fmt "$fill" 3) s for 2 GiB ($(fmt "$(awk -v s="$fill" -v g="$size" -v u="$gib" 'BEGIN { print g / u / s }')") GiB/s), $(fmt "$(awk -v s="$start" 'BEGIN { print s * 1000 }')" 1) ms for 4 KiB; CSV interior slope $(fmt "$slope") GiB/s"
-}
-
-# Prints "utime+stime state" of PID from /proc/PID/stat: fields 14 and 15, the process's own
-# CPU in clock ticks (16 and 17 would add its waited-for children, the worker).
-cpu_ticks() {
-  local line rest
-  { read -r line <"/proc/$1/stat"; } 2>/dev/null || return 1
-  rest=${line##*) }
-  set -- $rest
-  # $1 is field 3 (state), so field 14 is ${12} and field 15 is ${13}.
-  echo "$((${12} + ${13})) $1"
 }
 
 # (c) One run of SCENARIO, its results going to LABEL.txt: polls the supervisor's own

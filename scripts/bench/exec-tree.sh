@@ -25,23 +25,11 @@ hold_seconds=${BENCH_HOLD_SECONDS:-10}
 interval=10ms
 children=9
 
-positive() { case $2 in '' | *[!0-9]* | 0) echo "exec-tree.sh: $1 must be a positive integer, got \"$2\"" >&2; exit 2 ;; esac; }
+bench_name=exec-tree.sh
+. scripts/bench/common.sh
 positive BENCH_REPS "$reps"
 positive BENCH_HOLD_SECONDS "$hold_seconds"
 ((hold_seconds >= 3)) || { echo "exec-tree.sh: BENCH_HOLD_SECONDS must be at least 3" >&2; exit 2; }
-
-say() { printf '%s\n' "$*" >&2; }
-die() { say "exec-tree.sh: $*"; exit 1; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/oomlab-bench-exec.XXXXXX")
-running=""
-cleanup() {
-  if [ -n "$running" ]; then kill "$running" 2>/dev/null || true; wait "$running" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 if [ -n "${OOMLAB_BIN:-}" ]; then
   oomlab=$OOMLAB_BIN
@@ -52,21 +40,6 @@ else
   oomlab="$(swift build -c release --scratch-path .build-bench --show-bin-path)/oomlab"
 fi
 [ -x "$oomlab" ] || die "no oomlab at $oomlab"
-
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-lowest() { sort -g | head -n 1; }
-fmt() { awk -v v="$1" -v d="${2:-2}" 'BEGIN { if (v == "nan" || v == "") print "n/a"; else printf "%.*f\n", d, v }'; }
-lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
-runs() { while read -r v; do fmt "$v" "${2:-2}"; done <"$1" | tr '\n' ' ' | sed 's/ $//'; }
-
-# "utime+stime state" of PID from /proc/PID/stat (fields 14 and 15: its own CPU only).
-cpu_ticks() {
-  local line rest
-  { read -r line <"/proc/$1/stat"; } 2>/dev/null || return 1
-  rest=${line##*) }
-  set -- $rest
-  echo "$((${12} + ${13})) $1"
-}
 
 clk_tck=$(getconf CLK_TCK)
 read -r load_start _ </proc/loadavg

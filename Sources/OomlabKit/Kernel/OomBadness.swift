@@ -47,19 +47,4 @@ public enum OomBadness {
     let pages = rssBytes / pageSize + swapBytes / pageSize + pageTableBytes / pageSize
     return Int(pages * 1000 / limitPages) + adj
   }
-
-  /// What /proc/PID/oom_score shows: the badness against RAM + swap, rescaled to 0...1333 by
-  /// (1000 + points * 1000 / totalpages) * 2 / 3, and 0 for oom_score_adj -1000.
-  public static func procScore(
-    rssBytes: UInt64, swapBytes: UInt64, pageTableBytes: UInt64, oomScoreAdj: Int, totalRAMBytes: UInt64,
-    totalSwapBytes: UInt64, pageSize: UInt64 = systemPageSize
-  ) -> Int {
-    let totalPages = totalRAMBytes / pageSize + totalSwapBytes / pageSize
-    guard totalPages > 0,
-      let badness = points(
-        rssBytes: rssBytes, swapBytes: swapBytes, pageTableBytes: pageTableBytes, oomScoreAdj: oomScoreAdj,
-        totalPages: totalPages, pageSize: pageSize)
-    else { return 0 }
-    return Int((1000 + badness * 1000 / Int64(totalPages)) * 2 / 3)
-  }
 }

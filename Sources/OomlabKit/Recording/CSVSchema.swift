@@ -1,4 +1,4 @@
-/// The columns of the time-series CSV, in order; the README's column table is generated from it.
+/// The columns of the time-series CSV, in order; `oomlab columns` prints them as the README's column table.
 public enum CSVSchema {
   static func status(_ name: String, _ field: String, _ meaning: String, _ get: @escaping @Sendable (ProcStatus) -> UInt64)
     -> CSVColumn
