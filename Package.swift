@@ -27,8 +27,15 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    // Yams also in the tests: ScenarioSchemaTests reads scenarios as an editor's YAML 1.2 parser would.
-    .testTarget(name: "OomlabKitTests", dependencies: ["OomlabKit", .product(name: "Yams", package: "Yams")]),
+    // What both test targets use: the machine's capabilities that decide skips, the fake cgroup tree, oracles.
+    .target(name: "OomlabTestSupport", dependencies: ["OomlabKit"], path: "Tests/OomlabTestSupport"),
+    // Parsers, tables and models with no process started: `swift test --filter OomlabUnitTests` in seconds.
+    .testTarget(name: "OomlabUnitTests", dependencies: ["OomlabKit", "OomlabTestSupport"]),
+    // Real runs of the built binary, real programs, cgroups and allocators. Yams: ScenarioSchemaTests
+    // reads scenarios as an editor's YAML 1.2 parser would.
+    .testTarget(
+      name: "OomlabEndToEndTests",
+      dependencies: ["OomlabKit", "OomlabTestSupport", .product(name: "Yams", package: "Yams")]),
   ],
   swiftLanguageModes: [.v6]
 )

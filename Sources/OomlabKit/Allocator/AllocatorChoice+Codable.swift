@@ -1,6 +1,6 @@
 extension AllocatorChoice: Codable {
   /// The spelling `init(_:)` parses back: `glibc`, `jemalloc` or the library's path.
-  public var spelling: String {
+  package var spelling: String {
     switch self {
     case .glibc: return "glibc"
     case .jemalloc: return "jemalloc"
@@ -8,11 +8,11 @@ extension AllocatorChoice: Codable {
     }
   }
 
-  public init(from decoder: any Decoder) throws {
+  package init(from decoder: any Decoder) throws {
     self.init(try decoder.singleValueContainer().decode(String.self))
   }
 
-  public func encode(to encoder: any Encoder) throws {
+  package func encode(to encoder: any Encoder) throws {
     var container = encoder.singleValueContainer()
     try container.encode(spelling)
   }

@@ -1,12 +1,12 @@
 /// Which malloc serves the worker: the C library's, jemalloc, or any preloadable library.
-public enum AllocatorChoice: Hashable, Sendable, CustomStringConvertible {
+package enum AllocatorChoice: Hashable, Sendable, CustomStringConvertible {
   case glibc
   case jemalloc
   /// A shared object to preload, such as libtcmalloc.so or libmimalloc.so.
   case library(String)
 
   /// Parses `glibc`, `jemalloc` or a path.
-  public init(_ text: String) {
+  package init(_ text: String) {
     switch text {
     case "glibc", "libc": self = .glibc
     case "jemalloc": self = .jemalloc
@@ -15,7 +15,7 @@ public enum AllocatorChoice: Hashable, Sendable, CustomStringConvertible {
   }
 
   /// The short name used in the CSV's `allocator` column and file names.
-  public var description: String {
+  package var description: String {
     switch self {
     case .glibc: return "glibc"
     case .jemalloc: return "jemalloc"

@@ -2,26 +2,26 @@ import COomlabShim
 import Glibc
 
 /// Which shared object actually serves `malloc` in this process.
-public struct AllocatorIdentity: Equatable, Sendable {
+package struct AllocatorIdentity: Equatable, Sendable {
   /// The path of the object `malloc` resolves to.
-  public let provider: String
+  package let provider: String
   /// Whether jemalloc's `mallctl` is reachable.
-  public let hasMallctl: Bool
+  package let hasMallctl: Bool
 
   /// The identity of this process's malloc; it cannot change after start-up, and dladdr is
   /// costly enough to show in a 10 ms statistics loop, so it is looked up once.
-  public static func current() -> AllocatorIdentity { cached }
+  package static func current() -> AllocatorIdentity { cached }
 
   private static let cached = AllocatorIdentity(
     provider: oomlab_malloc_provider().map { String(cString: $0) } ?? "unknown",
     hasMallctl: oomlab_jemalloc_present() != 0)
 
   /// Whether glibc's malloc serves this process.
-  public var isGlibc: Bool { provider.contains("libc.so") && !hasMallctl }
+  package var isGlibc: Bool { provider.contains("libc.so") && !hasMallctl }
 
   /// Fails unless the allocator asked for is the one serving `malloc` and, under jemalloc, it holds
   /// every value `mallocConf` (the worker's MALLOC_CONF) asks for.
-  public func verify(_ expected: AllocatorChoice, preloaded: String?, mallocConf: String? = nil) throws {
+  package func verify(_ expected: AllocatorChoice, preloaded: String?, mallocConf: String? = nil) throws {
     let ok: Bool
     switch expected {
     case .glibc: ok = isGlibc

@@ -1,13 +1,13 @@
 import Glibc
 
 /// Finds a preloadable allocator library the way the dynamic loader would.
-public enum AllocatorLocator {
+package enum AllocatorLocator {
   /// Why an allocator cannot be used.
-  public enum Failure: Error, CustomStringConvertible {
+  package enum Failure: Error, CustomStringConvertible {
     case notFound(String, searched: [String])
     case notReadable(String)
 
-    public var description: String {
+    package var description: String {
       switch self {
       case .notFound(let name, let searched):
         return "\(name) not found (looked in the loader cache and \(searched.joined(separator: ", "))); "
@@ -24,7 +24,7 @@ public enum AllocatorLocator {
   ]
 
   /// Picks the path for `soname` (like `libjemalloc.so.2`) from `ldconfig -p` output.
-  public static func parseLoaderCache(_ text: String, names: [String]) -> String? {
+  package static func parseLoaderCache(_ text: String, names: [String]) -> String? {
     for name in names {
       for line in text.split(separator: "\n") {
         let trimmed = line.trimmingCharacters(in: " \t")
@@ -36,7 +36,7 @@ public enum AllocatorLocator {
   }
 
   /// The library to preload for `choice`, or nil for glibc.
-  public static func resolve(_ choice: AllocatorChoice, environment: [String: String]) throws -> String? {
+  package static func resolve(_ choice: AllocatorChoice, environment: [String: String]) throws -> String? {
     switch choice {
     case .glibc: return nil
     case .library(let path):

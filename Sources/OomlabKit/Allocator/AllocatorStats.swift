@@ -3,22 +3,22 @@ import COomlabShim
 /// The allocator's own account of its memory, normalised across glibc and jemalloc.
 ///
 /// glibc has no notion of resident or retained pages, so those stay nil rather than guessed.
-public struct AllocatorStats: Equatable, Sendable {
+package struct AllocatorStats: Equatable, Sendable {
   /// Bytes handed out to the program: jemalloc `stats.allocated`; glibc `uordblks + hblkhd`.
-  public var allocated: UInt64
+  package var allocated: UInt64
   /// Bytes in pages holding live allocations: jemalloc `stats.active`; glibc `arena + hblkhd` (all heap and mmapped chunk space).
-  public var active: UInt64
+  package var active: UInt64
   /// Bytes in physically resident allocator pages: jemalloc `stats.resident`; glibc: unknown.
-  public var resident: UInt64?
+  package var resident: UInt64?
   /// jemalloc `stats.retained` (virtual memory kept but unmapped); glibc `fordblks` (free bytes held in free chunks).
-  public var retained: UInt64
+  package var retained: UInt64
   /// jemalloc `stats.metadata`; glibc: unknown.
-  public var metadata: UInt64?
+  package var metadata: UInt64?
   /// Arenas: jemalloc `arenas.narenas`; glibc the `<heap nr=` entries of `malloc_info`.
-  public var arenas: UInt64?
+  package var arenas: UInt64?
 
   /// Reads the statistics of whichever allocator serves this process, or nil for an unknown one.
-  public static func read() -> AllocatorStats? {
+  package static func read() -> AllocatorStats? {
     if oomlab_jemalloc_present() != 0 {
       var je = oomlab_jemalloc_stats()
       guard oomlab_jemalloc_read_stats(&je) == 0 else { return nil }

@@ -6,7 +6,7 @@ extension JemallocConf {
   /// jemalloc takes MALLOC_CONF before main and answers a bad pair only with a warning on stderr
   /// ("<jemalloc>: Invalid conf pair"), keeping its default; reading each option back is the one way
   /// to know the run is configured as its summary will say.
-  public func verifyApplied() throws {
+  package func verifyApplied() throws {
     for pair in effective {
       let name = "opt." + pair.key
       guard let type = JemallocOptionType.known[pair.key] else {

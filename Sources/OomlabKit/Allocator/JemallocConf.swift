@@ -1,21 +1,21 @@
 /// A MALLOC_CONF string as jemalloc splits it: `key:value` pairs separated by commas, applied left to right.
-public struct JemallocConf: Equatable, Sendable {
+package struct JemallocConf: Equatable, Sendable {
   /// One `key:value` pair.
-  public struct Pair: Equatable, Sendable {
-    public let key: String
-    public let value: String
+  package struct Pair: Equatable, Sendable {
+    package let key: String
+    package let value: String
   }
 
   /// The string as given.
-  public let text: String
+  package let text: String
   /// The pairs in order, repeats included.
-  public let pairs: [Pair]
+  package let pairs: [Pair]
 
   /// Splits `text` the way jemalloc's conf reader does, refusing what it reports as malformed: it stops
   /// reading there, so nothing after that point would apply.
   ///
   /// A key is letters, digits and `_` up to a `:`; the value runs to the next comma or the end.
-  public static func parse(_ text: String) throws -> JemallocConf {
+  package static func parse(_ text: String) throws -> JemallocConf {
     var pairs: [Pair] = []
     var rest = Substring(text)
     while !rest.isEmpty {
@@ -43,7 +43,7 @@ public struct JemallocConf: Equatable, Sendable {
   }
 
   /// The value asked last for each key, in the order keys first appear: a later pair overrides an earlier one.
-  public var effective: [Pair] {
+  package var effective: [Pair] {
     var order: [String] = []
     var last: [String: Pair] = [:]
     for pair in pairs {

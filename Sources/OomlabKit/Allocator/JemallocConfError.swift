@@ -1,5 +1,5 @@
 /// Why a MALLOC_CONF is refused: jemalloc would not read it as written, or does not hold a value as asked.
-public enum JemallocConfError: Error, Equatable, CustomStringConvertible {
+package enum JemallocConfError: Error, Equatable, CustomStringConvertible {
   /// The string breaks jemalloc's `key:value,key:value` syntax at `at`; jemalloc stops reading there.
   case malformed(conf: String, at: String, reason: String)
   /// jemalloc has no `opt.<key>`: the key is unknown to it (or not built in), so it ignored the pair.
@@ -11,7 +11,7 @@ public enum JemallocConfError: Error, Equatable, CustomStringConvertible {
   /// jemalloc holds `actual` instead of the value asked: it rejected the value, or clipped it to its range.
   case notApplied(key: String, asked: String, actual: JemallocValue)
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .malformed(let conf, let at, let reason):
       return "malloc-conf \"\(conf)\" is malformed at \"\(at)\": \(reason); jemalloc stops reading it there"

@@ -1,7 +1,7 @@
 import Glibc
 
 /// The C type of one of jemalloc's `opt.*` controls, which decides how a MALLOC_CONF value for it reads.
-public enum JemallocOptionType: Equatable, Sendable {
+package enum JemallocOptionType: Equatable, Sendable {
   /// `bool`: MALLOC_CONF takes exactly `true` or `false`.
   case bool
   /// `unsigned` (32 bits).
@@ -19,7 +19,7 @@ public enum JemallocOptionType: Equatable, Sendable {
   /// NAMESPACE"); the rest are readable in 5.3 though undocumented, typed as its ctl.c declares them.
   /// mallctl checks the size on every read, so a jemalloc that changed a type fails the read (EINVAL)
   /// instead of being misread.
-  public static let known: [String: JemallocOptionType] = [
+  package static let known: [String: JemallocOptionType] = [
     // Documented in jemalloc(3).
     "abort": .bool, "confirm_conf": .bool, "abort_conf": .bool, "cache_oblivious": .bool, "metadata_thp": .string,
     "trust_madvise": .bool, "retain": .bool, "dss": .string, "narenas": .unsigned, "oversize_threshold": .unsigned64,
@@ -46,7 +46,7 @@ public enum JemallocOptionType: Equatable, Sendable {
   ///
   /// Numbers read as jemalloc's malloc_strtoumax reads them: base 0 (`0x10` and `010` are numbers),
   /// leading blanks skipped, nothing after the digits; an out-of-range number is nil rather than clamped.
-  public func parse(_ text: String) -> JemallocValue? {
+  package func parse(_ text: String) -> JemallocValue? {
     switch self {
     case .bool:
       switch text {

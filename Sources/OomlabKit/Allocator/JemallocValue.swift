@@ -1,5 +1,5 @@
 /// A value of one of jemalloc's options, as MALLOC_CONF asks for it or as `opt.<key>` reports it.
-public enum JemallocValue: Equatable, Sendable, CustomStringConvertible {
+package enum JemallocValue: Equatable, Sendable, CustomStringConvertible {
   case bool(Bool)
   /// `unsigned`, `size_t` and `uint64_t` options.
   case unsigned(UInt64)
@@ -8,7 +8,7 @@ public enum JemallocValue: Equatable, Sendable, CustomStringConvertible {
   /// `const char *` options.
   case string(String)
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .bool(let value): return value ? "true" : "false"
     case .unsigned(let value): return "\(value)"

@@ -1,17 +1,17 @@
 /// What `oomlab attach` will do, checked: the process held, the outputs open.
-public struct AttachOptions {
-  public let target: AttachTarget
+package struct AttachOptions {
+  package let target: AttachTarget
   /// How long to record, in nanoseconds; nil until the process exits or an interrupt.
-  public var duration: UInt64?
+  package var duration: UInt64?
   /// The sampling interval in nanoseconds.
-  public var interval: UInt64 = 100_000_000
+  package var interval: UInt64 = 100_000_000
   /// The CSV, opened and checked before recording starts.
-  public var csv: CSVWriter
+  package var csv: CSVWriter
   /// Where the JSON summary goes, if anywhere.
-  public var summaryPath: String?
+  package var summaryPath: String?
 
   /// Opens the outputs for recording `target`, refusing unsafe ones (status 2) before anything is written.
-  public static func resolve(
+  package static func resolve(
     _ target: AttachTarget, csvPath: String, csvIsGenerated: Bool, summaryPath: String?, duration: UInt64?,
     interval: UInt64?
   ) throws -> AttachOptions {

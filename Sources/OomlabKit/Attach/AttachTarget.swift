@@ -2,19 +2,19 @@ import COomlabShim
 import Glibc
 
 /// A running process that `oomlab attach` records, held by a pidfd from the moment it is named.
-public final class AttachTarget {
-  public let pid: Int32
+package final class AttachTarget {
+  package let pid: Int32
   /// Refers to this process and no other, even once its pid is reused.
   let pidfd: Int32
   /// Its command name (`comm`).
-  public let name: String
+  package let name: String
   /// Its command line, from /proc/PID/cmdline.
-  public let commandLine: [String]
+  package let commandLine: [String]
   /// The program it runs, from /proc/PID/exe, when readable.
-  public let executable: String
+  package let executable: String
 
   /// Takes hold of `pid`, refusing (status 2) a pid that names no process, a thread or oomlab itself.
-  public init(_ pid: Int32) throws {
+  package init(_ pid: Int32) throws {
     guard pid > 0 else { throw RunRefusal(status: .badInput, description: "attach: a pid is a positive number, got \(pid)") }
     guard pid != getpid() else { throw RunRefusal(status: .badInput, description: "attach: pid \(pid) is this oomlab itself") }
     let fd = oomlab_pidfd_open(pid)

@@ -8,7 +8,7 @@ extension Supervisor {
   /// It is not oomlab's child, so waitpid cannot see it end: its pidfd does, and its exit status is
   /// read from /proc while it is a zombie, when its parent has not reaped it first. An end by SIGKILL
   /// with the kernel's `Killed process` line for that pid in /dev/kmsg is an `oom-kill`.
-  public static func attach(_ options: AttachOptions) throws -> (RunReport, ExitStatus) {
+  package static func attach(_ options: AttachOptions) throws -> (RunReport, ExitStatus) {
     SignalGate.install()
     let gate = SignalGate.shared
     let target = options.target

@@ -1,7 +1,7 @@
 import Glibc
 
 /// A cgroup operation that cannot be done here, with the paths and file contents that show why.
-public enum CgroupError: Error, Equatable, CustomStringConvertible {
+package enum CgroupError: Error, Equatable, CustomStringConvertible {
   /// No mounted hierarchy offers the memory controller; the text lists what was found instead.
   case noMemoryHierarchy(found: String)
   /// This process's cgroup lies outside the part of the hierarchy that is mounted.
@@ -21,7 +21,7 @@ public enum CgroupError: Error, Equatable, CustomStringConvertible {
   /// rmdir kept failing after the processes were killed.
   case cannotRemove(path: String, errno: Int32, attempts: Int)
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .noMemoryHierarchy(let found):
       return "no cgroup hierarchy with the memory controller is mounted: \(found)"

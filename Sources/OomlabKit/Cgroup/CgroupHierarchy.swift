@@ -1,26 +1,26 @@
 /// The memory cgroup hierarchy in use and this process's place in it.
-public struct CgroupHierarchy: Equatable, Sendable {
+package struct CgroupHierarchy: Equatable, Sendable {
   /// The interface of the hierarchy.
-  public var version: CgroupVersion
+  package var version: CgroupVersion
   /// Where the hierarchy is mounted.
-  public var mountPoint: String
+  package var mountPoint: String
   /// This process's own cgroup directory, the parent of the cgroups oomlab creates.
-  public var ownDirectory: String
+  package var ownDirectory: String
 
   /// Creates a hierarchy record.
-  public init(version: CgroupVersion, mountPoint: String, ownDirectory: String) {
+  package init(version: CgroupVersion, mountPoint: String, ownDirectory: String) {
     self.version = version
     self.mountPoint = mountPoint
     self.ownDirectory = ownDirectory
   }
 
   /// Creates `oomlab-<supervisorPid>-<n>` under `parent` (by default this process's own cgroup).
-  public func createChild(supervisorPid: Int32, under parent: String? = nil) throws -> MemoryCgroup {
+  package func createChild(supervisorPid: Int32, under parent: String? = nil) throws -> MemoryCgroup {
     try MemoryCgroup.create(version: version, under: parent ?? ownDirectory, supervisorPid: supervisorPid)
   }
 
   /// The cgroup at `directory`, read and written the way this hierarchy's version requires.
-  public func cgroup(at directory: String) -> MemoryCgroup {
+  package func cgroup(at directory: String) -> MemoryCgroup {
     MemoryCgroup(directory: directory, version: version)
   }
 }

@@ -1,9 +1,9 @@
 import Glibc
 
 /// Finds the memory cgroup hierarchy and this process's cgroup from /proc, without assuming any path.
-public struct CgroupLocator: Sendable {
+package struct CgroupLocator: Sendable {
   /// Whether this process may create a memory cgroup, and if not, which right is missing.
-  public enum Access: Equatable, Sendable {
+  package enum Access: Equatable, Sendable {
     /// A child cgroup can be created, limited and populated.
     case ok
     /// It cannot; the reason names the path and the missing right.
@@ -11,18 +11,18 @@ public struct CgroupLocator: Sendable {
   }
 
   /// The mount table to read, /proc/self/mountinfo unless a test points elsewhere.
-  public var mountInfoPath: String
+  package var mountInfoPath: String
   /// The membership file to read, /proc/self/cgroup unless a test points elsewhere.
-  public var procCgroupPath: String
+  package var procCgroupPath: String
 
   /// Creates a locator reading the given files.
-  public init(mountInfoPath: String = "/proc/self/mountinfo", procCgroupPath: String = "/proc/self/cgroup") {
+  package init(mountInfoPath: String = "/proc/self/mountinfo", procCgroupPath: String = "/proc/self/cgroup") {
     self.mountInfoPath = mountInfoPath
     self.procCgroupPath = procCgroupPath
   }
 
   /// The hierarchy carrying the memory controller (v2 preferred) and this process's directory in it.
-  public func locate() throws -> CgroupHierarchy {
+  package func locate() throws -> CgroupHierarchy {
     let mounts = MountInfo.parse(try FileIO.read(mountInfoPath))
     let membership = ProcCgroup.parse(try FileIO.read(procCgroupPath))
     return try Self.resolve(mounts: mounts, membership: membership) { mount in
@@ -35,7 +35,7 @@ public struct CgroupLocator: Sendable {
   ///
   /// v2 wins when its root offers memory; otherwise memory is bound to a v1 hierarchy, as on hybrid
   /// systems where the unified mount carries no controllers a limit needs.
-  public static func resolve(
+  package static func resolve(
     mounts: [CgroupMount], membership: ProcCgroup, unifiedControllers: (CgroupMount) -> String?
   ) throws -> CgroupHierarchy {
     var found: [String] = []
@@ -81,7 +81,7 @@ public struct CgroupLocator: Sendable {
   }
 
   /// Whether a child of this process's cgroup can be created, or the reason it cannot.
-  public func canCreateChild() -> Access {
+  package func canCreateChild() -> Access {
     do {
       return Self.canCreateChild(in: try locate())
     } catch {
@@ -93,7 +93,7 @@ public struct CgroupLocator: Sendable {
   ///
   /// This asks the kernel through access(2) and the controller files rather than by creating a probe
   /// cgroup, so a check leaves nothing behind even if the process dies during it.
-  public static func canCreateChild(in hierarchy: CgroupHierarchy) -> Access {
+  package static func canCreateChild(in hierarchy: CgroupHierarchy) -> Access {
     canCreateChild(in: hierarchy.ownDirectory, version: hierarchy.version)
   }
 

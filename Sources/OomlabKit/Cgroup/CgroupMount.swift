@@ -1,21 +1,21 @@
 /// One cgroup filesystem mount, as /proc/self/mountinfo lists it.
-public struct CgroupMount: Equatable, Sendable {
+package struct CgroupMount: Equatable, Sendable {
   /// `v1` for fstype `cgroup`, `v2` for `cgroup2`.
-  public var version: CgroupVersion
+  package var version: CgroupVersion
   /// Where the hierarchy is mounted, such as `/sys/fs/cgroup/memory`.
-  public var mountPoint: String
+  package var mountPoint: String
   /// The cgroup shown at the mount point (mountinfo field 4): `/` unless bind-mounted or seen from a namespace.
-  public var root: String
+  package var root: String
   /// The v1 controllers bound to the hierarchy, from the super options; empty for v2, whose
   /// controllers are listed in the root's `cgroup.controllers` instead.
-  public var controllers: [String]
+  package var controllers: [String]
   /// The name of a v1 hierarchy without controllers (`name=systemd`), or nil.
-  public var name: String?
+  package var name: String?
   /// Whether the mount or its superblock is read-only, which forbids creating cgroups.
-  public var readOnly: Bool
+  package var readOnly: Bool
 
   /// Creates a mount record.
-  public init(
+  package init(
     version: CgroupVersion, mountPoint: String, root: String = "/", controllers: [String] = [], name: String? = nil,
     readOnly: Bool = false
   ) {
@@ -28,7 +28,7 @@ public struct CgroupMount: Equatable, Sendable {
   }
 
   /// The directory of the cgroup `path` (as /proc/self/cgroup names it), or nil when the mount does not show it.
-  public func directory(forCgroupPath path: String) -> String? {
+  package func directory(forCgroupPath path: String) -> String? {
     let relative: Substring
     if root == "/" {
       relative = Substring(path)

@@ -1,28 +1,28 @@
 /// One tick's view of a memory cgroup, in bytes; nil where this kernel or cgroup version has no such figure.
-public struct CgroupReading: Equatable, Sendable {
+package struct CgroupReading: Equatable, Sendable {
   /// The cgroup's charge (v2 `memory.current`, v1 `memory.usage_in_bytes`): what the limit is compared with.
-  public var usage: UInt64 = 0
+  package var usage: UInt64 = 0
   /// The limit, or nil when unlimited (v2 `memory.max`, v1 `memory.limit_in_bytes`).
-  public var limit: UInt64?
+  package var limit: UInt64?
   /// The highest charge so far (v2 `memory.peak` where the kernel has it, v1 `memory.max_usage_in_bytes`).
-  public var peak: UInt64?
+  package var peak: UInt64?
   /// Anonymous memory charged (memory.stat).
-  public var anon: UInt64?
+  package var anon: UInt64?
   /// Page cache charged, tmpfs included (memory.stat).
-  public var file: UInt64?
+  package var file: UInt64?
   /// Kernel stacks + page tables + slab: v2 memory.stat; v1 `memory.kmem.usage_in_bytes`, which is all kernel memory.
-  public var kernel: UInt64?
+  package var kernel: UInt64?
   /// `some avg10` of v2 `memory.pressure`, in percent; nil on v1, which has no per-cgroup pressure.
-  public var psiSomeAvg10: Double?
+  package var psiSomeAvg10: Double?
   /// `full avg10` of v2 `memory.pressure`, in percent; nil on v1.
-  public var psiFullAvg10: Double?
+  package var psiFullAvg10: Double?
   /// Processes the OOM killer killed in the cgroup (v2 memory.events, v1 memory.oom_control `oom_kill`).
-  public var oomKills: UInt64?
+  package var oomKills: UInt64?
   /// Times the cgroup hit its limit and reclaim failed, so the OOM path was entered (v2 memory.events `oom`).
-  public var oomEvents: UInt64?
+  package var oomEvents: UInt64?
   /// Times the whole cgroup was killed at once because memory.oom.group is set (v2 memory.events `oom_group_kill`).
-  public var oomGroupKills: UInt64?
+  package var oomGroupKills: UInt64?
 
   /// Creates a reading with only the usage known.
-  public init(usage: UInt64 = 0) { self.usage = usage }
+  package init(usage: UInt64 = 0) { self.usage = usage }
 }

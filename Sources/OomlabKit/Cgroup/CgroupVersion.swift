@@ -1,9 +1,9 @@
 /// Which cgroup interface a hierarchy speaks.
-public enum CgroupVersion: String, Equatable, Sendable, CustomStringConvertible {
+package enum CgroupVersion: String, Equatable, Sendable, CustomStringConvertible {
   /// The legacy interface: one hierarchy per controller set, `memory.limit_in_bytes` and its siblings.
   case v1
   /// The unified hierarchy: `memory.max`, `memory.current`, `memory.events`.
   case v2
 
-  public var description: String { rawValue }
+  package var description: String { rawValue }
 }

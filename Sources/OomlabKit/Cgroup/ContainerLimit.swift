@@ -1,24 +1,24 @@
 /// A memory limit this process already sits under, such as a container's, found by walking up its cgroups.
-public struct ContainerLimit: Equatable, Sendable {
+package struct ContainerLimit: Equatable, Sendable {
   /// The cgroup directory that carries the limit.
-  public var directory: String
+  package var directory: String
   /// The limit in bytes.
-  public var limit: UInt64
+  package var limit: UInt64
   /// That cgroup's current charge in bytes.
-  public var usage: UInt64
+  package var usage: UInt64
 
   /// Creates a record.
-  public init(directory: String, limit: UInt64, usage: UInt64) {
+  package init(directory: String, limit: UInt64, usage: UInt64) {
     self.directory = directory
     self.limit = limit
     self.usage = usage
   }
 
   /// Bytes that can still be charged before this limit is hit.
-  public var headroom: UInt64 { limit > usage ? limit - usage : 0 }
+  package var headroom: UInt64 { limit > usage ? limit - usage : 0 }
 
   /// The limit on this process's cgroup or an ancestor up to the mount point, or nil when all are unlimited.
-  public static func find(in hierarchy: CgroupHierarchy) -> ContainerLimit? {
+  package static func find(in hierarchy: CgroupHierarchy) -> ContainerLimit? {
     let layout = CgroupLayout.of(hierarchy.version)
     let (limitFile, usageFile) = (layout.limit, layout.usage)
     var levels: [ContainerLimit] = []
@@ -35,14 +35,14 @@ public struct ContainerLimit: Equatable, Sendable {
   /// The limit that will be hit first: the one with the least headroom (the smaller limit on a tie).
   ///
   /// The nearest limited ancestor is not necessarily it: a parent's limit counts its other children too.
-  public static func tightest(_ levels: [ContainerLimit]) -> ContainerLimit? {
+  package static func tightest(_ levels: [ContainerLimit]) -> ContainerLimit? {
     levels.min { a, b in
       a.headroom != b.headroom ? a.headroom < b.headroom : a.limit < b.limit
     }
   }
 
   /// `directory` and each parent of it up to and including `mountPoint`; only `directory` when it is not below it.
-  public static func chain(from directory: String, upTo mountPoint: String) -> [String] {
+  package static func chain(from directory: String, upTo mountPoint: String) -> [String] {
     var result = [directory]
     guard directory != mountPoint, directory.hasPrefix(mountPoint == "/" ? "/" : mountPoint + "/") else {
       return result

@@ -1,11 +1,11 @@
 import Glibc
 
 /// A memory cgroup oomlab created (or adopted) by its directory: limit it, read it, remove it.
-public final class MemoryCgroup {
+package final class MemoryCgroup {
   /// The cgroup's directory.
-  public let directory: String
+  package let directory: String
   /// The interface of the hierarchy the directory belongs to.
-  public let version: CgroupVersion
+  package let version: CgroupVersion
   let layout: CgroupLayout
   var remover = CgroupRemover.live
   /// The flock that marks the cgroup as in use, held from creation until `remove`; nil for an adopted cgroup.
@@ -15,7 +15,7 @@ public final class MemoryCgroup {
   private var figures: [(ProcFile, CgroupLayout.Figure)] = []
 
   /// Adopts the memory cgroup at `directory` (which must exist for anything but `remove`).
-  public init(directory: String, version: CgroupVersion) {
+  package init(directory: String, version: CgroupVersion) {
     self.directory = directory
     self.version = version
     layout = .of(version)
@@ -28,7 +28,7 @@ public final class MemoryCgroup {
 
   /// Creates `oomlab-<supervisorPid>-<n>` under `parent`, locked as in use; on v2 it first makes sure
   /// `parent` hands the memory controller to its children.
-  public static func create(version: CgroupVersion, under parent: String, supervisorPid: Int32) throws -> MemoryCgroup {
+  package static func create(version: CgroupVersion, under parent: String, supervisorPid: Int32) throws -> MemoryCgroup {
     if version == .v2 { try MemoryDelegation.enable(in: parent) }
     let child = try CgroupDirectory.makeChild(under: parent, supervisorPid: supervisorPid)
     return MemoryCgroup(directory: child.path, version: version, lock: child.lock)
@@ -36,7 +36,7 @@ public final class MemoryCgroup {
 
   /// Sets the memory limit to `bytes` and forbids swap where the kernel has the file for it; returns whether swap was capped.
   @discardableResult
-  public func setLimit(_ bytes: UInt64) throws -> Bool {
+  package func setLimit(_ bytes: UInt64) throws -> Bool {
     let limitPath = directory + "/" + layout.limit
     let swapPath = directory + "/" + layout.swapLimit
     // The swap file exists only with swap accounting on; without it swap cannot be capped per cgroup.
@@ -63,23 +63,23 @@ public final class MemoryCgroup {
   }
 
   /// Makes the OOM killer take every process of the cgroup together (`memory.oom.group`, cgroup v2 only).
-  public func setOOMGroup() throws {
+  package func setOOMGroup() throws {
     guard version == .v2 else { throw CgroupError.needsVersion2(directory: directory, file: "memory.oom.group") }
     try FileIO.write(directory + "/memory.oom.group", "1\n")
   }
 
   /// Moves the process `pid` (all its threads) into the cgroup.
-  public func attach(pid: Int32) throws {
+  package func attach(pid: Int32) throws {
     try CgroupDirectory.attach(pid, to: directory)
   }
 
   /// The process ids in the cgroup now.
-  public func processes() -> [Int32] {
+  package func processes() -> [Int32] {
     CgroupDirectory.processes(in: directory)
   }
 
   /// Reads the cgroup's figures; nil when the cgroup can no longer be read (removed).
-  public func read() -> CgroupReading? {
+  package func read() -> CgroupReading? {
     if usage == nil {
       guard let opened = try? ProcFile(directory + "/" + layout.usage, capacity: 64) else { return nil }
       usage = opened
@@ -97,7 +97,7 @@ public final class MemoryCgroup {
   }
 
   /// Kills whatever still runs in the cgroup and removes its directory; removing a missing cgroup succeeds.
-  public func remove() throws {
+  package func remove() throws {
     usage = nil
     figures = []
     // Released only after rmdir, so no other run ever finds the cgroup present and unlocked.

@@ -1,31 +1,31 @@
 /// The figures oomlab takes from a cgroup's `memory.stat`, in bytes; nil when the file has no such line.
-public struct MemoryStat: Equatable, Sendable {
+package struct MemoryStat: Equatable, Sendable {
   /// Anonymous memory: v2 `anon`, v1 `total_rss` (or `rss`).
-  public var anon: UInt64?
+  package var anon: UInt64?
   /// Page cache including tmpfs: v2 `file`, v1 `total_cache` (or `cache`).
-  public var file: UInt64?
+  package var file: UInt64?
   /// Kernel stacks of the cgroup's threads: v2 `kernel_stack` (v1 has no such line).
-  public var kernelStack: UInt64?
+  package var kernelStack: UInt64?
   /// Page tables: v2 `pagetables`.
-  public var pageTables: UInt64?
+  package var pageTables: UInt64?
   /// Slab objects: v2 `slab`, or `slab_reclaimable` + `slab_unreclaimable` on kernels before it existed.
-  public var slab: UInt64?
+  package var slab: UInt64?
   /// Swapped-out anonymous memory: v1 `total_swap` (or `swap`); v2 reports it in memory.swap.current instead.
-  public var swap: UInt64?
+  package var swap: UInt64?
   /// v1 `hierarchical_memory_limit`: the smallest limit on the way to the root, or nil when unlimited.
-  public var hierarchicalLimit: UInt64?
+  package var hierarchicalLimit: UInt64?
 
   /// Creates an empty record.
-  public init() {}
+  package init() {}
 
   /// Kernel memory as stack + page tables + slab, or nil when the file breaks down none of them (v1).
-  public var kernel: UInt64? {
+  package var kernel: UInt64? {
     if kernelStack == nil && pageTables == nil && slab == nil { return nil }
     return (kernelStack ?? 0) + (pageTables ?? 0) + (slab ?? 0)
   }
 
   /// Parses the text of memory.stat (v1 or v2).
-  public static func parse(_ text: String) -> MemoryStat {
+  package static func parse(_ text: String) -> MemoryStat {
     KeyValueText.withBytes(text) { parse($0) }
   }
 
@@ -44,7 +44,7 @@ public struct MemoryStat: Equatable, Sendable {
   ])
 
   /// Parses the raw bytes of memory.stat without building a dictionary, since it is read every tick.
-  public static func parse(_ bytes: UnsafeRawBufferPointer) -> MemoryStat {
+  package static func parse(_ bytes: UnsafeRawBufferPointer) -> MemoryStat {
     var lines = Lines()
     fields.parse(bytes, into: &lines)
     var stat = MemoryStat()

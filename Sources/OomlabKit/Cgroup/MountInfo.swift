@@ -1,12 +1,12 @@
 /// Parses /proc/self/mountinfo for the cgroup mounts.
-public enum MountInfo {
+package enum MountInfo {
   /// Super options of a v1 cgroup mount that are not controller names.
   static let genericOptions: Set<String> = [
     "rw", "ro", "noprefix", "clone_children", "xattr", "cpuset_v2_mode", "none", "favordynmods", "nofavordynmods",
   ]
 
   /// The cgroup v1 and cgroup2 mounts listed in the text of /proc/self/mountinfo, in file order.
-  public static func parse(_ text: String) -> [CgroupMount] {
+  package static func parse(_ text: String) -> [CgroupMount] {
     var mounts: [CgroupMount] = []
     for line in text.split(separator: "\n") {
       // Fields: id parent major:minor root mount-point options [optional...] - fstype source super-options.

@@ -1,27 +1,27 @@
 /// Pressure stall information from a v2 cgroup's `memory.pressure` (or /proc/pressure/memory).
-public struct Pressure: Equatable, Sendable {
+package struct Pressure: Equatable, Sendable {
   /// Share of the last 10 s in which at least one task waited for memory, in percent.
-  public var someAvg10: Double?
+  package var someAvg10: Double?
   /// The same over 60 s.
-  public var someAvg60: Double?
+  package var someAvg60: Double?
   /// The same over 300 s.
-  public var someAvg300: Double?
+  package var someAvg300: Double?
   /// Total time at least one task waited, in microseconds.
-  public var someTotal: UInt64?
+  package var someTotal: UInt64?
   /// Share of the last 10 s in which all non-idle tasks waited for memory at once, in percent.
-  public var fullAvg10: Double?
+  package var fullAvg10: Double?
   /// The same over 60 s.
-  public var fullAvg60: Double?
+  package var fullAvg60: Double?
   /// The same over 300 s.
-  public var fullAvg300: Double?
+  package var fullAvg300: Double?
   /// Total time all tasks waited, in microseconds.
-  public var fullTotal: UInt64?
+  package var fullTotal: UInt64?
 
   /// Creates an empty record.
-  public init() {}
+  package init() {}
 
   /// Parses lines `some avg10=0.12 avg60=0.00 avg300=0.00 total=1234` and the `full` line.
-  public static func parse(_ text: String) -> Pressure {
+  package static func parse(_ text: String) -> Pressure {
     var pressure = Pressure()
     for line in text.split(separator: "\n") {
       let words = line.split(separator: " ")

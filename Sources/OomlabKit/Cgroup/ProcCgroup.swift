@@ -1,21 +1,21 @@
 /// The cgroup membership of a process, as /proc/PID/cgroup lists it.
-public struct ProcCgroup: Equatable, Sendable {
+package struct ProcCgroup: Equatable, Sendable {
   /// The path in each v1 hierarchy, keyed by each controller of the line (and `name=systemd` for named ones).
-  public var v1Paths: [String: String]
+  package var v1Paths: [String: String]
   /// The path in the unified (v2) hierarchy, from the `0::/path` line; nil when there is none.
-  public var unifiedPath: String?
+  package var unifiedPath: String?
 
   /// Creates a membership record.
-  public init(v1Paths: [String: String] = [:], unifiedPath: String? = nil) {
+  package init(v1Paths: [String: String] = [:], unifiedPath: String? = nil) {
     self.v1Paths = v1Paths
     self.unifiedPath = unifiedPath
   }
 
   /// The path in the v1 hierarchy carrying `controller`, such as `memory`.
-  public func v1Path(controller: String) -> String? { v1Paths[controller] }
+  package func v1Path(controller: String) -> String? { v1Paths[controller] }
 
   /// Parses lines `N:controllers:/path` (v1) and `0::/path` (v2).
-  public static func parse(_ text: String) -> ProcCgroup {
+  package static func parse(_ text: String) -> ProcCgroup {
     var result = ProcCgroup()
     for line in text.split(separator: "\n") {
       // The path may itself contain colons, so split only at the first two.

@@ -8,21 +8,21 @@ import Glibc
 /// reused, so neither "no such pid" nor "pid alive" proves anything; the lock does. An empty cgroup is
 /// all a dead supervisor leaves, since its workers die with it (PR_SET_PDEATHSIG); anything still inside
 /// is not provably ours to kill, so the cgroup is left and reported.
-public enum StaleCgroups {
+package enum StaleCgroups {
   /// What `StaleCgroups.clean` did.
-  public struct Cleanup: Equatable, Sendable {
+  package struct Cleanup: Equatable, Sendable {
     /// The abandoned cgroups removed.
-    public var removed: [String] = []
+    package var removed: [String] = []
     /// One message per oomlab cgroup that no run holds but that could not be removed: processes still in
     /// it, a failed rmdir, or a lock that could not be tried.
-    public var problems: [String] = []
+    package var problems: [String] = []
 
     /// Creates an empty record.
-    public init() {}
+    package init() {}
   }
 
   /// Removes the abandoned oomlab cgroups directly under `parent` and reports what it left.
-  public static func clean(parent: String) -> Cleanup {
+  package static func clean(parent: String) -> Cleanup {
     clean(parent: parent, removeDirectory: { rmdir($0) == 0 ? 0 : errno })
   }
 

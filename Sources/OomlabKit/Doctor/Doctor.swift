@@ -3,9 +3,9 @@ import Foundation
 import Glibc
 
 /// Inspects the machine for what oomlab's features need: cgroups, kernel log, THP, overcommit, allocators.
-public enum Doctor {
+package enum Doctor {
   /// Runs every check and returns one line each.
-  public static func checks(environment: [String: String] = ProcessInfo.processInfo.environment) -> [DoctorCheck] {
+  package static func checks(environment: [String: String] = ProcessInfo.processInfo.environment) -> [DoctorCheck] {
     var lines: [DoctorCheck] = []
     let locator = CgroupLocator(mountInfoPath: environment["OOMLAB_MOUNTINFO"] ?? "/proc/self/mountinfo")
     do {
@@ -102,13 +102,13 @@ public enum Doctor {
   }
 
   /// The word in brackets, as sysfs marks the selected mode: `always [madvise] never`.
-  static func bracketed(_ text: String) -> String? {
+  package static func bracketed(_ text: String) -> String? {
     guard let open = text.firstIndex(of: "["), let close = text.firstIndex(of: "]"), open < close else { return nil }
     return String(text[text.index(after: open)..<close])
   }
 
   /// Whether this process holds CAP_SYS_RESOURCE (bit 24 of CapEff), needed to lower oom_score_adj.
-  static func canLowerOomScoreAdj() -> Bool {
+  package static func canLowerOomScoreAdj() -> Bool {
     guard let status = try? FileIO.read("/proc/self/status"),
       let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
       let caps = UInt64(line.split(separator: "\t").last.map(String.init)?.trimmingSpaces() ?? "", radix: 16)

@@ -1,7 +1,7 @@
 import Glibc
 
 /// Which language runtime a command runs on, for the figures only the runtime knows (Node's heap).
-public enum CommandRuntime: String, CaseIterable, Sendable {
+package enum CommandRuntime: String, CaseIterable, Sendable {
   /// Node when the program is `node` or a script whose `#!` line runs node.
   case auto
   /// Node whatever the program: a wrapper (a shell script, npm) that starts node.

@@ -3,7 +3,7 @@ import Glibc
 extension ExecOptions {
   /// Checks a request and opens its outputs, refusing with status 2 (bad usage) or 3 (environment)
   /// before anything runs; a refusal leaves no file behind.
-  public static func resolve(_ request: ExecRequest, environment: [String: String]) throws -> ExecOptions {
+  package static func resolve(_ request: ExecRequest, environment: [String: String]) throws -> ExecOptions {
     guard let name = request.command.first else {
       throw RunRefusal(status: .badInput, description: "exec: name the command to run after --, like: oomlab exec -- node app.js")
     }

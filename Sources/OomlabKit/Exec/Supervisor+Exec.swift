@@ -13,7 +13,7 @@ extension Supervisor {
   /// gave it. oomlab becomes the subreaper of the tree, so orphans are reaped here and their ends
   /// known; the run ends when the command does, and processes it left running are killed, since
   /// the run owns the tree (its cgroup is removed, its record closed).
-  public static func exec(_ options: ExecOptions) throws -> ExecResult {
+  package static func exec(_ options: ExecOptions) throws -> ExecResult {
     SignalGate.install()
     let gate = SignalGate.shared
     // Every process of the tree is signalled through its pidfd only, never by a pid that may have been reused.

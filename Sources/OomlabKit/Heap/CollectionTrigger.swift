@@ -7,21 +7,21 @@
 /// src/heap/heap-controller.cc). V8 starts incremental marking near it and finishes a little
 /// later; oomlab collects at it. The other is on external memory: 64 MiB past what the last
 /// mark-compact left (`Heap::ReportExternalMemoryPressure`). Payloads that are not reported move neither.
-public struct CollectionTrigger: Equatable, Sendable {
+package struct CollectionTrigger: Equatable, Sendable {
   /// The least the old-generation limit grows by: `MinimumAllocationLimitGrowingStep`, 8 × 1 MiB.
-  public static let minimumGrowingStep: UInt64 = 8 << 20
+  package static let minimumGrowingStep: UInt64 = 8 << 20
 
   /// The heap limit (max_old_generation_size).
-  public let limit: UInt64
+  package let limit: UInt64
   /// How much the surviving bytes may grow before the next collection.
-  public let growingFactor: Double
+  package let growingFactor: Double
   /// Old-generation object bytes above which the heap runs a full collection.
-  public private(set) var oldGenerationLimit: UInt64
+  package private(set) var oldGenerationLimit: UInt64
   /// External bytes above which reporting more runs a full collection.
-  public private(set) var externalLimit: UInt64
+  package private(set) var externalLimit: UInt64
 
   /// Creates the trigger of a heap limited to `limit` bytes.
-  public init(limit: UInt64) {
+  package init(limit: UInt64) {
     self.limit = limit
     growingFactor = Self.maximumGrowingFactor(limit: limit)
     oldGenerationLimit = limit / 2
@@ -34,7 +34,7 @@ public struct CollectionTrigger: Equatable, Sendable {
   ///
   /// V8 lowers the factor towards 1.1 when collection is slow next to the program; oomlab's
   /// collections are fast, so the largest applies.
-  public static func maximumGrowingFactor(limit: UInt64) -> Double {
+  package static func maximumGrowingFactor(limit: UInt64) -> Double {
     let minimumSize: Double = 256
     let maximumSize: Double = 2048
     let megabytes = max(Double(limit) / 1_048_576, minimumSize)
@@ -43,14 +43,14 @@ public struct CollectionTrigger: Equatable, Sendable {
   }
 
   /// Whether old-generation objects of `oldBytes` call for a full collection.
-  public func shouldCollect(oldBytes: UInt64) -> Bool { oldBytes > oldGenerationLimit }
+  package func shouldCollect(oldBytes: UInt64) -> Bool { oldBytes > oldGenerationLimit }
 
   /// Whether external memory of `externalBytes` calls for a full collection.
-  public func externalPressure(_ externalBytes: UInt64) -> Bool { externalBytes > externalLimit }
+  package func externalPressure(_ externalBytes: UInt64) -> Bool { externalBytes > externalLimit }
 
   /// Moves both limits after a full collection that left `oldBytes` in the old generation and
   /// `externalBytes` outside the heap, with a new space of `newSpaceCapacity` usable bytes.
-  public mutating func collected(oldBytes: UInt64, externalBytes: UInt64, newSpaceCapacity: UInt64) {
+  package mutating func collected(oldBytes: UInt64, externalBytes: UInt64, newSpaceCapacity: UInt64) {
     let grown = max(UInt64(Double(oldBytes) * growingFactor), oldBytes + Self.minimumGrowingStep) + newSpaceCapacity
     let halfway = oldBytes / 2 + limit / 2
     oldGenerationLimit = min(grown, halfway)

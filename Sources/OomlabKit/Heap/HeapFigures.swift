@@ -1,22 +1,22 @@
 /// The managed heap's figures as Node's `process.memoryUsage()` and V8 name them.
-public struct HeapFigures: Equatable, Sendable {
+package struct HeapFigures: Equatable, Sendable {
   /// Bytes of objects not yet collected, reachable or not, young and old (V8's heapUsed).
-  public var usedBytes: UInt64 = 0
+  package var usedBytes: UInt64 = 0
   /// Bytes of pages the heap has committed, new space's semi-spaces included (V8's heapTotal).
-  public var totalBytes: UInt64 = 0
+  package var totalBytes: UInt64 = 0
   /// The limit on the old generation (--max-old-space-size), compared with `oldCapacityBytes`.
-  public var limitBytes: UInt64 = 0
+  package var limitBytes: UInt64 = 0
   /// What V8 compares with the limit: the usable bytes of old-space pages plus the large
   /// objects' own bytes (`Heap::OldGenerationCapacity`); above the limit after a full collection is fatal.
-  public var oldCapacityBytes: UInt64 = 0
+  package var oldCapacityBytes: UInt64 = 0
   /// Native payloads reported as external or array buffers, plus `buffers` (Node's `external`).
-  public var externalBytes: UInt64 = 0
+  package var externalBytes: UInt64 = 0
   /// Collections run so far, scavenges and full ones, whether pressure or a `gc` step started them.
-  public var collections: UInt64 = 0
+  package var collections: UInt64 = 0
   /// Of `collections`, the scavenges of the young generation.
-  public var scavenges: UInt64 = 0
+  package var scavenges: UInt64 = 0
   /// Objects still reachable: not garbage, not collected.
-  public var liveObjects: UInt64 = 0
+  package var liveObjects: UInt64 = 0
   /// Bytes of native payloads of objects not yet collected, reported or not.
-  public var payloadBytes: UInt64 = 0
+  package var payloadBytes: UInt64 = 0
 }

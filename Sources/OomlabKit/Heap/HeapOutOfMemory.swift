@@ -1,18 +1,18 @@
 /// A full collection left the managed heap's old generation past its limit: Node's fatal
 /// "JavaScript heap out of memory".
-public struct HeapOutOfMemory: Error, CustomStringConvertible, Equatable {
+package struct HeapOutOfMemory: Error, CustomStringConvertible, Equatable {
   /// Node's own words, so logs and alerts written for Node match oomlab's too.
-  public static let fatalLine = "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory"
+  package static let fatalLine = "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory"
 
   /// The bytes of the object whose allocation collected, 0 when a `gc` step or external pressure did.
-  public let requestedBytes: UInt64
+  package let requestedBytes: UInt64
   /// The heap just before the last collection.
-  public let beforeCollection: HeapFigures
+  package let beforeCollection: HeapFigures
   /// The heap after it.
-  public let figures: HeapFigures
+  package let figures: HeapFigures
 
   /// The fatal line followed by the heap figures, as stored for the summary.
-  public var description: String {
+  package var description: String {
     let cause =
       requestedBytes > 0
       ? "a \(ByteSize.format(requestedBytes)) object's allocation ran collection \(figures.collections)"
@@ -23,7 +23,7 @@ public struct HeapOutOfMemory: Error, CustomStringConvertible, Equatable {
   }
 
   /// What the worker writes to stderr, laid out like Node's report of the same death.
-  public func report(pid: Int32) -> String {
+  package func report(pid: Int32) -> String {
     func mb(_ bytes: UInt64) -> String { String(format1: Double(bytes) / 1_048_576) }
     let before = beforeCollection
     return """

@@ -18,27 +18,27 @@ import Glibc
 /// scavenger.cc and mark-compact.cc; what it leaves out is said where it matters. Objects keep
 /// their bookkeeping in their own first words (`HeapObject`), so the heap adds no malloc'ed
 /// record per object. Not thread-safe: the worker runs steps on one thread.
-public final class ManagedHeap {
+package final class ManagedHeap {
   /// The heap limit when none is given: V8's default for 64-bit builds (Node derives its own from RAM).
-  public static let defaultLimit = HeapLayout.defaultLimit
+  package static let defaultLimit = HeapLayout.defaultLimit
   /// The largest object or native payload one object may have.
-  public static let maximumObjectSize: UInt64 = 1 << 30
+  package static let maximumObjectSize: UInt64 = 1 << 30
   /// The byte objects are filled with, so their pages are resident.
   static let objectFill: Int32 = 0xA5
   /// The byte native payloads are filled with.
   static let payloadFill: Int32 = 0x4E
 
   /// The limit on the old generation's capacity.
-  public let limit: UInt64
+  package let limit: UInt64
   /// The heap's figures, kept current by every operation.
-  public private(set) var figures: HeapFigures
+  package private(set) var figures: HeapFigures
   /// When the heap runs a full collection on its own.
-  public private(set) var trigger: CollectionTrigger
+  package private(set) var trigger: CollectionTrigger
   /// Bytes of the old, large and new-large pages mapped.
   private var mappedPageBytes: UInt64 = 0
   /// A heap-out-of-memory that a collection outside an allocation met (a `buffers` step's
   /// external pressure); the worker ends with it after the step.
-  public private(set) var pendingOutOfMemory: HeapOutOfMemory?
+  package private(set) var pendingOutOfMemory: HeapOutOfMemory?
 
   /// New space, reserved and committed by the first regular object: until then the heap maps nothing.
   private var newSpace: NewSpace?
@@ -63,7 +63,7 @@ public final class ManagedHeap {
   ///
   /// V8 commits new space when the isolate starts; oomlab waits for a scenario's first object, so
   /// that a run without objects shows no heap at all.
-  public init(limit: UInt64 = ManagedHeap.defaultLimit) {
+  package init(limit: UInt64 = ManagedHeap.defaultLimit) {
     self.limit = limit
     figures = HeapFigures(limitBytes: limit)
     trigger = CollectionTrigger(limit: limit)
@@ -75,10 +75,10 @@ public final class ManagedHeap {
   }
 
   /// The old, large and new-large pages currently mapped (semi-space pages not included).
-  public var pageCount: Int { pages.count - freeSlots.count }
+  package var pageCount: Int { pages.count - freeSlots.count }
 
   /// The semi-spaces' current capacity each.
-  public var semiSpaceCapacity: UInt64 { newSpace?.capacity ?? HeapLayout.initialSemiSpace }
+  package var semiSpaceCapacity: UInt64 { newSpace?.capacity ?? HeapLayout.initialSemiSpace }
 
   /// The bytes objects can use in one semi-space, committed or not yet.
   private var semiSpaceArea: UInt64 {
@@ -86,14 +86,14 @@ public final class ManagedHeap {
   }
 
   /// The bytes an object of `size` occupies in the heap, without a payload.
-  public static func aligned(_ size: UInt64) -> UInt64 { HeapLayout.objectSize(size, payload: false) }
+  package static func aligned(_ size: UInt64) -> UInt64 { HeapLayout.objectSize(size, payload: false) }
 
   /// Places one young object of `size` bytes, with a native payload of `payload` bytes if above zero.
   ///
   /// Collects first when V8 would (new space full, young array buffers or external memory past
   /// their limits), and throws `HeapOutOfMemory` when a full collection leaves the old
   /// generation past the limit.
-  public func allocate(
+  package func allocate(
     size: UInt64, garbage: Bool = false, payload: UInt64 = 0, kind: PayloadKind = .unreported, name: String? = nil
   ) throws {
     precondition(size <= Self.maximumObjectSize && payload <= Self.maximumObjectSize, "the parser bounds object sizes")
@@ -147,14 +147,14 @@ public final class ManagedHeap {
   }
 
   /// Runs what V8 runs when the program waits: the scavenge task, if new space passed 80%.
-  public func idle() throws {
+  package func idle() throws {
     if let pending = pendingOutOfMemory { throw pending }
     guard scavengeTaskPosted else { return }
     try collectYoung(requesting: 0)
   }
 
   /// Runs a full collection, as `global.gc()` does.
-  public func collect() throws {
+  package func collect() throws {
     if let pending = pendingOutOfMemory { throw pending }
     try collectFull(requesting: 0)
   }
@@ -166,7 +166,7 @@ public final class ManagedHeap {
   /// in the order pages were mapped, then the young generation. That is allocation order except
   /// where promotion and compaction moved objects. Returns how many became garbage.
   @discardableResult
-  public func makeGarbage(named name: String? = nil, fraction: Double, pattern: FreePattern, seed: UInt64) -> Int {
+  package func makeGarbage(named name: String? = nil, fraction: Double, pattern: FreePattern, seed: UInt64) -> Int {
     let nameID = name.map { AllocationNames.shared.id($0) }
     let candidates = MappedArray<UInt>()
     forEachObject { object in
@@ -185,7 +185,7 @@ public final class ManagedHeap {
 
   /// Records external memory allocated (positive) or released (negative) outside the heap, like
   /// V8's AdjustAmountOfExternalAllocatedMemory; growth past the external limit collects.
-  public func adjustExternal(by delta: Int64) {
+  package func adjustExternal(by delta: Int64) {
     figures.externalBytes = UInt64(max(0, Int64(figures.externalBytes) + delta))
     guard delta > 0, pendingOutOfMemory == nil, trigger.externalPressure(figures.externalBytes) else { return }
     do {

@@ -1,5 +1,5 @@
 /// How the native payload of a heap object is known to the heap, which decides what collects it.
-public enum PayloadKind: Sendable, Equatable {
+package enum PayloadKind: Sendable, Equatable {
   /// Malloc'ed by an addon and never reported: only a collection that finds its object dead frees it.
   case unreported
   /// Reported with `AdjustAmountOfExternalAllocatedMemory` (`napi_adjust_external_memory`): it

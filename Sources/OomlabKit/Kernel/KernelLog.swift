@@ -1,9 +1,9 @@
 import Glibc
 
 /// Reads the kernel log (/dev/kmsg) from the start of a run on, to find the kernel's `Killed process` lines.
-public final class KernelLog {
+package final class KernelLog {
   /// The file read, /dev/kmsg unless a test points elsewhere.
-  public let path: String
+  package let path: String
   private let descriptor: Int32
   private var buffer: UnsafeMutableRawBufferPointer
   /// Bytes of a line not yet complete, which only a regular file (a test's) can leave.
@@ -11,11 +11,11 @@ public final class KernelLog {
   /// `oom-kill:` lines by victim pid, until their `Killed process` line arrives.
   private var contexts: [Int32: KernelOomContext] = [:]
   /// Every `Killed process` report read so far, oldest first.
-  public private(set) var reports: [KernelOomReport] = []
+  package private(set) var reports: [KernelOomReport] = []
 
   /// Opens the log and skips what is already in it; nil when it cannot be read (no root, dmesg_restrict,
   /// a container without /dev/kmsg), which callers report as "no kernel line available".
-  public init?(path: String = "/dev/kmsg") {
+  package init?(path: String = "/dev/kmsg") {
     let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     // Only this run's records matter: older ones may name a pid the kernel has since reused.
@@ -36,7 +36,7 @@ public final class KernelLog {
 
   /// Reads every record logged since the last call (or since opening) and keeps the OOM reports among them.
   @discardableResult
-  public func drain() -> [KernelLogRecord] {
+  package func drain() -> [KernelLogRecord] {
     var records: [KernelLogRecord] = []
     var overwritten = 0
     while true {
@@ -60,14 +60,14 @@ public final class KernelLog {
   }
 
   /// The kernel's `Killed process` report for `pid`, reading any new records first; nil when none was logged.
-  public func oomReport(for pid: Int32) -> KernelOomReport? {
+  package func oomReport(for pid: Int32) -> KernelOomReport? {
     drain()
     return reports.last { $0.pid == pid }
   }
 
   /// Like `oomReport(for:)`, but polls for up to `nanoseconds`, since the kernel prints the line just
   /// after sending SIGKILL and a supervisor can reap the victim first.
-  public func oomReport(for pid: Int32, waitingUpTo nanoseconds: UInt64) -> KernelOomReport? {
+  package func oomReport(for pid: Int32, waitingUpTo nanoseconds: UInt64) -> KernelOomReport? {
     let deadline = Clock.now() &+ nanoseconds
     while true {
       if let report = oomReport(for: pid) { return report }

@@ -1,19 +1,19 @@
 /// One record of /dev/kmsg: `priority,sequence,microseconds,flags[,...];message`.
-public struct KernelLogRecord: Equatable, Sendable {
+package struct KernelLogRecord: Equatable, Sendable {
   /// Syslog facility * 8 + level, as the kernel wrote it.
-  public var priority: Int
+  package var priority: Int
   /// The record's sequence number; a gap means records were overwritten before they were read.
-  public var sequence: UInt64
+  package var sequence: UInt64
   /// When it was logged, in microseconds since boot.
-  public var timestampMicroseconds: UInt64
+  package var timestampMicroseconds: UInt64
   /// The message text.
-  public var message: String
+  package var message: String
 
   /// The syslog level (0 emergency ... 7 debug).
-  public var level: Int { priority & 7 }
+  package var level: Int { priority & 7 }
 
   /// Parses one record line; continuation lines (dictionary entries, starting with a space) give nil.
-  public static func parse(_ line: Substring) -> KernelLogRecord? {
+  package static func parse(_ line: Substring) -> KernelLogRecord? {
     guard let semicolon = line.firstIndex(of: ";") else { return nil }
     let header = line[..<semicolon].split(separator: ",", omittingEmptySubsequences: false)
     guard header.count >= 3, let priority = Int(header[0]), let sequence = UInt64(header[1]),

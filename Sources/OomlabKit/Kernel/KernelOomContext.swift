@@ -1,19 +1,19 @@
 /// The `oom-kill:` line the kernel prints just before `Killed process`, naming the cgroups involved.
-public struct KernelOomContext: Equatable, Sendable {
+package struct KernelOomContext: Equatable, Sendable {
   /// The victim's pid.
-  public var pid: Int32
+  package var pid: Int32
   /// `constraint`: `CONSTRAINT_MEMCG` for a cgroup limit, `CONSTRAINT_NONE` for the whole machine.
-  public var constraint: String?
+  package var constraint: String?
   /// `oom_memcg`: the cgroup whose limit was hit (relative to the memory hierarchy's root).
-  public var memoryCgroup: String?
+  package var memoryCgroup: String?
   /// `task_memcg`: the victim's own cgroup.
-  public var taskCgroup: String?
+  package var taskCgroup: String?
   /// `task`: the victim's command name.
-  public var task: String?
+  package var task: String?
 
   /// Parses `oom-kill:constraint=CONSTRAINT_MEMCG,...,oom_memcg=/a/b,task_memcg=/a/b,task=eat,pid=1811,uid=0`;
   /// nil for any other message.
-  public static func parse(_ message: String) -> KernelOomContext? {
+  package static func parse(_ message: String) -> KernelOomContext? {
     guard let start = message.firstRange(of: "oom-kill:") else { return nil }
     var values: [Substring: Substring] = [:]
     for pair in message[start.upperBound...].split(separator: ",") {

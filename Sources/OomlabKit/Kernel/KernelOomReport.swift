@@ -1,39 +1,39 @@
 /// The kernel's own account of an OOM kill: the `Killed process` line of mm/oom_kill.c.
-public struct KernelOomReport: Equatable, Sendable {
+package struct KernelOomReport: Equatable, Sendable {
   /// The victim's pid, as the kernel's (initial) pid namespace numbers it.
-  public var pid: Int32
+  package var pid: Int32
   /// The victim's command name (`comm`, at most 15 bytes, may hold spaces and parentheses).
-  public var command: String
+  package var command: String
   /// `total-vm`: the victim's mapped virtual memory, in bytes.
-  public var totalVM: UInt64
+  package var totalVM: UInt64
   /// `anon-rss`: resident anonymous memory, in bytes.
-  public var anonRSS: UInt64
+  package var anonRSS: UInt64
   /// `file-rss`: resident file-backed memory, in bytes.
-  public var fileRSS: UInt64
+  package var fileRSS: UInt64
   /// `shmem-rss`: resident shared memory, in bytes; 0 on kernels before 4.5, which did not print it.
-  public var shmemRSS: UInt64
+  package var shmemRSS: UInt64
   /// `UID`: the victim's user id, on kernels since 5.0.
-  public var uid: UInt32?
+  package var uid: UInt32?
   /// `pgtables`: the victim's page tables, in bytes, on kernels since 5.0.
-  public var pageTables: UInt64?
+  package var pageTables: UInt64?
   /// `oom_score_adj`: the victim's adjustment, on kernels since 5.0.
-  public var oomScoreAdj: Int?
+  package var oomScoreAdj: Int?
   /// What ran out, the text before `: Killed process`: `Memory cgroup out of memory` for a cgroup limit,
   /// `Out of memory` for the whole machine.
-  public var reason: String
+  package var reason: String
   /// The kernel's message as it printed it, for the summary.
-  public var line: String
+  package var line: String
   /// The cgroup that hit its limit (`oom_memcg` of the preceding `oom-kill:` line), when it was read.
-  public var memoryCgroup: String?
+  package var memoryCgroup: String?
   /// When the kernel logged the line, in microseconds since boot (the /dev/kmsg timestamp), when known.
-  public var timestampMicroseconds: UInt64?
+  package var timestampMicroseconds: UInt64?
 
   /// Whether a cgroup limit, not the whole machine, ran out.
-  public var isCgroupOom: Bool { reason.hasPrefix("Memory cgroup") }
+  package var isCgroupOom: Bool { reason.hasPrefix("Memory cgroup") }
 
   /// Parses a message containing `Killed process PID (comm) total-vm:NkB, anon-rss:NkB, file-rss:NkB, ...`;
   /// nil for any other message.
-  public static func parse(_ message: String) -> KernelOomReport? {
+  package static func parse(_ message: String) -> KernelOomReport? {
     guard let killed = message.firstRange(of: "Killed process ") else { return nil }
     var reason = message[..<killed.lowerBound]
     while reason.last == " " || reason.last == ":" { reason.removeLast() }

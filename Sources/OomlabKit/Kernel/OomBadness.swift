@@ -9,9 +9,9 @@ import Glibc
 /// size (mem_cgroup_get_max: the limit plus the swap the cgroup may use, which is the limit alone once
 /// oomlab has disabled swap for it). So a worker holding 90% of a 256 MiB limit on a 32 GiB machine
 /// shows oom_score 667 while its badness against the limit is 900.
-public enum OomBadness {
+package enum OomBadness {
   /// The system page size, which oom_badness counts in.
-  public static let systemPageSize = UInt64(sysconf(Int32(_SC_PAGESIZE)))
+  package static let systemPageSize = UInt64(sysconf(Int32(_SC_PAGESIZE)))
 
   /// oom_badness() itself: the pages the process holds (resident + swapped + page tables) plus
   /// oom_score_adj in thousandths of `totalPages`; nil for oom_score_adj -1000, which the kernel returns
@@ -19,7 +19,7 @@ public enum OomBadness {
   ///
   /// The kernel picks the candidate with the most points. Since Linux 5.9 the value is signed and not
   /// clamped (a -998 process can go below zero); from 2.6.36 to 5.8 an eligible process got at least 1.
-  public static func points(
+  package static func points(
     rssBytes: UInt64, swapBytes: UInt64, pageTableBytes: UInt64, oomScoreAdj: Int, totalPages: UInt64,
     pageSize: UInt64 = systemPageSize
   ) -> Int64? {
@@ -37,7 +37,7 @@ public enum OomBadness {
   /// oom_score_adj in. It differs from `points * 1000 / limit pages` by the kernel's integer division
   /// totalpages / 1000, which for a small limit shrinks the weight of oom_score_adj by up to a few percent.
   /// `limitBytes` should include any swap the cgroup may use.
-  public static func cgroupScore(
+  package static func cgroupScore(
     rssBytes: UInt64, swapBytes: UInt64, pageTableBytes: UInt64, oomScoreAdj: Int, limitBytes: UInt64,
     pageSize: UInt64 = systemPageSize
   ) -> Int? {

@@ -3,19 +3,19 @@
 /// Lists are comma-separated, except MALLOC_CONF values, which hold commas themselves: `--malloc-conf`
 /// is repeated instead, once per value. Values that mean the same (`256Mi` and `256MiB`, `glibc` and
 /// `libc`) are one value, kept where first written.
-public struct MatrixAxes: Equatable, Sendable {
+package struct MatrixAxes: Equatable, Sendable {
   /// Allocators as written: `glibc`, `jemalloc` or a preloadable library.
-  public var allocators: [String]?
+  package var allocators: [String]?
   /// Memory limits, `none` included.
-  public var limits: [LimitSetting]?
+  package var limits: [LimitSetting]?
   /// Managed heap limits, in bytes or as shares of each cell's memory limit.
-  public var heapLimits: [SizeSpec]?
+  package var heapLimits: [SizeSpec]?
   /// glibc arena caps, `none` for glibc's own.
-  public var arenaMaxes: [TuningSetting<Int>]?
+  package var arenaMaxes: [TuningSetting<Int>]?
   /// jemalloc MALLOC_CONF values, `none` for jemalloc's defaults.
-  public var mallocConfs: [TuningSetting<String>]?
+  package var mallocConfs: [TuningSetting<String>]?
 
-  public init(
+  package init(
     allocators: [String]? = nil, limits: [LimitSetting]? = nil, heapLimits: [SizeSpec]? = nil,
     arenaMaxes: [TuningSetting<Int>]? = nil, mallocConfs: [TuningSetting<String>]? = nil
   ) {
@@ -27,7 +27,7 @@ public struct MatrixAxes: Equatable, Sendable {
   }
 
   /// What each axis option expects, for its error message.
-  public static let expectations = [
+  package static let expectations = [
     "--allocator": "glibc, jemalloc or a path to a preloadable .so",
     "--memory-limit": "\(ByteSize.spellings), or none",
     "--heap-limit": "\(ByteSize.spellings), or a share of the memory limit like 75%",
@@ -36,7 +36,7 @@ public struct MatrixAxes: Equatable, Sendable {
   ]
 
   /// Reads the axes from the options' text; nil options leave their axis to the scenarios.
-  public static func parse(
+  package static func parse(
     allocator: String?, memoryLimit: String?, heapLimit: String?, arenaMax: String?, mallocConf: [String]
   ) throws(MatrixUsageError) -> MatrixAxes {
     var axes = MatrixAxes()

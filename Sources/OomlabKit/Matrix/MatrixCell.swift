@@ -1,35 +1,35 @@
 /// One run of a matrix: a scenario under one value of each axis, with the name of its files.
-public struct MatrixCell {
+package struct MatrixCell {
   /// The scenario the cell runs.
-  public let scenario: Scenario
+  package let scenario: Scenario
   /// The allocator the axis gives, nil for the scenario's own.
-  public let allocatorAxis: String?
+  package let allocatorAxis: String?
   /// The memory limit the axis gives, nil for the scenario's own.
-  public let limitAxis: LimitSetting?
+  package let limitAxis: LimitSetting?
   /// The heap limit the axis gives, nil for the scenario's own.
-  public let heapLimitAxis: SizeSpec?
+  package let heapLimitAxis: SizeSpec?
   /// The arena cap the axis gives, nil for the scenario's own.
-  public let arenaMaxAxis: TuningSetting<Int>?
+  package let arenaMaxAxis: TuningSetting<Int>?
   /// The MALLOC_CONF the axis gives, nil for the scenario's own.
-  public let mallocConfAxis: TuningSetting<String>?
+  package let mallocConfAxis: TuningSetting<String>?
   /// The cell's file name without its extension, unique in the matrix.
-  public internal(set) var base = ""
+  package internal(set) var base = ""
 
   /// The allocator in force, from the axis or the scenario.
-  public var allocator: AllocatorChoice { AllocatorChoice(allocatorAxis ?? scenario.allocator ?? "glibc") }
+  package var allocator: AllocatorChoice { AllocatorChoice(allocatorAxis ?? scenario.allocator ?? "glibc") }
   /// The memory limit in force, nil for none.
-  public var limit: UInt64? { (limitAxis ?? scenario.limit)?.bytes }
+  package var limit: UInt64? { (limitAxis ?? scenario.limit)?.bytes }
   /// The heap limit as set, nil for the default.
-  public var heapLimit: SizeSpec? { heapLimitAxis ?? scenario.heapLimit }
+  package var heapLimit: SizeSpec? { heapLimitAxis ?? scenario.heapLimit }
   /// The arena cap in force, nil for glibc's own.
-  public var arenaMax: Int? { TuningSetting.resolve(arenaMaxAxis, over: scenario.arenaMax) }
+  package var arenaMax: Int? { TuningSetting.resolve(arenaMaxAxis, over: scenario.arenaMax) }
   /// The MALLOC_CONF in force, nil for none.
-  public var mallocConf: String? { TuningSetting.resolve(mallocConfAxis, over: scenario.mallocConf) }
+  package var mallocConf: String? { TuningSetting.resolve(mallocConfAxis, over: scenario.mallocConf) }
 
   /// The limit as the summary and file names write it, one spelling whatever its source: `256MiB` or `none`.
-  public var limitName: String { limit.map(ByteSize.compact) ?? "none" }
+  package var limitName: String { limit.map(ByteSize.compact) ?? "none" }
   /// The heap limit in one spelling, `192MiB` or `75%`; empty for the default.
-  public var heapLimitName: String { heapLimit?.compact ?? "" }
+  package var heapLimitName: String { heapLimit?.compact ?? "" }
 
   /// The parts of the cell's file name, each in one spelling whatever its source; a setting the cell
   /// does not have adds no part.
@@ -42,7 +42,7 @@ public struct MatrixCell {
   }
 
   /// How messages name the cell.
-  public var label: String {
+  package var label: String {
     var label = "\(scenario.name) under \(allocator), limit \(limitName)"
     if let heapLimit { label += ", heap limit \(heapLimit.compact)" }
     if let arenaMax { label += ", arena-max \(arenaMax)" }
@@ -86,7 +86,7 @@ public struct MatrixCell {
   }
 
   /// What the command line asks of this cell's run, before it is reconciled with the scenario.
-  public func request(interval: UInt64?, enforce: EnforceMode) -> RunRequest {
+  package func request(interval: UInt64?, enforce: EnforceMode) -> RunRequest {
     var request = RunRequest(csvPath: "-")
     request.allocator = allocatorAxis
     request.memoryLimit = limitAxis.map { $0.bytes.map { "\($0)" } ?? "none" }

@@ -1,14 +1,14 @@
 /// Every cell of a matrix, resolved before the first runs: each scenario crossed with every value of every
 /// axis, in the order the scenarios and values were given.
-public struct MatrixPlan {
+package struct MatrixPlan {
   /// The cells that run, each with a file name of its own.
-  public let cells: [MatrixCell]
+  package let cells: [MatrixCell]
   /// One line per kind of cell left out, saying how many and why.
-  public let notes: [String]
+  package let notes: [String]
 
   /// Crosses `scenarios` with `axes`; a cell whose axis value does not apply to its allocator or limit is
   /// left out with a note, and a matrix left with no cell is refused.
-  public init(scenarios: [Scenario], axes: MatrixAxes) throws(MatrixUsageError) {
+  package init(scenarios: [Scenario], axes: MatrixAxes) throws(MatrixUsageError) {
     var cells: [MatrixCell] = []
     var skipped: [(reason: String, count: Int)] = []
     for scenario in scenarios {

@@ -5,16 +5,16 @@ import Foundation
 /// A row's `peak_rss_bytes` is the highest RSS sampled of its process and `final_rss_bytes` that process's
 /// RSS at its last sample, so final never exceeds peak; a cell of several processes has a row for each,
 /// told apart by `process`. `outcome` is the cell's, `process_outcome` the process's own.
-public enum MatrixSummary {
+package enum MatrixSummary {
   /// The columns, in order.
-  public static let header = [
+  package static let header = [
     "scenario", "allocator", "limit", "heap_limit", "arena_max", "malloc_conf", "process", "outcome",
     "process_outcome", "expected", "matched", "duration_seconds", "peak_rss_bytes", "final_rss_bytes",
     "peak_frag_ratio", "csv",
   ]
 
   /// The columns whose cells are byte counts, which the printed table writes in binary units.
-  public static let byteColumns: Set<String> = ["peak_rss_bytes", "final_rss_bytes"]
+  package static let byteColumns: Set<String> = ["peak_rss_bytes", "final_rss_bytes"]
 
   /// The cell's settings, the first columns of each of its rows.
   static func settings(_ cell: MatrixCell) -> [String] {
@@ -25,7 +25,7 @@ public enum MatrixSummary {
   }
 
   /// The rows of a cell that ran: one per process, in the scenario's order.
-  public static func rows(_ cell: MatrixCell, report: RunReport) -> [[String]] {
+  package static func rows(_ cell: MatrixCell, report: RunReport) -> [[String]] {
     report.processes.map { process in
       let peaks = process.peaks
       return settings(cell) + [
@@ -37,12 +37,12 @@ public enum MatrixSummary {
   }
 
   /// The row of a cell that could not run: its settings and outcome `failed`, no figures and no CSV.
-  public static func failedRow(_ cell: MatrixCell) -> [String] {
+  package static func failedRow(_ cell: MatrixCell) -> [String] {
     settings(cell) + ["", "failed", "", cell.scenario.expect?.rawValue ?? "", "false", "", "", "", "", ""]
   }
 
   /// The file's text: the header and the rows, quoted where a value holds a comma (a MALLOC_CONF does).
-  public static func text(_ rows: [[String]]) -> String {
+  package static func text(_ rows: [[String]]) -> String {
     ([header] + rows).map(CSVLine.join).joined(separator: "\n") + "\n"
   }
 }

@@ -1,5 +1,5 @@
 /// Why a matrix cannot be planned from its command line: nothing runs and nothing is written.
-public enum MatrixUsageError: Error, Equatable, StatusReporting {
+package enum MatrixUsageError: Error, Equatable, StatusReporting {
   /// A comma-separated option with no items or an empty one.
   case emptyItem(flag: String, text: String)
   /// An item that is not a value the option takes.
@@ -7,7 +7,7 @@ public enum MatrixUsageError: Error, Equatable, StatusReporting {
   /// Every cell combined an axis value with an allocator or a limit it does not apply to.
   case noCells(notes: [String])
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .emptyItem(let flag, let text):
       return "\(flag) expects a comma-separated list without empty items, got \"\(text.escapingNonPrintable)\""
@@ -18,5 +18,5 @@ public enum MatrixUsageError: Error, Equatable, StatusReporting {
     }
   }
 
-  public var status: ExitStatus { .badInput }
+  package var status: ExitStatus { .badInput }
 }

@@ -1,23 +1,23 @@
 /// Node's last words when V8 runs out of heap, as it prints them on standard error before it aborts.
-public struct NodeFatalError: Equatable, Sendable {
+package struct NodeFatalError: Equatable, Sendable {
   /// The `FATAL ERROR: ... JavaScript heap out of memory` line.
-  public var message: String
+  package var message: String
   /// The dying process, named by the `[PID:0x...]` prefix of the GC trace V8 prints just before; nil when absent.
-  public var pid: Int32?
+  package var pid: Int32?
   /// When the line was read, in nanoseconds on CLOCK_MONOTONIC.
-  public var time: UInt64
+  package var time: UInt64
 
   /// The words that mark the heap running out, whatever V8 says before them
   /// (`Reached heap limit`, `Ineffective mark-compacts near heap limit`, ...).
   static let marker = "JavaScript heap out of memory"
 
   /// Whether `line` is V8's fatal heap message.
-  public static func isFatal(_ line: Substring) -> Bool {
+  package static func isFatal(_ line: Substring) -> Bool {
     line.hasPrefix("FATAL ERROR:") && line.contains(marker)
   }
 
   /// The pid in the last `[PID:0x...]` of a GC trace line, as `<--- Last few GCs --->` prints them.
-  public static func tracedPid(_ line: Substring) -> Int32? {
+  package static func tracedPid(_ line: Substring) -> Int32? {
     var found: Int32?
     var rest = line[...]
     while let open = rest.firstIndex(of: "[") {

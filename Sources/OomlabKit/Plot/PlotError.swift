@@ -1,7 +1,7 @@
 import Glibc
 
 /// Why `oomlab plot` cannot draw what it was given, found before anything is written.
-public enum PlotError: Error, Equatable, CustomStringConvertible {
+package enum PlotError: Error, Equatable, CustomStringConvertible {
   /// The input names nothing.
   case missing(path: String)
   /// The input exists but cannot be read.
@@ -33,7 +33,7 @@ public enum PlotError: Error, Equatable, CustomStringConvertible {
   /// The plotting program failed in a way that is not the input's fault.
   case programFailed(python: String, status: Int32, stderr: String)
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .missing(let path): return "\"\(path)\": no such file or folder"
     case .unreadable(let path, let code):
@@ -71,7 +71,7 @@ public enum PlotError: Error, Equatable, CustomStringConvertible {
   }
 
   /// Bad usage for what the user named; the environment for what this machine lacks.
-  public var status: ExitStatus {
+  package var status: ExitStatus {
     switch self {
     case .noMatplotlib, .programFailed: return .environment
     default: return .badInput

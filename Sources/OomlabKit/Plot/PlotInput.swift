@@ -3,15 +3,15 @@ import Glibc
 
 /// What `oomlab plot` reads, checked before anything is drawn: one run's CSV with its JSON summary, or a matrix
 /// folder with its summary.csv and each cell's files.
-public struct PlotInput {
+package struct PlotInput {
   /// The CSV or the folder, as the user named it.
-  public let path: String
+  package let path: String
   /// Whether `path` is a matrix folder rather than a run's CSV.
-  public let isMatrix: Bool
+  package let isMatrix: Bool
   /// The run's JSON summary, named or found beside the CSV; nil for a matrix or a run without one.
-  public let summary: String?
+  package let summary: String?
   /// Every file the chart reads, named for messages, so that the output can never be one of them.
-  public let files: [(name: String, path: String)]
+  package let files: [(name: String, path: String)]
 
   /// The columns every oomlab CSV has, whatever else it gained (`exec` trees, event rows).
   static let runColumns = ["t_seconds", "process", "rss_bytes"]
@@ -21,7 +21,7 @@ public struct PlotInput {
   static let headLimit = 1 << 20
 
   /// Checks the input the user named and, for a CSV, the summary named with `--summary` or found beside it.
-  public static func open(_ path: String, summary: String?) throws -> PlotInput {
+  package static func open(_ path: String, summary: String?) throws -> PlotInput {
     var status = stat()
     guard !path.isEmpty, stat(path, &status) == 0 else {
       if path.isEmpty || errno == ENOENT || errno == ENOTDIR { throw PlotError.missing(path: path) }
@@ -45,7 +45,7 @@ public struct PlotInput {
   }
 
   /// The file a chart of `kind` goes to when `-o` is not given: beside the CSV, or in the matrix folder.
-  public func defaultOutput(_ kind: PlotKind) -> String {
+  package func defaultOutput(_ kind: PlotKind) -> String {
     if isMatrix { return (path as NSString).appendingPathComponent("\(kind.rawValue).png") }
     let stem = path.hasSuffix(".csv") ? String(path.dropLast(4)) : path
     return "\(stem)-\(kind.rawValue).png"

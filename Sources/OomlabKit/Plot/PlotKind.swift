@@ -1,5 +1,5 @@
 /// The charts `oomlab plot` draws.
-public enum PlotKind: String, CaseIterable, Sendable {
+package enum PlotKind: String, CaseIterable, Sendable {
   /// RSS and its parts beside the worker's live bytes and heap, with the limits, the steps and the outcome.
   case timeline
   /// The allocator's allocated, active, resident and retained bytes, and the fragmentation ratio.

@@ -1,16 +1,16 @@
 /// What the user asked `oomlab plot` to draw, before any of it is checked.
-public struct PlotRequest: Sendable {
+package struct PlotRequest: Sendable {
   /// A run's CSV or a matrix folder.
-  public var input: String
+  package var input: String
   /// The run's JSON summary, when it is not the CSV's name with `.json`.
-  public var summary: String?
+  package var summary: String?
   /// The chart; nil draws a timeline of a CSV and the matrix of a folder.
-  public var kind: PlotKind?
+  package var kind: PlotKind?
   /// The image file, `.png` or `.svg`; nil names it after the input and the chart.
-  public var output: String?
-  public var size: PlotSize
+  package var output: String?
+  package var size: PlotSize
 
-  public init(
+  package init(
     input: String, summary: String? = nil, kind: PlotKind? = nil, output: String? = nil,
     size: PlotSize = .standard
   ) {

@@ -3,25 +3,25 @@ import Foundation
 import Glibc
 
 /// Draws charts by running the embedded plotting program under the first python3 that has matplotlib.
-public struct Plotter {
+package struct Plotter {
   /// The oldest matplotlib the program is tested with (Debian 12's and Ubuntu 24.04's python3-matplotlib);
   /// scripts/plot.py checks the same.
-  public static let minimumMatplotlib = "3.6"
+  package static let minimumMatplotlib = "3.6"
   /// The program's status for "no usable matplotlib under this interpreter": try the next one.
   static let noMatplotlibStatus: Int32 = 3
   /// The program's status for an input it refuses.
   static let refusedStatus: Int32 = 2
 
   /// The environment the interpreters are looked up in and run with.
-  public var environment: [String: String]
+  package var environment: [String: String]
 
-  public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+  package init(environment: [String: String] = ProcessInfo.processInfo.environment) {
     self.environment = environment
   }
 
   /// The interpreters to try, in order: `OOMLAB_PYTHON` alone when it is set, else each `python3` on PATH and
   /// then the system's, which is where Debian's python3-matplotlib goes whatever python3 PATH finds first.
-  public func candidates() -> [String] {
+  package func candidates() -> [String] {
     if let chosen = environment["OOMLAB_PYTHON"], !chosen.isEmpty { return [chosen] }
     let onPath = (environment["PATH"] ?? "").split(separator: ":").map { "\($0.isEmpty ? "." : $0)/python3" }
     var seen = Set<String>()
@@ -34,7 +34,7 @@ public struct Plotter {
   ///
   /// Nothing is written unless the drawing succeeds, and then the output is replaced whole, never followed
   /// through a symbolic link, never one of the files the chart reads.
-  public func plot(_ request: PlotRequest) throws -> String {
+  package func plot(_ request: PlotRequest) throws -> String {
     let input = try PlotInput.open(request.input, summary: request.summary)
     let kind = request.kind ?? (input.isMatrix ? .matrix : .timeline)
     guard input.isMatrix == (kind == .matrix) else { throw PlotError.kindNeedsOtherInput(kind: kind, path: input.path) }

@@ -1,7 +1,7 @@
 /// The pids of `/proc/PID/task/TID/children`: a thread's live children, separated by spaces.
-public enum ProcChildren {
+package enum ProcChildren {
   /// Appends the pids listed in `bytes` to `pids`.
-  public static func parse(_ bytes: UnsafeRawBufferPointer, into pids: inout [Int32]) {
+  package static func parse(_ bytes: UnsafeRawBufferPointer, into pids: inout [Int32]) {
     var value: Int32 = 0
     var digits = 0
     for byte in bytes {
@@ -18,7 +18,7 @@ public enum ProcChildren {
   }
 
   /// The pids listed in `text`.
-  public static func parse(_ text: String) -> [Int32] {
+  package static func parse(_ text: String) -> [Int32] {
     var pids: [Int32] = []
     var copy = text
     copy.withUTF8 { parse(UnsafeRawBufferPointer($0), into: &pids) }

@@ -4,13 +4,13 @@ import Glibc
 ///
 /// Keeping the descriptor saves the path walk each tick, and once the process is gone reads fail
 /// with ESRCH instead of silently opening a recycled PID's file.
-public final class ProcFile {
+package final class ProcFile {
   let path: String
   let descriptor: Int32
   private var buffer: UnsafeMutableRawBufferPointer
 
   /// Opens `path` for repeated reading.
-  public init(_ path: String, capacity: Int = 8192) throws {
+  package init(_ path: String, capacity: Int = 8192) throws {
     descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { throw SystemError.file("open", path, errno) }
     self.path = path
@@ -23,7 +23,7 @@ public final class ProcFile {
   }
 
   /// Reads the whole file and passes its bytes to `body`; nil when the process is gone.
-  public func withContents<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T? {
+  package func withContents<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T? {
     while true {
       let n = SystemCall.retrying { pread(descriptor, buffer.baseAddress, buffer.count, 0) }
       if n < 0 { return nil }
@@ -39,5 +39,5 @@ public final class ProcFile {
   }
 
   /// The file's text, or nil when the process is gone.
-  public func text() -> String? { withContents { String(decoding: $0, as: UTF8.self) } }
+  package func text() -> String? { withContents { String(decoding: $0, as: UTF8.self) } }
 }

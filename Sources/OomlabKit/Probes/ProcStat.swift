@@ -1,21 +1,21 @@
 /// The fault counters of `/proc/PID/stat`.
-public struct ProcStat: Equatable, Sendable {
+package struct ProcStat: Equatable, Sendable {
   /// Field 10, `minflt`: faults served without I/O (first touches of anonymous pages among them).
-  public var minorFaults: UInt64 = 0
+  package var minorFaults: UInt64 = 0
   /// Field 12, `majflt`: faults that needed I/O.
-  public var majorFaults: UInt64 = 0
+  package var majorFaults: UInt64 = 0
 
   /// Creates an empty reading.
-  public init() {}
+  package init() {}
 
   /// Parses /proc/PID/stat; the command name may hold spaces and parentheses, so fields count from the last `)`.
-  public static func parse(_ text: String) -> ProcStat? {
+  package static func parse(_ text: String) -> ProcStat? {
     var copy = text
     return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
   }
 
   /// Parses the raw bytes of /proc/PID/stat without building Strings: it is read every tick.
-  public static func parse(_ bytes: UnsafeRawBufferPointer) -> ProcStat? {
+  package static func parse(_ bytes: UnsafeRawBufferPointer) -> ProcStat? {
     var close = bytes.count - 1
     while close >= 0 && bytes[close] != 0x29 { close -= 1 }
     guard close >= 0 else { return nil }

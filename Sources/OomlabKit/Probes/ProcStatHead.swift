@@ -1,20 +1,20 @@
 /// The fields of `/proc/PID/stat` that say which process it is: command name, state and parent.
-public struct ProcStatHead: Equatable, Sendable {
+package struct ProcStatHead: Equatable, Sendable {
   /// Field 2, `comm`: the command name (at most 15 bytes) without its parentheses.
-  public var command: String
+  package var command: String
   /// Field 3, `state`: `R`, `S`, `D`, `Z` (a zombie, dead and not yet reaped), `T`, ...
-  public var state: UInt8
+  package var state: UInt8
   /// Field 4, `ppid`: the parent's process ID.
-  public var parentPid: Int32
+  package var parentPid: Int32
 
   /// Parses the text of /proc/PID/stat.
-  public static func parse(_ text: String) -> ProcStatHead? {
+  package static func parse(_ text: String) -> ProcStatHead? {
     var copy = text
     return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
   }
 
   /// Parses the raw bytes of /proc/PID/stat; the name may hold spaces and parentheses, so it ends at the last `)`.
-  public static func parse(_ bytes: UnsafeRawBufferPointer) -> ProcStatHead? {
+  package static func parse(_ bytes: UnsafeRawBufferPointer) -> ProcStatHead? {
     guard let scan = scan(bytes) else { return nil }
     return ProcStatHead(
       command: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[scan.command]), as: UTF8.self),
@@ -41,7 +41,7 @@ public struct ProcStatHead: Equatable, Sendable {
   }
 
   /// Field 52, `exit_code`: a dead process's status in waitpid(2)'s form, readable while it is a zombie.
-  public static func exitStatus(_ bytes: UnsafeRawBufferPointer) -> Int32? {
+  package static func exitStatus(_ bytes: UnsafeRawBufferPointer) -> Int32? {
     var close = bytes.count - 1
     while close >= 0 && bytes[close] != 0x29 { close -= 1 }
     guard close >= 0 else { return nil }

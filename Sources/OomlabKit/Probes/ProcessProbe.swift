@@ -1,7 +1,7 @@
 import Glibc
 
 /// Reads one process's /proc files each tick through descriptors opened once.
-public final class ProcessProbe {
+package final class ProcessProbe {
   let pid: Int32
   let status: ProcFile
   let stat: ProcFile
@@ -14,11 +14,11 @@ public final class ProcessProbe {
   /// How often smaps_rollup is read: it walks every mapping, so it costs far more than status.
   let rollupInterval: UInt64
   /// The process's command name (`comm`) at the last read; it changes when the process execs.
-  public private(set) var command = ""
+  package private(set) var command = ""
   private var commandBytes: [UInt8] = []
 
   /// Opens the /proc files of `pid`.
-  public init(pid: Int32, rollupInterval: UInt64 = 500_000_000) throws {
+  package init(pid: Int32, rollupInterval: UInt64 = 500_000_000) throws {
     self.pid = pid
     let base = "/proc/\(pid)"
     status = try ProcFile("\(base)/status")
@@ -30,7 +30,7 @@ public final class ProcessProbe {
   }
 
   /// Fills the kernel's side of `sample`; returns false when the process is gone.
-  public func read(into sample: inout Sample, now: UInt64, forceRollup: Bool = false) -> Bool {
+  package func read(into sample: inout Sample, now: UInt64, forceRollup: Bool = false) -> Bool {
     guard let status = status.withContents({ ProcStatus.parse($0) }), status.vms > 0 else {
       // A zombie still has a status file, but without any Vm lines: it is gone for sampling purposes.
       return false
@@ -66,7 +66,7 @@ public final class ProcessProbe {
   }
 
   /// The wait status of a process that died and awaits its parent's waitpid (a zombie); nil once reaped.
-  public func exitStatus() -> Int32? {
+  package func exitStatus() -> Int32? {
     stat.withContents { ProcStatHead.exitStatus($0) } ?? nil
   }
 

@@ -1,15 +1,15 @@
 /// The summed figures of `/proc/PID/smaps_rollup` that status does not give, in bytes.
-public struct SmapsRollup: Equatable, Sendable {
+package struct SmapsRollup: Equatable, Sendable {
   /// `Pss`: proportional set size, shared pages divided among their sharers.
-  public var pss: UInt64 = 0
+  package var pss: UInt64 = 0
   /// `AnonHugePages`: anonymous memory backed by transparent huge pages.
-  public var anonHuge: UInt64 = 0
+  package var anonHuge: UInt64 = 0
 
   /// Creates an empty reading.
-  public init() {}
+  package init() {}
 
   /// Parses the text of /proc/PID/smaps_rollup.
-  public static func parse(_ text: String) -> SmapsRollup {
+  package static func parse(_ text: String) -> SmapsRollup {
     var copy = text
     return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
   }
@@ -17,7 +17,7 @@ public struct SmapsRollup: Equatable, Sendable {
   static let fields = KeyValueFields<SmapsRollup>(["Pss": { $0.pss = $1 }, "AnonHugePages": { $0.anonHuge = $1 }])
 
   /// Parses the raw bytes of /proc/PID/smaps_rollup.
-  public static func parse(_ bytes: UnsafeRawBufferPointer) -> SmapsRollup {
+  package static func parse(_ bytes: UnsafeRawBufferPointer) -> SmapsRollup {
     var rollup = SmapsRollup()
     fields.parse(bytes, into: &rollup)
     return rollup

@@ -1,18 +1,18 @@
 /// One column of the time-series CSV: its name, unit, where the number comes from, and how to get it.
-public struct CSVColumn: Sendable {
+package struct CSVColumn: Sendable {
   /// The header name, snake_case, `_bytes` for byte counts.
-  public let name: String
+  package let name: String
   /// The unit of the values.
-  public let unit: String
+  package let unit: String
   /// The file and field (or computation) the value is read from.
-  public let source: String
+  package let source: String
   /// What the value means.
-  public let meaning: String
+  package let meaning: String
   let value: @Sendable (Sample) -> CSVValue
 }
 
 /// A CSV cell: a number, text, or empty when the source had nothing to say.
-public enum CSVValue: Equatable, Sendable {
+package enum CSVValue: Equatable, Sendable {
   case integer(Int64)
   case unsigned(UInt64)
   case decimal(Double)

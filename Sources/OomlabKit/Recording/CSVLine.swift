@@ -4,9 +4,9 @@ import Foundation
 ///
 /// oomlab's time series never needs quotes; a matrix's summary.csv does, for a MALLOC_CONF like
 /// `dirty_decay_ms:0,muzzy_decay_ms:0`.
-public enum CSVLine {
+package enum CSVLine {
   /// The fields joined with commas, each quoted where it must be.
-  public static func join(_ fields: [String]) -> String {
+  package static func join(_ fields: [String]) -> String {
     fields.map { field in
       guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
       return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
@@ -14,7 +14,7 @@ public enum CSVLine {
   }
 
   /// The fields of one line, unquoted; a quote left open runs to the end of the line.
-  public static func split<Line: StringProtocol>(_ line: Line) -> [String] {
+  package static func split<Line: StringProtocol>(_ line: Line) -> [String] {
     var fields: [String] = []
     var field = ""
     var quoted = false

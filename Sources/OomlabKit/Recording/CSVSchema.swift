@@ -1,5 +1,5 @@
 /// The columns of the time-series CSV, in order; `oomlab columns` prints them as the README's column table.
-public enum CSVSchema {
+package enum CSVSchema {
   static func status(_ name: String, _ field: String, _ meaning: String, _ get: @escaping @Sendable (ProcStatus) -> UInt64)
     -> CSVColumn
   {
@@ -20,7 +20,7 @@ public enum CSVSchema {
   }
 
   /// Every column, in file order.
-  public static let columns: [CSVColumn] = [
+  package static let columns: [CSVColumn] = [
     CSVColumn(name: "t_seconds", unit: "seconds", source: "supervisor, CLOCK_MONOTONIC",
       meaning: "time since the worker (exec: the command) was started, or since attach began", value: { .decimal($0.seconds) }),
     CSVColumn(name: "process", unit: "text", source: "scenario; exec and attach: /proc/PID/stat field 2 (comm)",
@@ -164,5 +164,5 @@ public enum CSVSchema {
   }
 
   /// The header line.
-  public static var header: String { columns.map(\.name).joined(separator: ",") }
+  package static var header: String { columns.map(\.name).joined(separator: ",") }
 }

@@ -1,6 +1,6 @@
 /// A cell in JSON: numbers as numbers, text as a string, an empty cell as null.
 extension CSVValue: Codable {
-  public init(from decoder: any Decoder) throws {
+  package init(from decoder: any Decoder) throws {
     let container = try decoder.singleValueContainer()
     if container.decodeNil() {
       self = .empty
@@ -15,7 +15,7 @@ extension CSVValue: Codable {
     }
   }
 
-  public func encode(to encoder: any Encoder) throws {
+  package func encode(to encoder: any Encoder) throws {
     var container = encoder.singleValueContainer()
     switch self {
     case .integer(let value): try container.encode(value)
@@ -27,7 +27,7 @@ extension CSVValue: Codable {
   }
 
   /// The cell as the CSV spells it.
-  public var csvText: String {
+  package var csvText: String {
     var bytes: [UInt8] = []
     CSVWriter.append(self, to: &bytes)
     return String(decoding: bytes, as: UTF8.self)

@@ -4,35 +4,35 @@ import Glibc
 ///
 /// After a failed or short write the file is cut back to its last whole row and nothing more is written:
 /// `failure` says why, and the run reports the CSV as incomplete.
-public final class CSVWriter {
+package final class CSVWriter {
   let file: OutputFile
   /// Where the rows go, for messages.
-  public var path: String { file.path }
+  package var path: String { file.path }
   private var line: [UInt8] = []
   /// The bytes of whole rows written so far: where a failed row is cut back to.
   private var length: off_t = 0
   private var started = false
   /// The write that failed, after which no row was recorded.
-  public private(set) var failure: SystemError?
+  package private(set) var failure: SystemError?
   /// The time of the first sample not recorded, nil when the header itself failed.
-  public private(set) var failedAtSeconds: Double?
+  package private(set) var failedAtSeconds: Double?
   /// Whether part of the failed row stayed behind, because the output (a pipe, a FIFO) cannot be cut back.
-  public private(set) var lastRowTorn = false
+  package private(set) var lastRowTorn = false
 
   /// Writes to an output opened (and checked) beforehand; nothing is written until `start()`.
-  public init(_ file: OutputFile) {
+  package init(_ file: OutputFile) {
     self.file = file
     line.reserveCapacity(1024)
   }
 
   /// Opens `path` the way `--csv` does (`-` is standard output) and writes the header.
-  public convenience init(path: String) throws {
+  package convenience init(path: String) throws {
     self.init(try OutputFile.open(path, flag: "--csv"))
     try start()
   }
 
   /// Empties the file and writes the header, once the run is sure to start; from then on the file is kept.
-  public func start() throws {
+  package func start() throws {
     guard !started else { return }
     started = true
     file.keep()
@@ -41,12 +41,12 @@ public final class CSVWriter {
   }
 
   /// Appends one row for `sample`; after a failure it records nothing and throws no more.
-  public func write(_ sample: Sample) throws {
+  package func write(_ sample: Sample) throws {
     try write(CollectionOfOne(sample))
   }
 
   /// Appends one row per sample in a single `write(2)`: a tick of a process tree is whole on disk or absent.
-  public func write<Samples: Collection<Sample>>(_ samples: Samples) throws {
+  package func write<Samples: Collection<Sample>>(_ samples: Samples) throws {
     guard failure == nil, let first = samples.first else { return }
     line.removeAll(keepingCapacity: true)
     for sample in samples {
@@ -60,7 +60,7 @@ public final class CSVWriter {
   }
 
   /// Why the CSV lacks rows, for the summary, once a write failed.
-  public var incompleteReason: String? {
+  package var incompleteReason: String? {
     guard let failure else { return nil }
     var reason = "\(failure)"
     if let failedAtSeconds {

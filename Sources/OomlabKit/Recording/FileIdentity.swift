@@ -1,7 +1,7 @@
 import Glibc
 
 /// Which file a path names, so that an output can be compared with the inputs and the other outputs.
-public enum FileIdentity: Hashable, Sendable {
+package enum FileIdentity: Hashable, Sendable {
   /// An existing file, by device and inode: hard links and every spelling of its path agree.
   case inode(device: UInt64, inode: UInt64)
   /// A file not created yet, by its absolute path with symbolic links in its folder, `.` and `..` resolved.
@@ -10,14 +10,14 @@ public enum FileIdentity: Hashable, Sendable {
   case standardOutput
 
   /// The file an input path reads, following symbolic links as reading does.
-  public static func input(_ path: String) -> FileIdentity {
+  package static func input(_ path: String) -> FileIdentity {
     var status = stat()
     guard stat(path, &status) == 0 else { return .path(absolute(path)) }
     return .inode(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
   }
 
   /// The file an output path names; a final symbolic link is itself, since outputs never follow one.
-  public static func output(_ path: String) -> FileIdentity {
+  package static func output(_ path: String) -> FileIdentity {
     if path == "-" { return .standardOutput }
     var status = stat()
     guard lstat(path, &status) == 0 else { return .path(absolute(path)) }

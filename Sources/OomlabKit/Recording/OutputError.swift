@@ -1,7 +1,7 @@
 import Glibc
 
 /// Why an output path cannot be written safely, found before anything runs.
-public enum OutputError: Error, Equatable, CustomStringConvertible {
+package enum OutputError: Error, Equatable, CustomStringConvertible {
   /// The path is the empty string.
   case empty(flag: String)
   /// The path names a directory.
@@ -21,7 +21,7 @@ public enum OutputError: Error, Equatable, CustomStringConvertible {
   /// Every numbered variant of a generated name is taken.
   case noFreeName(flag: String, path: String)
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .empty(let flag): return "\(flag) is empty: name a file, or - for standard output"
     case .directory(let flag, let path): return "\(flag) \"\(path)\" is a directory: name a file in it"
@@ -45,7 +45,7 @@ public enum OutputError: Error, Equatable, CustomStringConvertible {
   }
 
   /// Bad usage, except a machine out of space, memory or descriptors.
-  public var status: ExitStatus {
+  package var status: ExitStatus {
     if case .unwritable(_, _, let code) = self, [ENOSPC, EDQUOT, EIO, EMFILE, ENFILE, ENOMEM].contains(code) {
       return .environment
     }

@@ -3,7 +3,7 @@ import Glibc
 extension OutputFile {
   /// Checks a run's outputs against its inputs and each other, tries the summary's folder and opens the CSV,
   /// all before anything runs; a refusal leaves no file behind.
-  public static func openRunOutputs(
+  package static func openRunOutputs(
     csv: String, csvIsGenerated: Bool, summary: String?, inputs: [(name: String, path: String)]
   ) throws -> CSVWriter {
     var outputs = [(flag: "--csv", path: csv)]
@@ -64,7 +64,7 @@ extension OutputFile {
 
   /// Replaces `path` whole with `bytes` through a new temporary beside it and rename(2), so a reader sees the old
   /// file or the new one; refuses a symbolic link at `path` and removes the temporary on every failure.
-  public static func replace(_ path: String, with bytes: [UInt8], flag: String) throws {
+  package static func replace(_ path: String, with bytes: [UInt8], flag: String) throws {
     if FileKind.at(path) == .symbolicLink { throw OutputError.symbolicLink(flag: flag, path: path) }
     let (descriptor, temporary) = try createTemporary(beside: path)
     var renamed = false

@@ -2,9 +2,9 @@ import Glibc
 
 /// An output opened for writing without following a symbolic link or blocking on a FIFO; a file it created is
 /// removed again when it is released before `keep()`, so a refused run leaves nothing behind.
-public final class OutputFile {
+package final class OutputFile {
   /// The path as given (or as generated), for messages and the summary.
-  public let path: String
+  package let path: String
   let descriptor: Int32
   private let ownsDescriptor: Bool
   /// Whether writes can be cut back with ftruncate(2): true for a regular file, false for a FIFO or a device.
@@ -27,7 +27,7 @@ public final class OutputFile {
   }
 
   /// Standard output, for `-`.
-  public static var standardOutput: OutputFile {
+  package static var standardOutput: OutputFile {
     OutputFile(path: "-", descriptor: STDOUT_FILENO, ownsDescriptor: false, isRegular: false, created: nil)
   }
 
@@ -40,7 +40,7 @@ public final class OutputFile {
   /// Opens the file a user named, creating it if absent and leaving an existing one untouched until written.
   ///
   /// Never follows a final symbolic link; a FIFO opens only if it has a reader, then blocks on writes as usual.
-  public static func open(_ path: String, flag: String) throws -> OutputFile {
+  package static func open(_ path: String, flag: String) throws -> OutputFile {
     guard !path.isEmpty else { throw OutputError.empty(flag: flag) }
     if path == "-" { return .standardOutput }
     if path.hasSuffix("/") { throw OutputError.directory(flag: flag, path: path) }
@@ -62,7 +62,7 @@ public final class OutputFile {
   }
 
   /// Creates a new file at a generated name, or at `name-1`, `name-2`, ... when it is taken: never an existing one.
-  public static func create(_ path: String, flag: String) throws -> OutputFile {
+  package static func create(_ path: String, flag: String) throws -> OutputFile {
     var attempt = 0
     while attempt < 1000 {
       let candidate = numbered(path, attempt)

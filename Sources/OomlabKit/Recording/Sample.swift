@@ -1,51 +1,51 @@
 /// Everything the supervisor learned about one worker at one tick.
-public struct Sample {
+package struct Sample {
   /// Seconds since the worker was started.
-  public var seconds: Double = 0
+  package var seconds: Double = 0
   /// The worker's name (`worker`, or the name under `processes:`).
-  public var process: String = "worker"
+  package var process: String = "worker"
   /// The worker's PID.
-  public var pid: Int32 = 0
+  package var pid: Int32 = 0
   /// The parent's PID, from /proc/PID/stat.
-  public var parentPid: Int32?
+  package var parentPid: Int32?
   /// The pre-order index of the step in progress, nil before the first step.
-  public var stepIndex: Int?
+  package var stepIndex: Int?
   /// The kind of the step in progress: `start` before the first, `end` after the last.
-  public var step: String = "start"
+  package var step: String = "start"
   /// /proc/PID/status.
-  public var status: ProcStatus?
+  package var status: ProcStatus?
   /// /proc/PID/stat.
-  public var stat: ProcStat?
+  package var stat: ProcStat?
   /// /proc/PID/oom_score.
-  public var oomScore: Int?
+  package var oomScore: Int?
   /// /proc/PID/oom_score_adj.
-  public var oomScoreAdj: Int?
+  package var oomScoreAdj: Int?
   /// /proc/PID/smaps_rollup, from the latest tick that read it.
-  public var rollup: SmapsRollup?
+  package var rollup: SmapsRollup?
   /// The worker's shared page, indexed by `SharedCounter.rawValue`.
-  public var counters: [UInt64] = []
+  package var counters: [UInt64] = []
 
   /// The memory cgroup's counters, shared by every worker in it.
-  public var cgroup: CgroupReading?
+  package var cgroup: CgroupReading?
   /// The kernel's badness of this worker against the cgroup limit.
-  public var oomScoreCgroup: Int?
+  package var oomScoreCgroup: Int?
   /// The allocator serving the worker.
-  public var allocator: String = "glibc"
+  package var allocator: String = "glibc"
   /// The latest report of a Node process's own heap figures, under `exec`.
-  public var node: NodeReport?
+  package var node: NodeReport?
   /// Seconds between that report and this sample.
-  public var nodeReportAge: Double?
+  package var nodeReportAge: Double?
 
   /// Creates an empty sample.
-  public init() {}
+  package init() {}
 
   /// A counter from the worker's shared page.
-  public func counter(_ counter: SharedCounter) -> UInt64? {
+  package func counter(_ counter: SharedCounter) -> UInt64? {
     counter.rawValue < counters.count ? counters[counter.rawValue] : nil
   }
 
   /// A managed-heap figure: the worker's counter, or what a Node process reported of its own heap under `exec`.
-  public func heap(_ counter: SharedCounter) -> UInt64? {
+  package func heap(_ counter: SharedCounter) -> UInt64? {
     if let value = self.counter(counter) { return value }
     guard let node else { return nil }
     switch counter {
@@ -58,7 +58,7 @@ public struct Sample {
   }
 
   /// An allocator statistic, nil until the worker published one or when the allocator lacks it.
-  public func allocatorValue(_ counter: SharedCounter) -> UInt64? {
+  package func allocatorValue(_ counter: SharedCounter) -> UInt64? {
     guard self.counter(.allocatorStatsValid) == 1, let value = self.counter(counter), value != UInt64.max else { return nil }
     return value
   }

@@ -1,5 +1,5 @@
 /// Parses sizes and rates written the way the scenario language documents them.
-public enum ByteSize {
+package enum ByteSize {
   /// The multipliers of every accepted unit, longest suffix first so `MiB` is not read as `B`.
   ///
   /// oomlab's own units are case-sensitive: IEC binary (`MiB`) and SI decimal (`MB`). Kubernetes' binary
@@ -16,15 +16,15 @@ public enum ByteSize {
   ]
 
   /// The spellings a size may take, phrased for error messages after "expected".
-  public static let spellings = "a size like 512MiB, 512Mi, 512m, 4KB or 4096"
+  package static let spellings = "a size like 512MiB, 512Mi, 512m, 4KB or 4096"
 
   /// The problem with a size string, phrased for an error message.
-  public enum Problem: Error, Equatable {
+  package enum Problem: Error, Equatable {
     case malformed, negative, zero, overflow
   }
 
   /// Parses `10MiB`, `1.5 GiB`, `4KB`, `512Mi`, `2g` or a bare byte count into bytes.
-  public static func parse(_ text: String, allowZero: Bool = false) -> Result<UInt64, Problem> {
+  package static func parse(_ text: String, allowZero: Bool = false) -> Result<UInt64, Problem> {
     var body = text.trimmingSpaces()
     if body.hasPrefix("-") { return .failure(.negative) }
     var factor: UInt64 = 1
@@ -59,7 +59,7 @@ public enum ByteSize {
   ]
 
   /// Formats bytes with the largest binary unit that keeps one decimal, like `1.5 GiB`.
-  public static func format(_ bytes: UInt64) -> String {
+  package static func format(_ bytes: UInt64) -> String {
     let value = Double(bytes)
     for (suffix, factor) in binaryUnits where bytes >= factor {
       return String(format1: value / Double(factor)) + " " + suffix
@@ -69,7 +69,7 @@ public enum ByteSize {
 
   /// Writes bytes exactly and without spaces in the largest binary unit that divides them, like `256MiB`,
   /// `1536MiB` or `1000B`: one spelling per size, fit for file names.
-  public static func compact(_ bytes: UInt64) -> String {
+  package static func compact(_ bytes: UInt64) -> String {
     for (suffix, factor) in binaryUnits where bytes >= factor && bytes % factor == 0 {
       return "\(bytes / factor)\(suffix)"
     }

@@ -1,5 +1,5 @@
 /// The ways a run can end that a scenario may `expect:`.
-public enum ExpectedOutcome: String, CaseIterable, Sendable, Codable {
+package enum ExpectedOutcome: String, CaseIterable, Sendable, Codable {
   case completed
   case oomKill = "oom-kill"
   case heapOom = "heap-oom"

@@ -6,7 +6,7 @@ import Yams
 /// Reading a key that is not declared, or with a reader that does not fit its declared type, is a
 /// programming error that stops at once: the declarations are what `oomlab schema` publishes, so the
 /// parser may read nothing they do not say.
-public final class FieldReader {
+package final class FieldReader {
   let context: ParseContext
   /// The dotted path of this mapping, such as `steps[1].buffers`.
   let path: String

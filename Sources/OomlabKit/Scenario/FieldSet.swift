@@ -1,18 +1,18 @@
 /// The fields of one kind of mapping, in the order error messages list them, with the rules that tie them together.
-public struct FieldSet: Sendable {
+package struct FieldSet: Sendable {
   /// Every field the mapping may have.
-  public let fields: [FieldSpec]
+  package let fields: [FieldSpec]
   /// Keys of which the mapping must have exactly one, when it must.
-  public let exactlyOne: [String]
+  package let exactlyOne: [String]
   /// A boolean key that, when true, needs another key beside it.
-  public let needs: [(whenTrue: String, key: String)]
+  package let needs: [(whenTrue: String, key: String)]
 
-  public init(_ fields: [FieldSpec], exactlyOne: [String] = [], needs: [(whenTrue: String, key: String)] = []) {
+  package init(_ fields: [FieldSpec], exactlyOne: [String] = [], needs: [(whenTrue: String, key: String)] = []) {
     self.fields = fields
     self.exactlyOne = exactlyOne
     self.needs = needs
   }
 
   /// The declaration of `key`, if the mapping has such a field.
-  public subscript(key: String) -> FieldSpec? { fields.first { $0.key == key } }
+  package subscript(key: String) -> FieldSpec? { fields.first { $0.key == key } }
 }

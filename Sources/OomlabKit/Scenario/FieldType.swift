@@ -1,6 +1,6 @@
 /// The kind of value a scenario field takes, with its bounds: the parser reads each field by its declared
 /// type, and `oomlab schema` describes the field from the same declaration.
-public indirect enum FieldType: Sendable {
+package indirect enum FieldType: Sendable {
   /// A whole number within the range.
   case integer(ClosedRange<Int>)
   /// The scenario language's version: this number only.
@@ -39,5 +39,5 @@ public indirect enum FieldType: Sendable {
   case processes
 
   /// The words an `allocationName` cannot be: `free`'s `what:` takes them as kinds of allocation.
-  public static let reservedNames = AllocationKind.allCases.map(\.rawValue) + ["all"]
+  package static let reservedNames = AllocationKind.allCases.map(\.rawValue) + ["all"]
 }

@@ -3,7 +3,7 @@ extension Scenario {
   ///
   /// `validate` and `run` both call this, so what one accepts the other runs. `overridden` names
   /// the top-level fields the command line replaces; their values are checked where they are read.
-  public func problems(limit: UInt64?, allocator: AllocatorChoice, overridden: Set<String> = []) -> [ScenarioError] {
+  package func problems(limit: UInt64?, allocator: AllocatorChoice, overridden: Set<String> = []) -> [ScenarioError] {
     var problems: [ScenarioError] = []
     for share in percentFields where !overridden.contains(share.field) {
       if let problem = Self.problem(share, limit: limit) {
@@ -24,7 +24,7 @@ extension Scenario {
   /// The problems `run` would find given its `--memory-limit` and
   /// `--allocator`, nil where not given; checks that depend on a field in `unreadable` are left
   /// out, so a bad `limit:` is not reported again as every share lacking a limit.
-  public func problems(memoryLimit: LimitSetting?, allocator: String?, unreadable: Set<String> = []) -> [ScenarioError] {
+  package func problems(memoryLimit: LimitSetting?, allocator: String?, unreadable: Set<String> = []) -> [ScenarioError] {
     var skipped: Set<String> = []
     if memoryLimit == nil && unreadable.contains("limit") { skipped.formUnion(percentFields.map(\.field)) }
     if allocator == nil && unreadable.contains("allocator") { skipped.formUnion(["malloc-conf", "arena-max"]) }

@@ -1,18 +1,18 @@
 /// A problem in a scenario file, located at the file, line and column of the offending value.
-public struct ScenarioError: Error, CustomStringConvertible, Hashable {
+package struct ScenarioError: Error, CustomStringConvertible, Hashable {
   /// The scenario file's path as the user gave it.
-  public var file: String
+  package var file: String
   /// The 1-based line of the offending value, or 0 when the whole file is at fault.
-  public var line: Int
+  package var line: Int
   /// The 1-based column of the offending value, or 0 when the whole file is at fault.
-  public var column: Int
+  package var column: Int
   /// The dotted path of the field, such as `steps[2].buffers.size`.
-  public var field: String
+  package var field: String
   /// What was wrong and what was expected, quoting the bad value.
-  public var problem: String
+  package var problem: String
 
   /// Creates an error at a location.
-  public init(file: String, line: Int, column: Int, field: String, problem: String) {
+  package init(file: String, line: Int, column: Int, field: String, problem: String) {
     self.file = file
     self.line = line
     self.column = column
@@ -21,7 +21,7 @@ public struct ScenarioError: Error, CustomStringConvertible, Hashable {
   }
 
   /// The error as one line; control characters from the file or its values are escaped, never printed.
-  public var description: String {
+  package var description: String {
     let place = line > 0 ? "\(file):\(line):\(column)" : file
     let text = field.isEmpty ? "\(place): \(problem)" : "\(place): \(field): \(problem)"
     return text.escapingNonPrintable

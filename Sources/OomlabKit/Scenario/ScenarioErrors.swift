@@ -1,14 +1,14 @@
 /// Every problem found in one scenario file, in the order they appear in it.
-public struct ScenarioErrors: Error, CustomStringConvertible, Equatable {
+package struct ScenarioErrors: Error, CustomStringConvertible, Equatable {
   /// The problems, sorted by line and column; never empty.
-  public let all: [ScenarioError]
+  package let all: [ScenarioError]
   /// What could be read of the scenario despite the problems, for checks that need only part of it.
-  public let partial: Scenario?
+  package let partial: Scenario?
   /// Whether the file had more problems than were collected.
-  public let truncated: Bool
+  package let truncated: Bool
 
   /// Collects problems, sorting them into file order and dropping repeats.
-  public init(_ errors: [ScenarioError], partial: Scenario? = nil, truncated: Bool = false) {
+  package init(_ errors: [ScenarioError], partial: Scenario? = nil, truncated: Bool = false) {
     precondition(!errors.isEmpty, "ScenarioErrors needs at least one error")
     self.partial = partial
     self.truncated = truncated
@@ -21,17 +21,17 @@ public struct ScenarioErrors: Error, CustomStringConvertible, Equatable {
   }
 
   /// The first problem in the file.
-  public var first: ScenarioError { all[0] }
+  package var first: ScenarioError { all[0] }
 
-  public static func == (a: ScenarioErrors, b: ScenarioErrors) -> Bool { a.all == b.all && a.truncated == b.truncated }
+  package static func == (a: ScenarioErrors, b: ScenarioErrors) -> Bool { a.all == b.all && a.truncated == b.truncated }
 
   /// What follows the list when problems were left out.
-  public var truncationNote: String? {
+  package var truncationNote: String? {
     truncated ? "\(first.file.escapingNonPrintable): more problems follow; only the first \(all.count) are listed" : nil
   }
 
   /// One line per problem, and the truncation note.
-  public var description: String {
+  package var description: String {
     (all.map(\.description) + [truncationNote].compactMap { $0 }).joined(separator: "\n")
   }
 }

@@ -1,15 +1,15 @@
 import Glibc
 
 /// The scenario files of one folder, as `oomlab list` shows them.
-public enum ScenarioFolder {
+package enum ScenarioFolder {
   /// The endings of the file names taken as scenarios.
-  public static let extensions = ["yaml", "yml"]
+  package static let extensions = ["yaml", "yml"]
 
   /// The folder `list` reads when it is given none: the repository's shipped scenarios.
-  public static let standard = "Scenarios"
+  package static let standard = "Scenarios"
 
   /// The paths of the scenario files directly in `folder`, sorted; `given` says whether the user named it.
-  public static func files(in folder: String, given: Bool) throws(ScenarioFolderError) -> [String] {
+  package static func files(in folder: String, given: Bool) throws(ScenarioFolderError) -> [String] {
     var status = stat()
     guard stat(folder, &status) == 0 else {
       let code = errno

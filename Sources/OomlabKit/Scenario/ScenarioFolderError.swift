@@ -1,5 +1,5 @@
 /// Why `oomlab list` has no folder of scenarios to list, each saying what was looked for.
-public enum ScenarioFolderError: Error, Equatable, StatusReporting {
+package enum ScenarioFolderError: Error, Equatable, StatusReporting {
   /// No `Scenarios` folder where `list` was run without naming one.
   case noDefaultFolder(name: String, directory: String)
   /// The folder named does not exist.
@@ -14,7 +14,7 @@ public enum ScenarioFolderError: Error, Equatable, StatusReporting {
   /// The file name endings a scenario file has, as `list` looks for them.
   static var patterns: String { ScenarioFolder.extensions.map { "*.\($0)" }.joined(separator: " and ") }
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .noDefaultFolder(let name, let directory):
       return "no folder \"\(name)\" in \(directory): without an argument `oomlab list` lists ./\(name), the "
@@ -32,5 +32,5 @@ public enum ScenarioFolderError: Error, Equatable, StatusReporting {
   }
 
   /// Each is a command line naming the wrong place.
-  public var status: ExitStatus { .badInput }
+  package var status: ExitStatus { .badInput }
 }

@@ -1,19 +1,19 @@
 import Glibc
 
 /// Reads scenario files from disk; the parsing itself is `ScenarioParser`'s.
-public enum ScenarioLoader {
+package enum ScenarioLoader {
   /// The largest scenario file read: 4 MiB, a thousand times the largest scenario shipped.
   ///
   /// Keeps `validate /dev/zero`-like mistakes and hostile files from filling memory; the parsed
   /// tree of a 4 MiB file stays in the low hundreds of MiB.
-  public static let maximumFileBytes = 4 << 20
+  package static let maximumFileBytes = 4 << 20
 
   /// How long a pipe may stay silent before it is refused as having no writer.
-  public static let pipeWait: UInt64 = 5_000_000_000
+  package static let pipeWait: UInt64 = 5_000_000_000
 
   /// Loads and validates the scenario at `path`, failing with its first problem; `pipes` also takes a
   /// pipe or FIFO that is being written (`run <(cat f.yaml)`, `run /dev/stdin`).
-  public static func load(_ path: String, pipes: Bool = true) throws -> Scenario {
+  package static func load(_ path: String, pipes: Bool = true) throws -> Scenario {
     switch check(path, pipes: pipes) {
     case .success(let scenario): return scenario
     case .failure(let errors): throw errors.first
@@ -21,7 +21,7 @@ public enum ScenarioLoader {
   }
 
   /// Loads and validates the scenario at `path`, finding every problem it can.
-  public static func check(_ path: String, pipes: Bool = true) -> Result<Scenario, ScenarioErrors> {
+  package static func check(_ path: String, pipes: Bool = true) -> Result<Scenario, ScenarioErrors> {
     do {
       let text = try ScenarioText.decode(try read(path, pipeWait: pipes ? pipeWait : nil), file: path)
       return ScenarioParser.check(yaml: text, file: path)

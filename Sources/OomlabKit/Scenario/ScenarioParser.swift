@@ -1,9 +1,9 @@
 import Yams
 
 /// Turns scenario YAML into a validated `Scenario`, or every `ScenarioError` that says where and why it is not.
-public enum ScenarioParser {
+package enum ScenarioParser {
   /// The fields of a scenario, in the order errors list them.
-  public static let topLevelFields = FieldSet(
+  package static let topLevelFields = FieldSet(
     [
       FieldSpec("version", .version(1), "the scenario language's version: 1"),
       FieldSpec("name", .name, required: true, "the scenario's name, used in file names"),
@@ -22,14 +22,14 @@ public enum ScenarioParser {
     ], exactlyOne: ["steps", "processes"])
 
   /// The fields of one process under `processes:`.
-  public static let processFields = FieldSet([
+  package static let processFields = FieldSet([
     FieldSpec("name", .name, required: true, "the process's name, in the CSV's process column"),
     FieldSpec("oom-score-adj", .integer(-1000...1000), "the oom_score_adj the worker sets before its first step"),
     FieldSpec("steps", .steps, required: true, "the process's steps"),
   ])
 
   /// Parses scenario text, failing with its first problem; `file` only labels errors.
-  public static func parse(yaml: String, file: String) throws -> Scenario {
+  package static func parse(yaml: String, file: String) throws -> Scenario {
     switch check(yaml: yaml, file: file) {
     case .success(let scenario): return scenario
     case .failure(let errors): throw errors.first
@@ -37,7 +37,7 @@ public enum ScenarioParser {
   }
 
   /// Parses scenario text, finding every problem it can: each bad field and each bad step.
-  public static func check(yaml: String, file: String) -> Result<Scenario, ScenarioErrors> {
+  package static func check(yaml: String, file: String) -> Result<Scenario, ScenarioErrors> {
     let context = ParseContext(file: file)
     let scenario = context.attempt { try parse(yaml, context: context) }
     if let scenario, context.errors.isEmpty { return .success(scenario) }

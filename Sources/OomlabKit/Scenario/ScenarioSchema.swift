@@ -5,19 +5,19 @@ import Foundation
 ///
 /// A schema says what a file may look like; what depends on values (a size within 1TiB once written with a
 /// unit, a `free` naming an earlier `as:`, a thread's touch within its stack) is left to `oomlab validate`.
-public enum ScenarioSchema {
+package enum ScenarioSchema {
   /// The dialect the schema is written in.
-  public static let dialect = "https://json-schema.org/draft/2020-12/schema"
+  package static let dialect = "https://json-schema.org/draft/2020-12/schema"
 
   /// The schema as JSON text: pretty-printed, keys sorted, so one declaration always gives one text.
-  public static func text() throws -> String {
+  package static func text() throws -> String {
     let data = try JSONSerialization.data(
       withJSONObject: document(), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     return String(decoding: data, as: UTF8.self) + "\n"
   }
 
   /// The schema as a JSON object.
-  public static func document() -> [String: Any] {
+  package static func document() -> [String: Any] {
     var root = object(ScenarioParser.topLevelFields)
     root["$schema"] = dialect
     root["title"] = "oomlab scenario"

@@ -3,12 +3,12 @@
 /// libyaml refuses the same things, but its reader errors carry a character offset instead of a
 /// line and column, and Yams echoes the raw line into the message; checking first keeps every
 /// error in the `file:line:column:` form and never prints a control character to the terminal.
-public enum ScenarioText {
+package enum ScenarioText {
   /// The UTF-8 byte-order mark some editors write first, which YAML allows and ignores.
   static let byteOrderMark: Unicode.Scalar = "\u{FEFF}"
 
   /// Decodes UTF-8, failing at the line and column of the first byte that is not UTF-8.
-  public static func decode(_ bytes: [UInt8], file: String) throws -> String {
+  package static func decode(_ bytes: [UInt8], file: String) throws -> String {
     var line = 1
     var column = 1
     var index = 0
@@ -56,7 +56,7 @@ public enum ScenarioText {
   }
 
   /// Drops a leading byte-order mark and fails at the first character YAML does not allow.
-  public static func readable(_ text: String, file: String) throws -> String {
+  package static func readable(_ text: String, file: String) throws -> String {
     var scalars = Substring(text).unicodeScalars
     if scalars.first == byteOrderMark { scalars.removeFirst() }
     var line = 1
@@ -98,7 +98,7 @@ public enum ScenarioText {
 extension String {
   /// The text with every character a terminal would act on (C0 and C1 controls, DEL, line and
   /// paragraph separators, bidirectional overrides) written as `\u{1B}` instead.
-  public var escapingNonPrintable: String {
+  package var escapingNonPrintable: String {
     var escaped = ""
     for scalar in unicodeScalars {
       switch scalar.value {

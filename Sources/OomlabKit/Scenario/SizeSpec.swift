@@ -1,12 +1,12 @@
 /// A size as written in a scenario: absolute bytes or a share of the memory limit.
-public enum SizeSpec: Equatable, Sendable, CustomStringConvertible {
+package enum SizeSpec: Equatable, Sendable, CustomStringConvertible {
   /// An absolute number of bytes.
   case bytes(UInt64)
   /// A percentage (0 < p <= 100) of the memory limit in force for the run.
   case percentOfLimit(Double)
 
   /// Parses a size written on the command line, `192MiB` or `75%`; nil when it is neither.
-  public static func parse(_ text: String) -> SizeSpec? {
+  package static func parse(_ text: String) -> SizeSpec? {
     let body = text.trimmingSpaces()
     if body.hasSuffix("%") {
       guard let percent = Double(String(body.dropLast()).trimmingSpaces()), percent > 0, percent <= 100 else { return nil }
@@ -17,7 +17,7 @@ public enum SizeSpec: Equatable, Sendable, CustomStringConvertible {
   }
 
   /// The size in bytes given the memory limit, or nil for a percentage without a limit.
-  public func resolve(limit: UInt64?) -> UInt64? {
+  package func resolve(limit: UInt64?) -> UInt64? {
     switch self {
     case .bytes(let bytes): return bytes
     case .percentOfLimit(let percent):
@@ -27,7 +27,7 @@ public enum SizeSpec: Equatable, Sendable, CustomStringConvertible {
   }
 
   /// One exact spelling without spaces, fit for file names: `192MiB`, `75%`, `12.5%`.
-  public var compact: String {
+  package var compact: String {
     switch self {
     case .bytes(let bytes): return ByteSize.compact(bytes)
     case .percentOfLimit(let percent):
@@ -35,7 +35,7 @@ public enum SizeSpec: Equatable, Sendable, CustomStringConvertible {
     }
   }
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .bytes(let bytes): return ByteSize.format(bytes)
     case .percentOfLimit(let percent): return "\(percent)% of the limit"

@@ -2,7 +2,7 @@
 ///
 /// The raw value is the slot's index; the order is part of the worker-supervisor contract
 /// between two copies of the same binary, so it may change freely between versions.
-public enum SharedCounter: Int, CaseIterable, Sendable {
+package enum SharedCounter: Int, CaseIterable, Sendable {
   /// The worker's lifecycle state, a `WorkerState` raw value.
   case state
   /// Set to 1 by the supervisor once it has taken the baseline sample.
@@ -39,7 +39,7 @@ public enum SharedCounter: Int, CaseIterable, Sendable {
 }
 
 /// Where a worker is in its life, as published in `SharedCounter.state`.
-public enum WorkerState: UInt64, Sendable {
+package enum WorkerState: UInt64, Sendable {
   case starting = 0
   /// Set up and waiting for the supervisor's baseline sample.
   case ready = 1

@@ -5,19 +5,19 @@ import Glibc
 ///
 /// Reading it costs the supervisor no system call, and because it is a shared file mapping its
 /// last values survive a SIGKILL of the worker.
-public final class SharedPage: @unchecked Sendable {
+package final class SharedPage: @unchecked Sendable {
   /// The size of the mapping.
-  public static let size = 4096
+  package static let size = 4096
   static let messageOffset = 2048
   let base: UnsafeMutableRawPointer
   /// The file descriptor behind the mapping, inherited by the worker.
-  public let descriptor: Int32
+  package let descriptor: Int32
 
   /// The descriptor number the page has in the worker.
-  public static let workerDescriptor: Int32 = 3
+  package static let workerDescriptor: Int32 = 3
 
   /// Creates an anonymous in-memory file of one page and maps it.
-  public static func create() throws -> SharedPage {
+  package static func create() throws -> SharedPage {
     let fd = oomlab_memfd_create("oomlab-page")
     guard fd >= 0 else { throw SystemError.call("memfd_create", errno) }
     guard ftruncate(fd, off_t(size)) == 0 else {
@@ -29,7 +29,7 @@ public final class SharedPage: @unchecked Sendable {
   }
 
   /// Maps an inherited descriptor (the worker's side).
-  public init(descriptor: Int32) throws {
+  package init(descriptor: Int32) throws {
     guard let address = mmap(nil, Self.size, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0),
       address != MAP_FAILED
     else { throw SystemError.call("mmap", errno) }
@@ -47,22 +47,22 @@ public final class SharedPage: @unchecked Sendable {
   }
 
   /// The current value of a counter.
-  public func load(_ counter: SharedCounter) -> UInt64 { oomlab_load_u64(slot(counter)) }
+  package func load(_ counter: SharedCounter) -> UInt64 { oomlab_load_u64(slot(counter)) }
 
   /// Sets a counter.
-  public func store(_ counter: SharedCounter, _ value: UInt64) { oomlab_store_u64(slot(counter), value) }
+  package func store(_ counter: SharedCounter, _ value: UInt64) { oomlab_store_u64(slot(counter), value) }
 
   /// Adds a signed delta to a counter; safe from several worker threads at once.
-  public func add(_ counter: SharedCounter, _ delta: Int64) { oomlab_add_u64(slot(counter), delta) }
+  package func add(_ counter: SharedCounter, _ delta: Int64) { oomlab_add_u64(slot(counter), delta) }
 
   /// Marks the slots guarded by `sequence` as being rewritten (the sequence turns odd).
-  public func beginWriting(_ sequence: SharedCounter) {
+  package func beginWriting(_ sequence: SharedCounter) {
     store(sequence, load(sequence) &+ 1)
     oomlab_release_fence()
   }
 
   /// Marks them whole again (the sequence turns even).
-  public func endWriting(_ sequence: SharedCounter) {
+  package func endWriting(_ sequence: SharedCounter) {
     store(sequence, load(sequence) &+ 1)
   }
 
@@ -70,7 +70,7 @@ public final class SharedPage: @unchecked Sendable {
   ///
   /// Retried while the worker is rewriting them; after a few tries the latest values are taken
   /// as they are rather than stall the tick (the worker writes them in microseconds).
-  public func snapshot() -> [UInt64] {
+  package func snapshot() -> [UInt64] {
     var values: [UInt64] = []
     for _ in 0..<100 {
       let before = load(.allocatorStatsSequence)
@@ -82,20 +82,20 @@ public final class SharedPage: @unchecked Sendable {
   }
 
   /// The worker's lifecycle state.
-  public var state: WorkerState {
+  package var state: WorkerState {
     get { WorkerState(rawValue: load(.state)) ?? .starting }
     set { store(.state, newValue.rawValue) }
   }
 
   /// Stores a message (for failures) that outlives the worker.
-  public func storeMessage(_ message: String) {
+  package func storeMessage(_ message: String) {
     let bytes = Array(message.utf8.prefix(Self.size - Self.messageOffset))
     bytes.withUnsafeBytes { (base + Self.messageOffset).copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
     store(.messageLength, UInt64(bytes.count))
   }
 
   /// The message the worker stored, if any.
-  public func message() -> String? {
+  package func message() -> String? {
     let length = min(Int(load(.messageLength)), Self.size - Self.messageOffset)
     guard length > 0 else { return nil }
     let buffer = UnsafeRawBufferPointer(start: base + Self.messageOffset, count: length)

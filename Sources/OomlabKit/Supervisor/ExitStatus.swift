@@ -1,5 +1,5 @@
 /// The exit statuses of `oomlab`, as the README documents them.
-public enum ExitStatus: Int32, Sendable {
+package enum ExitStatus: Int32, Sendable {
   /// The outcome matched `expect:` (or the run completed and nothing was expected).
   case matched = 0
   /// The outcome differed from what was expected.

@@ -1,5 +1,5 @@
 /// How a worker (or a run) ended, as the supervisor determined it from evidence.
-public enum Outcome: Equatable, Sendable, CustomStringConvertible {
+package enum Outcome: Equatable, Sendable, CustomStringConvertible {
   /// Every step ran.
   case completed
   /// The kernel's OOM killer killed the worker, confirmed by the cgroup's oom_kill counter.
@@ -24,7 +24,7 @@ public enum Outcome: Equatable, Sendable, CustomStringConvertible {
   case running
 
   /// The outcome's name as the summary, JSON and `expect:` spell it.
-  public var name: String {
+  package var name: String {
     switch self {
     case .completed: return "completed"
     case .oomKill: return "oom-kill"
@@ -40,13 +40,13 @@ public enum Outcome: Equatable, Sendable, CustomStringConvertible {
     }
   }
 
-  public var description: String {
+  package var description: String {
     if case .signalled(let signal) = self { return "signalled (\(SignalName.of(signal)))" }
     return name
   }
 
   /// Whether this outcome satisfies an `expect:`.
-  public func matches(_ expected: ExpectedOutcome) -> Bool {
+  package func matches(_ expected: ExpectedOutcome) -> Bool {
     switch (self, expected) {
     case (.completed, .completed), (.oomKill, .oomKill), (.heapOom, .heapOom), (.allocFailure, .allocFailure),
       (.signalled, .signalled), (.simulatedOomKill, .oomKill):
@@ -57,9 +57,9 @@ public enum Outcome: Equatable, Sendable, CustomStringConvertible {
 }
 
 /// Signal names for messages.
-public enum SignalName {
+package enum SignalName {
   /// `SIGKILL` for 9, and so on; `signal N` for unknown numbers.
-  public static func of(_ signal: Int32) -> String {
+  package static func of(_ signal: Int32) -> String {
     let names: [Int32: String] = [
       1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE",
       9: "SIGKILL", 10: "SIGUSR1", 11: "SIGSEGV", 12: "SIGUSR2", 13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM",

@@ -1,29 +1,29 @@
 /// The highest values seen over a worker's samples.
-public struct Peaks: Codable, Equatable {
+package struct Peaks: Codable, Equatable {
   /// Highest sampled VmRSS.
-  public var rssBytes: UInt64 = 0
+  package var rssBytes: UInt64 = 0
   /// Highest sampled VmSize.
-  public var vmsBytes: UInt64 = 0
+  package var vmsBytes: UInt64 = 0
   /// The kernel's own peak RSS (VmHWM) at the last sample: catches peaks between samples.
-  public var hwmBytes: UInt64 = 0
+  package var hwmBytes: UInt64 = 0
   /// Highest sampled thread count.
-  public var threads: UInt64 = 0
-  public var buffersLiveBytes: UInt64 = 0
-  public var nativeLiveBytes: UInt64 = 0
-  public var pagesReservedBytes: UInt64 = 0
-  public var pagesTouchedBytes: UInt64 = 0
-  public var stacksReservedBytes: UInt64 = 0
-  public var heapUsedBytes: UInt64 = 0
-  public var heapTotalBytes: UInt64 = 0
-  public var externalBytes: UInt64 = 0
+  package var threads: UInt64 = 0
+  package var buffersLiveBytes: UInt64 = 0
+  package var nativeLiveBytes: UInt64 = 0
+  package var pagesReservedBytes: UInt64 = 0
+  package var pagesTouchedBytes: UInt64 = 0
+  package var stacksReservedBytes: UInt64 = 0
+  package var heapUsedBytes: UInt64 = 0
+  package var heapTotalBytes: UInt64 = 0
+  package var externalBytes: UInt64 = 0
   /// Highest ArrayBuffer and Buffer bytes a Node process reported (exec only).
-  public var arrayBuffersBytes: UInt64 = 0
+  package var arrayBuffersBytes: UInt64 = 0
   /// Collections at the last sample (a count, so its last value is its highest).
-  public var gcCount: UInt64 = 0
+  package var gcCount: UInt64 = 0
   /// Highest allocator_active_bytes / allocator_allocated_bytes seen, nil when the allocator never reported.
-  public var fragRatio: Double?
+  package var fragRatio: Double?
   /// VmRSS at the last sample.
-  public var finalRssBytes: UInt64 = 0
+  package var finalRssBytes: UInt64 = 0
 
   mutating func update(_ sample: Sample) {
     if let status = sample.status {

@@ -1,36 +1,36 @@
 /// What `oomlab run` was asked to do, with command-line overrides already applied.
-public struct RunOptions {
+package struct RunOptions {
   /// The validated scenario.
-  public var scenario: Scenario
+  package var scenario: Scenario
   /// The sampling interval in nanoseconds.
-  public var interval: UInt64 = 100_000_000
+  package var interval: UInt64 = 100_000_000
   /// The CSV, opened and checked before anything runs; its header is written when the run starts.
-  public var csv: CSVWriter
+  package var csv: CSVWriter
   /// Where the CSV goes (the name chosen, when it was generated); `-` is standard output.
-  public var csvPath: String { csv.path }
+  package var csvPath: String { csv.path }
   /// Where the JSON summary goes, if anywhere.
-  public var summaryPath: String?
+  package var summaryPath: String?
   /// The memory limit in bytes, nil for none.
-  public var limit: UInt64?
+  package var limit: UInt64?
   /// The managed heap's limit in bytes (`--heap-limit`, else `heap-limit:`, else V8's 64-bit default).
-  public var heapLimit: UInt64 = ManagedHeap.defaultLimit
+  package var heapLimit: UInt64 = ManagedHeap.defaultLimit
   /// Whether the OOM killer takes all workers together (`memory.oom.group`).
-  public var oomGroup = false
+  package var oomGroup = false
   /// How the limit is enforced when no cgroup can be created.
-  public var enforce: EnforceMode = .auto
+  package var enforce: EnforceMode = .auto
   /// Variables added to the worker's environment (allocator preloading and tuning).
-  public var workerEnvironment: [String: String] = [:]
+  package var workerEnvironment: [String: String] = [:]
   /// The allocator library preloaded into the workers, if any.
-  public var preloaded: String?
+  package var preloaded: String?
   /// The allocator serving the workers.
-  public var allocator: AllocatorChoice = .glibc
+  package var allocator: AllocatorChoice = .glibc
   /// Allocator tuning passed to the workers, recorded in the summary.
-  public var tuning: [String: String] = [:]
+  package var tuning: [String: String] = [:]
   /// The binary to re-execute as the worker.
-  public var executable: String?
+  package var executable: String?
 
   /// Creates options for a scenario recorded to `csv`.
-  public init(scenario: Scenario, csv: CSVWriter) {
+  package init(scenario: Scenario, csv: CSVWriter) {
     self.scenario = scenario
     self.csv = csv
   }

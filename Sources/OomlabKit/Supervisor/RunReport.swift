@@ -1,65 +1,65 @@
 import Foundation
 
 /// The result of a run, printed as a summary and written as JSON with `--summary`.
-public struct RunReport: Codable {
+package struct RunReport: Codable {
   /// One worker's end and peaks.
-  public struct ProcessReport: Codable {
-    public var name: String
-    public var pid: Int32
+  package struct ProcessReport: Codable {
+    package var name: String
+    package var pid: Int32
     /// The parent when last seen (exec and attach record a tree of processes).
-    public var ppid: Int32?
-    public var outcome: String
-    public var exitCode: Int32?
-    public var signal: String?
+    package var ppid: Int32?
+    package var outcome: String
+    package var exitCode: Int32?
+    package var signal: String?
     /// Seconds from the start of the run to when the worker was reaped.
-    public var endedAtSeconds: Double?
-    public var peaks: Peaks
+    package var endedAtSeconds: Double?
+    package var peaks: Peaks
     /// What the worker said about its end (allocation failure, heap out of memory, ...).
-    public var message: String?
+    package var message: String?
     /// The kernel's own "Killed process" line for this worker, from /dev/kmsg.
-    public var kernelReport: String?
+    package var kernelReport: String?
     /// How many `trim` steps the allocator could not perform.
-    public var trimUnsupported: UInt64
+    package var trimUnsupported: UInt64
     /// The last sampled values before the worker died, by CSV column.
-    public var lastSample: [String: CSVValue]?
+    package var lastSample: [String: CSVValue]?
   }
 
   /// The scenario's name; exec and attach: the command's name.
-  public var scenario: String
+  package var scenario: String
   /// The scenario file; exec: the program run; attach: the program of the process recorded.
-  public var file: String
+  package var file: String
   /// exec: the command line run; attach: the command line of the process recorded.
-  public var command: [String]?
+  package var command: [String]?
   /// The allocator serving the workers and its tuning.
-  public var allocator: String
-  public var tuning: [String: String]
+  package var allocator: String
+  package var tuning: [String: String]
   /// The memory limit in force, nil for none.
-  public var limitBytes: UInt64?
+  package var limitBytes: UInt64?
   /// The managed heap's limit; nil for exec and attach, where each Node process reports its own.
-  public var heapLimitBytes: UInt64?
+  package var heapLimitBytes: UInt64?
   /// How the limit was enforced.
-  public var enforcement: String?
-  public var outcome: String
-  public var expected: String?
-  public var matched: Bool
-  public var durationSeconds: Double
-  public var csv: String
+  package var enforcement: String?
+  package var outcome: String
+  package var expected: String?
+  package var matched: Bool
+  package var durationSeconds: Double
+  package var csv: String
   /// Why the CSV lacks rows, when a write to it failed during the run (the rows it has are whole).
-  public var csvIncomplete: String?
-  public var intervalSeconds: Double
-  public var processes: [ProcessReport]
+  package var csvIncomplete: String?
+  package var intervalSeconds: Double
+  package var processes: [ProcessReport]
   /// exec and attach: the highest sum of RSS over the processes sampled at one tick, and when.
-  public var treePeakRssBytes: UInt64?
-  public var treePeakAtSeconds: Double?
+  package var treePeakRssBytes: UInt64?
+  package var treePeakAtSeconds: Double?
   /// Which worker ended the run abnormally, when one did.
-  public var victim: String?
+  package var victim: String?
   /// What else the reader must know to trust the run: swap left uncapped, a cgroup that could not be cleaned.
-  public var notes: [String] = []
+  package var notes: [String] = []
 }
 
 extension RunReport {
   /// The JSON summary: snake_case names as in the CSV, so one vocabulary serves both files; sorted, indented.
-  public func json() throws -> Data {
+  package func json() throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -67,14 +67,14 @@ extension RunReport {
   }
 
   /// Reads a JSON summary `json()` wrote.
-  public static func decode(_ data: Data) throws -> RunReport {
+  package static func decode(_ data: Data) throws -> RunReport {
     let decoder = JSONDecoder()
     decoder.keyDecodingStrategy = .convertFromSnakeCase
     return try decoder.decode(RunReport.self, from: data)
   }
 
   /// The human summary printed after a run.
-  public var text: String {
+  package var text: String {
     let tuningText = tuning.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
     let limitText: String = limitBytes.map { ByteSize.format($0) } ?? "none"
     var allocatorLine: String = "allocator \(allocator)"

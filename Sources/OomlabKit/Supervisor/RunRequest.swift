@@ -1,37 +1,37 @@
 import Glibc
 
 /// What the command line asks of a run, before it is reconciled with the scenario.
-public struct RunRequest {
-  public var allocator: String?
-  public var memoryLimit: String?
-  public var heapLimit: String?
-  public var interval: UInt64?
+package struct RunRequest {
+  package var allocator: String?
+  package var memoryLimit: String?
+  package var heapLimit: String?
+  package var interval: UInt64?
   /// jemalloc's MALLOC_CONF: none, a value, or nil for the scenario's own.
-  public var mallocConf: TuningSetting<String>?
+  package var mallocConf: TuningSetting<String>?
   /// glibc's arena cap: none, a value, or nil for the scenario's own.
-  public var arenaMax: TuningSetting<Int>?
-  public var csvPath: String
+  package var arenaMax: TuningSetting<Int>?
+  package var csvPath: String
   /// Whether `csvPath` is a generated default name, which never replaces a file: a taken name gets -1, -2, ...
-  public var csvPathIsGenerated = false
+  package var csvPathIsGenerated = false
   /// Where the JSON summary goes, if anywhere; `-` is standard output.
-  public var summaryPath: String?
-  public var enforce: EnforceMode = .auto
+  package var summaryPath: String?
+  package var enforce: EnforceMode = .auto
   /// `--oom-group`: whether the OOM killer takes all workers at once; nil leaves it to the scenario.
-  public var oomGroup: Bool?
+  package var oomGroup: Bool?
 
   /// Creates a request writing the CSV to `csvPath`.
-  public init(csvPath: String) { self.csvPath = csvPath }
+  package init(csvPath: String) { self.csvPath = csvPath }
 }
 
 /// Why a run cannot start: bad input (exit 2) or an environment that cannot do it (exit 3).
-public struct RunRefusal: Error, CustomStringConvertible {
-  public let status: ExitStatus
-  public let description: String
+package struct RunRefusal: Error, CustomStringConvertible {
+  package let status: ExitStatus
+  package let description: String
 }
 
 extension RunOptions {
   /// Reconciles the command line with the scenario (the command line wins) and locates the allocator.
-  public static func resolve(_ scenario: Scenario, _ request: RunRequest, environment: [String: String]) throws
+  package static func resolve(_ scenario: Scenario, _ request: RunRequest, environment: [String: String]) throws
     -> RunOptions
   {
     if request.allocator?.isEmpty == true {
@@ -83,7 +83,7 @@ extension RunOptions {
 
   /// Points the run at other outputs, checked and opened as `resolve` does; a matrix resolves its cells
   /// before their folder exists and opens each cell's files only when that cell starts.
-  public mutating func record(toCSV path: String, summary: String?) throws {
+  package mutating func record(toCSV path: String, summary: String?) throws {
     csv = try Self.openOutputs(csv: path, generated: false, summary: summary, scenario: scenario, allocator: allocator)
     summaryPath = summary
   }

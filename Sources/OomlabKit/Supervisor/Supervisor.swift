@@ -2,20 +2,20 @@ import Foundation
 import Glibc
 
 /// Runs a scenario's workers, samples them from outside, records the CSV and decides the outcome.
-public enum Supervisor {
+package enum Supervisor {
   /// How long a worker may take to start and parse its scenario before it is given up on.
   static let startupTimeout: UInt64 = 30_000_000_000
 
   /// Blocks the signals a supervisor handles in this thread and every thread started after it.
   ///
   /// Call it first thing in a command that supervises, before anything can start a thread.
-  public static func takeSignals() { SignalGate.install() }
+  package static func takeSignals() { SignalGate.install() }
 
   /// A terminating signal that arrived since the last run, taken so a loop of runs can stop.
-  public static func pendingInterrupt() -> Int32? { SignalGate.shared.pendingInterrupt() }
+  package static func pendingInterrupt() -> Int32? { SignalGate.shared.pendingInterrupt() }
 
   /// Runs the scenario described by `options` to its end.
-  public static func run(_ options: RunOptions) throws -> (RunReport, ExitStatus) {
+  package static func run(_ options: RunOptions) throws -> (RunReport, ExitStatus) {
     // Normally done by the command before any thread exists; here it only makes sure.
     SignalGate.install()
     let gate = SignalGate.shared

@@ -7,28 +7,28 @@ import Glibc
 /// The worker gets the exact scenario text the supervisor validated, never a path to read again,
 /// so a file replaced or gone during start-up (or `run <(cat f.yaml)`) cannot make the worker run
 /// something other than what the CSV describes.
-public struct WorkerContract: Codable, Equatable, Sendable {
+package struct WorkerContract: Codable, Equatable, Sendable {
   /// The scenario text as the supervisor read and validated it.
-  public var scenarioText: String
+  package var scenarioText: String
   /// The scenario's file name, for messages only.
-  public var scenarioFile: String
+  package var scenarioFile: String
   /// Which of the scenario's processes this worker runs.
-  public var processName: String
+  package var processName: String
   /// The supervisor's pid: the worker stops when its parent is no longer this process.
-  public var supervisorPID: Int32
+  package var supervisorPID: Int32
   /// The memory limit in bytes, for shares of it in step sizes; nil for none.
-  public var limit: UInt64?
+  package var limit: UInt64?
   /// The allocator the supervisor asked for, verified before the first step.
-  public var allocator: AllocatorChoice
+  package var allocator: AllocatorChoice
   /// The library the supervisor preloaded, if any.
-  public var preloaded: String?
+  package var preloaded: String?
   /// How often allocator statistics are published, in nanoseconds.
-  public var interval: UInt64
+  package var interval: UInt64
   /// The managed heap's limit in bytes.
-  public var heapLimit: UInt64
+  package var heapLimit: UInt64
 
   /// The descriptor number the contract has in the worker.
-  public static let descriptor: Int32 = 4
+  package static let descriptor: Int32 = 4
 
   /// Writes the contract into an anonymous in-memory file and returns its descriptor, rewound.
   func seal() throws -> Int32 {
@@ -46,7 +46,7 @@ public struct WorkerContract: Codable, Equatable, Sendable {
   }
 
   /// Reads the contract the supervisor left at `descriptor` (the worker's side) and closes it.
-  public static func receive(from descriptor: Int32 = WorkerContract.descriptor) throws -> WorkerContract {
+  package static func receive(from descriptor: Int32 = WorkerContract.descriptor) throws -> WorkerContract {
     defer { close(descriptor) }
     let bytes = try FileIO.readAll(descriptor, label: "the worker contract")
     return try JSONDecoder().decode(WorkerContract.self, from: Data(bytes))

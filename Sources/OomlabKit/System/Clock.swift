@@ -1,29 +1,29 @@
 import Glibc
 
 /// Monotonic time and sleeping, in nanoseconds.
-public enum Clock {
+package enum Clock {
   /// Nanoseconds on CLOCK_MONOTONIC.
-  public static func now() -> UInt64 {
+  package static func now() -> UInt64 {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
   }
 
   /// `nanoseconds` after `start`, saturating at the end of time rather than trapping on a huge interval.
-  public static func after(_ nanoseconds: UInt64, from start: UInt64 = now()) -> UInt64 {
+  package static func after(_ nanoseconds: UInt64, from start: UInt64 = now()) -> UInt64 {
     let (sum, overflow) = start.addingReportingOverflow(nanoseconds)
     return overflow ? .max : sum
   }
 
   /// Sleeps for `nanoseconds`, resuming after signal interruptions.
-  public static func sleep(nanoseconds: UInt64) {
+  package static func sleep(nanoseconds: UInt64) {
     var request = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
     var remaining = timespec()
     while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
   }
 
   /// Sleeps until the monotonic clock reaches `deadline`.
-  public static func sleep(until deadline: UInt64) {
+  package static func sleep(until deadline: UInt64) {
     let current = now()
     if deadline > current { sleep(nanoseconds: deadline - current) }
   }

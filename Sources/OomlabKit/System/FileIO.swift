@@ -1,9 +1,9 @@
 import Glibc
 
 /// Small whole-file helpers over raw descriptors, for /proc and cgroup files.
-public enum FileIO {
+package enum FileIO {
   /// Reads a whole (small) file as text.
-  public static func read(_ path: String) throws -> String {
+  package static func read(_ path: String) throws -> String {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw SystemError.file("open", path, errno) }
     defer { close(fd) }
@@ -11,7 +11,7 @@ public enum FileIO {
   }
 
   /// Reads `fd` to its end, retrying interrupted reads.
-  public static func readAll(_ fd: Int32, label: String) throws -> [UInt8] {
+  package static func readAll(_ fd: Int32, label: String) throws -> [UInt8] {
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 65536)
     while true {
@@ -24,7 +24,7 @@ public enum FileIO {
 
   /// Writes all of `bytes` to `descriptor`, retrying interrupted and short writes; returns how many
   /// bytes were written and, when it stopped short, the errno of the write that failed.
-  public static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> (written: Int, errno: Int32?) {
+  package static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> (written: Int, errno: Int32?) {
     var offset = 0
     while offset < bytes.count {
       let n = bytes.withUnsafeBytes { buffer in
@@ -39,7 +39,7 @@ public enum FileIO {
   }
 
   /// Writes text to an existing file in one write, as cgroup and /proc control files require.
-  public static func write(_ path: String, _ text: String) throws {
+  package static func write(_ path: String, _ text: String) throws {
     let fd = open(path, O_WRONLY | O_CLOEXEC)
     guard fd >= 0 else { throw SystemError.file("open", path, errno) }
     defer { close(fd) }
@@ -51,5 +51,5 @@ public enum FileIO {
   }
 
   /// Whether a path exists.
-  public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+  package static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 }

@@ -1,12 +1,12 @@
 /// Which members of a set of allocations a `free` releases.
-public enum FreePattern: String, CaseIterable, Sendable {
+package enum FreePattern: String, CaseIterable, Sendable {
   case random
   case everyOther = "every-other"
   case oldest
   case newest
 
   /// The positions (0 = oldest) of `count` members out of `total` to release.
-  public func select(_ count: Int, of total: Int, seed: UInt64) -> [Int] {
+  package func select(_ count: Int, of total: Int, seed: UInt64) -> [Int] {
     var positions: [Int] = []
     forEachSelected(count, of: total, seed: seed) { positions.append($0) }
     return positions

@@ -3,7 +3,7 @@ import Yams
 /// One kind of scenario step: how it is written, validated and executed.
 ///
 /// Each kind lives in `Steps/<Name>.swift` and is listed once in `StepRegistry`.
-public protocol Step: Sendable {
+package protocol Step: Sendable {
   /// The YAML key that introduces the step, such as `buffers`.
   static var kind: String { get }
   /// One line of help for `oomlab list` and the README.
@@ -22,26 +22,26 @@ public protocol Step: Sendable {
 }
 
 extension Step {
-  public var definedName: String? { nil }
+  package var definedName: String? { nil }
 }
 
 /// A step placed in the scenario, numbered in pre-order so the CSV can say where the worker is.
-public struct PlannedStep: Sendable {
+package struct PlannedStep: Sendable {
   /// The step's pre-order index over the whole scenario, nested steps included.
-  public let index: Int
+  package let index: Int
   /// The step's kind.
-  public let kind: String
+  package let kind: String
   /// The step itself.
-  public let step: any Step
+  package let step: any Step
 }
 
 /// What a step's parser is given: its value node and where it sits.
-public struct StepInput {
+package struct StepInput {
   let context: ParseContext
   /// The value of the step's one-key mapping.
-  public let node: Node
+  package let node: Node
   /// The dotted path of the step, such as `steps[3].buffers`.
-  public let path: String
+  package let path: String
   /// How the step's kind is written.
   let form: StepForm
 

@@ -1,5 +1,5 @@
 /// How a step's value is written after its key.
-public enum StepForm: Sendable {
+package enum StepForm: Sendable {
   /// A mapping of fields: `- buffers: { count: 2, size: 1MiB }`.
   case fields(FieldSet)
   /// A single value: `- oom-score-adj: 500`.
@@ -10,7 +10,7 @@ public enum StepForm: Sendable {
   case nothing
 
   /// The fields of the mapping form, empty when the step has none.
-  public var fieldSet: FieldSet {
+  package var fieldSet: FieldSet {
     switch self {
     case .fields(let set), .valueOrFields(_, let set): return set
     case .value, .nothing: return FieldSet([])

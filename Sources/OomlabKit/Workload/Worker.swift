@@ -3,9 +3,9 @@ import Foundation
 import Glibc
 
 /// The worker process: executes one process's steps and publishes what it holds.
-public enum Worker {
+package enum Worker {
   /// Runs the worker from the contract and page the supervisor left at their descriptors; returns its exit code.
-  public static func main() -> Int32 {
+  package static func main() -> Int32 {
     do {
       return run(try WorkerContract.receive(), sharedDescriptor: SharedPage.workerDescriptor)
     } catch {

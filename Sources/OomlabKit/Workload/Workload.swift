@@ -3,15 +3,15 @@ import Foundation
 import Glibc
 
 /// The worker's live state: what the scenario holds, published to the shared page as it changes.
-public final class Workload {
+package final class Workload {
   /// The page the supervisor reads.
-  public let shared: SharedPage
+  package let shared: SharedPage
   /// The memory limit in force, for sizes written as a share of it.
-  public let limit: UInt64?
+  package let limit: UInt64?
   /// The system page size.
-  public let pageSize = UInt64(sysconf(Int32(_SC_PAGESIZE)))
+  package let pageSize = UInt64(sysconf(Int32(_SC_PAGESIZE)))
   /// The managed heap that `objects` allocate in.
-  public let heap: ManagedHeap
+  package let heap: ManagedHeap
   /// What the scenario holds, in the order it was allocated; appended to from `native`'s threads.
   let live = AllocationTable()
   private let liveLock = NSLock()
@@ -19,14 +19,14 @@ public final class Workload {
   private var publishedPayloadBytes: UInt64 = 0
 
   /// Creates the state of a worker publishing to `shared`, with a heap limited to `heapLimit` bytes.
-  public init(shared: SharedPage, limit: UInt64?, heapLimit: UInt64 = ManagedHeap.defaultLimit) {
+  package init(shared: SharedPage, limit: UInt64?, heapLimit: UInt64 = ManagedHeap.defaultLimit) {
     self.shared = shared
     self.limit = limit
     self.heap = ManagedHeap(limit: heapLimit)
   }
 
   /// Runs steps in order, publishing which one is executing.
-  public func run(_ steps: [PlannedStep]) throws {
+  package func run(_ steps: [PlannedStep]) throws {
     for planned in steps {
       shared.store(.stepIndexPlusOne, UInt64(planned.index + 1))
       try planned.step.run(self)
@@ -99,7 +99,7 @@ public final class Workload {
   }
 
   /// Publishes the heap's figures; its payloads count in `nativeLiveBytes` as the malloc'ed memory they are.
-  public func publishHeap() {
+  package func publishHeap() {
     let figures = heap.figures
     shared.store(.heapUsedBytes, figures.usedBytes)
     shared.store(.heapTotalBytes, figures.totalBytes)

@@ -1,8 +1,8 @@
 /// Off-heap buffers like Node's `Buffer.alloc`: malloc'ed, outside any managed heap.
-public struct Buffers: Step {
-  public static let kind = "buffers"
-  public static let summary = "count x size off-heap buffers (Buffer.alloc), touch none|all|FRACTION, one every DURATION"
-  public static let form = StepForm.fields(
+package struct Buffers: Step {
+  package static let kind = "buffers"
+  package static let summary = "count x size off-heap buffers (Buffer.alloc), touch none|all|FRACTION, one every DURATION"
+  package static let form = StepForm.fields(
     FieldSet([
       FieldSpec("count", .integer(1...100_000_000), required: true, "how many buffers"),
       FieldSpec("size", .size(allowZero: false, allowPercent: true), required: true, "each buffer's size, or a share of the limit"),
@@ -10,7 +10,7 @@ public struct Buffers: Step {
       FieldSpec("every", .duration(allowZero: true), "the pause between two buffers"),
       FieldSpec("as", .allocationName, "a name for free's what:"),
     ]))
-  public static let example = "buffers: { count: 20, size: 10MiB, touch: all, every: 20ms, as: images }"
+  package static let example = "buffers: { count: 20, size: 10MiB, touch: all, every: 20ms, as: images }"
 
   let count: Int
   let size: SizeSpec
@@ -18,9 +18,9 @@ public struct Buffers: Step {
   let touch: Double
   let every: UInt64
   let name: String?
-  public var definedName: String? { name }
+  package var definedName: String? { name }
 
-  public static func parse(_ input: StepInput) throws -> Buffers {
+  package static func parse(_ input: StepInput) throws -> Buffers {
     let f = try input.fields()
     let count = try f.require("count") { try f.int($0) }
     let size = try f.require("size") { try f.size($0) }
@@ -36,7 +36,7 @@ public struct Buffers: Step {
     return step
   }
 
-  public func run(_ workload: Workload) throws {
+  package func run(_ workload: Workload) throws {
     let bytes = try workload.bytes(size)
     for i in 0..<count {
       if i > 0 && every > 0 { Clock.sleep(nanoseconds: every) }

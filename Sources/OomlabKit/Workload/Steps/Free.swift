@@ -2,17 +2,17 @@
 ///
 /// Heap objects are not freed but made garbage, as dropping the last reference does: only a
 /// collection frees them.
-public struct Free: Step {
-  public static let kind = "free"
-  public static let summary = "release what: NAME|native|buffers|pages|threads|objects|all, fraction, pattern random|every-other|oldest|newest, seed (objects become garbage)"
-  public static let form = StepForm.fields(
+package struct Free: Step {
+  package static let kind = "free"
+  package static let summary = "release what: NAME|native|buffers|pages|threads|objects|all, fraction, pattern random|every-other|oldest|newest, seed (objects become garbage)"
+  package static let form = StepForm.fields(
     FieldSet([
       FieldSpec("what", .text, required: true, "a name given with as:, a kind (native, buffers, pages, threads, objects) or all"),
       FieldSpec("fraction", .fraction, "the share released (default all)"),
       FieldSpec("pattern", .choice(FreePattern.allCases.map(\.rawValue)), "which ones: random, every-other, oldest or newest (default random)"),
       FieldSpec("seed", .integer(0...Int.max), "the seed of the random pattern"),
     ]))
-  public static let example = "free: { what: all, fraction: 0.5, pattern: random, seed: 1 }"
+  package static let example = "free: { what: all, fraction: 0.5, pattern: random, seed: 1 }"
 
   /// What a `free` releases.
   enum Target: Equatable {
@@ -26,7 +26,7 @@ public struct Free: Step {
   let pattern: FreePattern
   let seed: UInt64
 
-  public static func parse(_ input: StepInput) throws -> Free {
+  package static func parse(_ input: StepInput) throws -> Free {
     let f = try input.fields()
     let what = try f.require("what") { try f.string($0) }
     let target: Target
@@ -52,7 +52,7 @@ public struct Free: Step {
     return step
   }
 
-  public func run(_ workload: Workload) throws {
+  package func run(_ workload: Workload) throws {
     _ = workload.release(
       where: { allocation in
         switch target {

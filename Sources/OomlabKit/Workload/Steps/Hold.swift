@@ -1,16 +1,16 @@
 /// Waits, holding everything allocated so far, so the supervisor can watch a steady state.
-public struct Hold: Step {
-  public static let kind = "hold"
-  public static let summary = "wait for a duration: hold: 2s"
+package struct Hold: Step {
+  package static let kind = "hold"
+  package static let summary = "wait for a duration: hold: 2s"
   /// The duration, written alone or as `for:`.
   static let duration = FieldType.duration(allowZero: true)
-  public static let form = StepForm.valueOrFields(
+  package static let form = StepForm.valueOrFields(
     duration, FieldSet([FieldSpec("for", duration, required: true, "how long to wait")]))
-  public static let example = "hold: 500ms"
+  package static let example = "hold: 500ms"
 
   let duration: UInt64
 
-  public static func parse(_ input: StepInput) throws -> Hold {
+  package static func parse(_ input: StepInput) throws -> Hold {
     if input.node.scalar != nil {
       guard case .duration(let allowZero) = duration else { preconditionFailure("hold's value is a duration") }
       return Hold(duration: try FieldReader.duration(input.node, field: input.path, context: input.context, allowZero: allowZero))
@@ -21,7 +21,7 @@ public struct Hold: Step {
     return step
   }
 
-  public func run(_ workload: Workload) throws {
+  package func run(_ workload: Workload) throws {
     Clock.sleep(nanoseconds: duration)
   }
 }

@@ -2,10 +2,10 @@
 ///
 /// `of: objects` leaks reachable heap objects of the block size: a JavaScript leak, which ends
 /// in "heap out of memory" once the heap limit is reached, unless the kernel kills first.
-public struct Leak: Step {
-  public static let kind = "leak"
-  public static let summary = "a steady leak at rate: SIZE/s in blocks of SIZE, of native|buffers|objects, for DURATION or until killed"
-  public static let form = StepForm.fields(
+package struct Leak: Step {
+  package static let kind = "leak"
+  package static let summary = "a steady leak at rate: SIZE/s in blocks of SIZE, of native|buffers|objects, for DURATION or until killed"
+  package static let form = StepForm.fields(
     FieldSet([
       FieldSpec("rate", .rate, required: true, "bytes leaked per second, like 50MiB/s"),
       FieldSpec("of", .choice(["native", "buffers", "objects"]), "what leaks: malloc'ed blocks, buffers, or reachable heap objects (default native)"),
@@ -13,7 +13,7 @@ public struct Leak: Step {
       FieldSpec("for", .duration(allowZero: false), "how long to leak (default: until killed)"),
       FieldSpec("as", .allocationName, "a name for free's what:"),
     ]))
-  public static let example = "leak: { rate: 50MiB/s, block: 1MiB, of: buffers, for: 10s }"
+  package static let example = "leak: { rate: 50MiB/s, block: 1MiB, of: buffers, for: 10s }"
 
   let rate: UInt64
   let block: UInt64
@@ -21,9 +21,9 @@ public struct Leak: Step {
   /// How long to leak, in nanoseconds; nil leaks until the worker is killed.
   let duration: UInt64?
   let name: String?
-  public var definedName: String? { name }
+  package var definedName: String? { name }
 
-  public static func parse(_ input: StepInput) throws -> Leak {
+  package static func parse(_ input: StepInput) throws -> Leak {
     let f = try input.fields()
     let rate = try f.require("rate") { key -> UInt64? in
       guard let text = try f.string(key) else { return nil }
@@ -48,7 +48,7 @@ public struct Leak: Step {
     return step
   }
 
-  public func run(_ workload: Workload) throws {
+  package func run(_ workload: Workload) throws {
     let start = Clock.now()
     var leaked: UInt64 = 0
     while true {

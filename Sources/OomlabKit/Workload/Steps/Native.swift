@@ -2,10 +2,10 @@ import Foundation
 import Yams
 
 /// malloc'ed blocks, as native bindings make them, optionally from several threads at once.
-public struct Native: Step {
-  public static let kind = "native"
-  public static let summary = "count malloc'ed blocks of size or [MIN, MAX], touch, from threads: N (glibc arenas), every"
-  public static let form = StepForm.fields(
+package struct Native: Step {
+  package static let kind = "native"
+  package static let summary = "count malloc'ed blocks of size or [MIN, MAX], touch, from threads: N (glibc arenas), every"
+  package static let form = StepForm.fields(
     FieldSet([
       FieldSpec("size", .sizeOrRange, required: true, "each block's size, or [MIN, MAX] for sizes drawn between them"),
       FieldSpec("count", .integer(1...1_000_000_000), required: true, "how many blocks"),
@@ -15,7 +15,7 @@ public struct Native: Step {
       FieldSpec("seed", .integer(0...Int.max), "the seed of the sizes drawn from a range"),
       FieldSpec("as", .allocationName, "a name for free's what:"),
     ]))
-  public static let example = "native: { count: 100000, size: [64, 4KiB], threads: 8, as: blocks }"
+  package static let example = "native: { count: 100000, size: [64, 4KiB], threads: 8, as: blocks }"
 
   let count: Int
   let size: ClosedRange<UInt64>
@@ -24,9 +24,9 @@ public struct Native: Step {
   let every: UInt64
   let seed: UInt64
   let name: String?
-  public var definedName: String? { name }
+  package var definedName: String? { name }
 
-  public static func parse(_ input: StepInput) throws -> Native {
+  package static func parse(_ input: StepInput) throws -> Native {
     let f = try input.fields()
     let size: ClosedRange<UInt64>
     guard let sizeNode = f.node("size") else {
@@ -67,7 +67,7 @@ public struct Native: Step {
     return step
   }
 
-  public func run(_ workload: Workload) throws {
+  package func run(_ workload: Workload) throws {
     if threads == 1 { return try allocate(count, seed: seed, workload) }
     // Each thread allocates its share with its own malloc calls, so glibc gives it an arena at
     // its first malloc or free (tcache_init), as it would a C program's thread. The threads are

@@ -1,8 +1,8 @@
 /// Objects in the managed heap, optionally unreachable at once or pinning a native payload.
-public struct Objects: Step {
-  public static let kind = "objects"
-  public static let summary = "count managed-heap objects of size, garbage: true (unreachable), native: SIZE payload, external: true (reported), or buffer: SIZE (an ArrayBuffer), every"
-  public static let form = StepForm.fields(
+package struct Objects: Step {
+  package static let kind = "objects"
+  package static let summary = "count managed-heap objects of size, garbage: true (unreachable), native: SIZE payload, external: true (reported), or buffer: SIZE (an ArrayBuffer), every"
+  package static let form = StepForm.fields(
     FieldSet(
       [
         FieldSpec("count", .integer(1...100_000_000), required: true, "how many objects"),
@@ -14,7 +14,7 @@ public struct Objects: Step {
         FieldSpec("every", .duration(allowZero: true), "the pause between two objects"),
         FieldSpec("as", .allocationName, "a name for free's what:"),
       ], needs: [(whenTrue: "external", key: "native")]))
-  public static let example = "objects: { count: 1000, size: 1KiB, garbage: true, native: 2MiB, external: true }"
+  package static let example = "objects: { count: 1000, size: 1KiB, garbage: true, native: 2MiB, external: true }"
 
   let count: Int
   let size: UInt64
@@ -26,9 +26,9 @@ public struct Objects: Step {
   let kind: PayloadKind
   let every: UInt64
   let name: String?
-  public var definedName: String? { name }
+  package var definedName: String? { name }
 
-  public static func parse(_ input: StepInput) throws -> Objects {
+  package static func parse(_ input: StepInput) throws -> Objects {
     let f = try input.fields()
     func bounded(_ key: String, _ bytes: UInt64?) throws -> UInt64? {
       guard let bytes, bytes > ManagedHeap.maximumObjectSize else { return bytes }
@@ -55,7 +55,7 @@ public struct Objects: Step {
     return step
   }
 
-  public func run(_ workload: Workload) throws {
+  package func run(_ workload: Workload) throws {
     for i in 0..<count {
       if i > 0 && every > 0 {
         // The program waits between objects, and V8 runs its pending tasks then.

@@ -1,10 +1,10 @@
 import Glibc
 
 /// An anonymous mmap'ed region, touched page by page in a chosen pattern.
-public struct Pages: Step {
-  public static let kind = "pages"
-  public static let summary = "an mmap'ed region of size, touch FRACTION, pattern sequential|sparse STRIDE|random, advise hugepage|nohugepage, populate"
-  public static let form = StepForm.fields(
+package struct Pages: Step {
+  package static let kind = "pages"
+  package static let summary = "an mmap'ed region of size, touch FRACTION, pattern sequential|sparse STRIDE|random, advise hugepage|nohugepage, populate"
+  package static let form = StepForm.fields(
     FieldSet([
       FieldSpec("size", .size(allowZero: false, allowPercent: true), required: true, "the region's size, or a share of the limit"),
       FieldSpec("touch", .touch, "how much of the region is written, page by page (default none; all for sparse)"),
@@ -14,7 +14,7 @@ public struct Pages: Step {
       FieldSpec("seed", .integer(0...Int.max), "the seed of the random pattern"),
       FieldSpec("as", .allocationName, "a name for free's what:"),
     ]))
-  public static let example = "pages: { size: 1GiB, touch: 0.5, pattern: sparse 2MiB, advise: hugepage }"
+  package static let example = "pages: { size: 1GiB, touch: 0.5, pattern: sparse 2MiB, advise: hugepage }"
 
   /// The order in which pages are first written.
   enum Pattern: Equatable {
@@ -31,11 +31,11 @@ public struct Pages: Step {
   let populate: Bool
   let seed: UInt64
   let name: String?
-  public var definedName: String? { name }
+  package var definedName: String? { name }
 
   static let hugePage: UInt64 = 2 << 20
 
-  public static func parse(_ input: StepInput) throws -> Pages {
+  package static func parse(_ input: StepInput) throws -> Pages {
     let f = try input.fields()
     var pattern = Pattern.sequential
     if let text = try f.string("pattern") {
@@ -71,7 +71,7 @@ public struct Pages: Step {
     return step
   }
 
-  public func run(_ workload: Workload) throws {
+  package func run(_ workload: Workload) throws {
     let bytes = try workload.bytes(size)
     let region = try map(bytes, workload)
     // The reservation counts from the moment it is mapped, before the first page is touched.

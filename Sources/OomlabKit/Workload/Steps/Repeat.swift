@@ -1,21 +1,21 @@
 /// Runs nested steps a number of times, or until the worker is killed.
-public struct Repeat: Step {
-  public static let kind = "repeat"
-  public static let summary = "loop over steps: times: N or until: killed"
-  public static let form = StepForm.fields(
+package struct Repeat: Step {
+  package static let kind = "repeat"
+  package static let summary = "loop over steps: times: N or until: killed"
+  package static let form = StepForm.fields(
     FieldSet(
       [
         FieldSpec("times", .integer(1...1_000_000_000), "how many times to run the steps"),
         FieldSpec("until", .choice(["killed"]), "run the steps until the worker is killed"),
         FieldSpec("steps", .steps, required: true, "the steps to repeat"),
       ], exactlyOne: ["times", "until"]))
-  public static let example = "repeat: { times: 3, steps: [ { buffers: { count: 1, size: 1MiB } }, { hold: 100ms } ] }"
+  package static let example = "repeat: { times: 3, steps: [ { buffers: { count: 1, size: 1MiB } }, { hold: 100ms } ] }"
 
   /// How many iterations; nil repeats until the worker is killed.
   let times: Int?
   let steps: [PlannedStep]
 
-  public static func parse(_ input: StepInput) throws -> Repeat {
+  package static func parse(_ input: StepInput) throws -> Repeat {
     let f = try input.fields()
     let times = try f.int("times")
     let until = try f.choice("until")
@@ -31,7 +31,7 @@ public struct Repeat: Step {
     return Repeat(times: times, steps: steps)
   }
 
-  public func run(_ workload: Workload) throws {
+  package func run(_ workload: Workload) throws {
     var iteration = 0
     while times.map({ iteration < $0 }) ?? true {
       try workload.run(steps)

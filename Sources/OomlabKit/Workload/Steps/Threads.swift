@@ -2,25 +2,25 @@ import COomlabShim
 import Glibc
 
 /// Threads that each reserve a stack and really use part of it.
-public struct Threads: Step {
-  public static let kind = "threads"
-  public static let summary = "count threads with a stack of SIZE (reserved), each touching SIZE of it (resident)"
-  public static let form = StepForm.fields(
+package struct Threads: Step {
+  package static let kind = "threads"
+  package static let summary = "count threads with a stack of SIZE (reserved), each touching SIZE of it (resident)"
+  package static let form = StepForm.fields(
     FieldSet([
       FieldSpec("count", .integer(1...30_000), required: true, "how many threads"),
       FieldSpec("stack", .size(allowZero: false, allowPercent: false), "each thread's stack, reserved (default 8MiB, at least 64KiB)"),
       FieldSpec("touch", .size(allowZero: true, allowPercent: false), "how much of its stack each thread writes (at most the stack less 32KiB)"),
       FieldSpec("as", .allocationName, "a name for free's what:"),
     ]))
-  public static let example = "threads: { count: 100, stack: 8MiB, touch: 64KiB }"
+  package static let example = "threads: { count: 100, stack: 8MiB, touch: 64KiB }"
 
   let count: Int
   let stack: UInt64
   let touch: UInt64
   let name: String?
-  public var definedName: String? { name }
+  package var definedName: String? { name }
 
-  public static func parse(_ input: StepInput) throws -> Threads {
+  package static func parse(_ input: StepInput) throws -> Threads {
     let f = try input.fields()
     let count = try f.require("count") { try f.int($0) }
     let stack = try f.bytes("stack") ?? 8 << 20
@@ -40,7 +40,7 @@ public struct Threads: Step {
     return step
   }
 
-  public func run(_ workload: Workload) throws {
+  package func run(_ workload: Workload) throws {
     for _ in 0..<count {
       guard let thread = oomlab_stack_thread_start(Int(stack), Int(touch)) else {
         let code = errno

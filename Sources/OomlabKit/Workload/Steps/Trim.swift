@@ -1,20 +1,20 @@
 import COomlabShim
 
 /// Asks the allocator to give free memory back to the kernel.
-public struct Trim: Step {
-  public static let kind = "trim"
-  public static let summary = "give free memory back: glibc malloc_trim(0), jemalloc arena.<all>.purge"
-  public static let form = StepForm.nothing
-  public static let example = "trim"
+package struct Trim: Step {
+  package static let kind = "trim"
+  package static let summary = "give free memory back: glibc malloc_trim(0), jemalloc arena.<all>.purge"
+  package static let form = StepForm.nothing
+  package static let example = "trim"
 
-  public static func parse(_ input: StepInput) throws -> Trim {
+  package static func parse(_ input: StepInput) throws -> Trim {
     guard isNull(input.node) || (input.node.mapping?.isEmpty ?? false) else {
       throw input.context.error(at: input.node.mark, field: input.path, "expected no fields (write \"- trim\"), got \(input.node.describe)")
     }
     return Trim()
   }
 
-  public func run(_ workload: Workload) throws {
+  package func run(_ workload: Workload) throws {
     let identity = AllocatorIdentity.current()
     if identity.hasMallctl {
       guard oomlab_jemalloc_purge_all() == 0 else { throw WorkloadError.failed("jemalloc arena.4096.purge failed") }

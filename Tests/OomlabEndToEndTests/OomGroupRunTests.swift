@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+@testable import OomlabKit
+import OomlabTestSupport
+
+/// `oom-group: true`: the OOM killer takes every worker at once, as Kubernetes has it for a pod's containers.
+@Suite(.serialized, .enabled(if: cgroupUnavailable == nil, "\(cgroupUnavailable ?? "")"))
+struct OomGroupRunTests {
+  static let scenario = """
+    name: pod
+    limit: 128MiB
+    sample: 20ms
+    oom-group: true
+    expect: oom-kill
+    processes:
+      - name: sidecar
+        steps:
+          - buffers: { count: 4, size: 4MiB, touch: all }
+          - hold: 8s
+      - name: app
+        steps:
+          - hold: 200ms
+          - buffers: { count: 40, size: 4MiB, touch: all, every: 20ms }
+          - hold: 1s
+    """
+
+  static let version = try? CgroupLocator().locate().version
+
+  @Test(.enabled(if: version == .v2, "memory.oom.group needs cgroup v2 (the VM lane runs this)"))
+  func theWholeGroupIsKilledTogether() throws {
+    let result = try OomlabProcess.run(Self.scenario)
+    defer { result.cleanUp() }
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    let report = try RunReport.decode(try Data(contentsOf: result.directory.appendingPathComponent("summary.json")))
+    // Both died of the one OOM event, the small sidecar too, each with the kernel's own line.
+    for process in report.processes {
+      #expect(process.outcome == "oom-kill", "\(process.name): \(process.outcome)")
+      #expect(process.kernelReport?.contains("Killed process \(process.pid) ") == true)
+    }
+  }
+
+  @Test(.enabled(if: version == .v1, "this host has cgroup v2"))
+  func onCgroupV1ItIsRefusedAsTheEnvironments() throws {
+    let result = try OomlabProcess.run(Self.scenario)
+    defer { result.cleanUp() }
+    #expect(result.status == ExitStatus.environment.rawValue, "\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.contains("memory.oom.group needs cgroup v2"), "\(result.stderr)")
+  }
+}
