@@ -16,7 +16,9 @@ func measuredTicks(_ rig: TickRig, count: Int, forceRollup: Bool) -> Bool {
 }
 
 func fail(_ message: String, status: Int32) -> Never {
-  fputs("OomlabTickCount: \(message)\n", stderr)
+  // write(2) on descriptor 2: Glibc's `stderr` is a mutable global, which the Swift 6 mode refuses.
+  let text = "OomlabTickCount: \(message)\n"
+  _ = text.withCString { write(2, $0, strlen($0)) }
   exit(status)
 }
 
