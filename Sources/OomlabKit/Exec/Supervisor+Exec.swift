@@ -205,22 +205,23 @@ extension Supervisor {
 
     reap()
     tick(forceRollup: true)
-    var deadline = Clock.now()
-    while rootRunning {
-      deadline = Clock.after(options.interval, from: deadline)
-      while rootRunning, case let now = Clock.now(), now < deadline {
-        let wake = min(deadline, stopAt ?? .max, timeoutAt.map { timedOut ? UInt64.max : $0 } ?? .max)
-        guard wake > now else { break }
-        switch gate.wait(nanoseconds: wake - now) {
-        case .interrupt(let signal): onInterrupt(signal)
-        case .childChanged: reap()
-        case .timeout: break
-        }
-        checkTimers()
+    func nextTimer() -> UInt64 {
+      let timeout = timedOut ? UInt64.max : (timeoutAt ?? .max)
+      return min(stopAt ?? .max, timeout)
+    }
+    func handle(_ event: SignalGate.Event) {
+      switch event {
+      case .interrupt(let signal): onInterrupt(signal)
+      case .childChanged: reap()
+      case .timeout: break
       }
       checkTimers()
+    }
+    func settle() {
+      checkTimers()
       reap()
-      guard rootRunning else { break }
+    }
+    func sampleTick() {
       tick(forceRollup: false)
       // The CSV's reader went away (`| head`): nobody is listening, so the command is asked to stop.
       if csv.failure?.errno == EPIPE && interrupt == nil {
@@ -228,9 +229,9 @@ extension Supervisor {
         if let root { root.send(SIGTERM) } else { kill(pid, SIGTERM) }
         stopAt = Clock.after(ExecOptions.grace)
       }
-      // A tick that overran (a slow smaps_rollup, a stopped machine) does not cause a burst of catch-up samples.
-      if Clock.now() > Clock.after(options.interval, from: deadline) { deadline = Clock.now() }
     }
+    SamplingLoop(interval: options.interval).run(
+      while: { rootRunning }, wake: nextTimer, handle: handle, settle: settle, tick: sampleTick)
     let duration = elapsed()
 
     // The command has ended; what it left running goes too, found until nothing of the tree is left.

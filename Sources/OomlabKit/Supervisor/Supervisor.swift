@@ -82,29 +82,23 @@ public enum Supervisor {
       for worker in workers where worker.isRunning { worker.page.store(.go, 1) }
     }
 
-    var deadline = Clock.now()
-    while interrupted == nil && workers.contains(where: { $0.isRunning }) {
-      deadline = Clock.after(options.interval, from: deadline)
-      // Sleep until the tick; SIGCHLD (a worker died, or finished its steps and waits for its
-      // `end` row) ends the sleep early, so the last row never waits for the interval.
-      while interrupted == nil, case let now = Clock.now(), now < deadline {
-        let event = gate.wait(nanoseconds: deadline - now)
+    SamplingLoop(interval: options.interval).run(
+      while: { interrupted == nil && workers.contains(where: { $0.isRunning }) },
+      handle: { event in
         if case .interrupt(let signal) = event { interrupted = signal }
-        guard event == .childChanged else { break }
+        // A worker died, or finished its steps and waits for its `end` row: the last row never waits for the interval.
+        guard event == .childChanged else { return }
         reapAll()
         sampleAll(workers.filter { $0.isRunning && !$0.acknowledged && $0.page.state == .completed }, forceRollup: true)
-        if !workers.contains(where: { $0.isRunning }) { break }
-      }
-      if interrupted != nil { break }
+      },
       // Reaped on every tick too: a SIGCHLD can be merged with another or taken by a wait elsewhere.
-      reapAll()
-      // A worker that has had its `end` row is exiting: it gets no second one.
-      sampleAll(workers.filter { $0.isRunning && !$0.acknowledged }, forceRollup: false)
-      // The CSV's reader went away (`| head`): nobody is listening, so the run ends as interrupted.
-      if csv.failure?.errno == EPIPE { interrupted = SIGPIPE }
-      // A tick that overran (a slow smaps_rollup, a stopped machine) does not cause a burst of catch-up samples.
-      if Clock.now() > Clock.after(options.interval, from: deadline) { deadline = Clock.now() }
-    }
+      settle: { if interrupted == nil { reapAll() } },
+      tick: {
+        // A worker that has had its `end` row is exiting: it gets no second one.
+        sampleAll(workers.filter { $0.isRunning && !$0.acknowledged }, forceRollup: false)
+        // The CSV's reader went away (`| head`): nobody is listening, so the run ends as interrupted.
+        if csv.failure?.errno == EPIPE { interrupted = SIGPIPE }
+      })
     for worker in workers where worker.isRunning { worker.kill(at: elapsed()) }
 
     let report = Self.report(
