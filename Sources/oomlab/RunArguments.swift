@@ -73,6 +73,9 @@ struct RunArguments<Shape: RunShape>: ParsableArguments {
       sweep: "glibc arena caps to cross, comma-separated, each 1...1024 or none, like none,1,4. Cells under another allocator are skipped, except for none."))
   var arenaMax: String?
 
+  @Flag(help: "Draw no live status line on standard error (it is drawn only when standard error is a terminal).")
+  var quiet = false
+
   func validate() throws {
     if let interval, SampleInterval.parse(interval) == nil {
       throw ValidationError("--interval expects \(SampleInterval.range), got \"\(interval.escapingNonPrintable)\"")

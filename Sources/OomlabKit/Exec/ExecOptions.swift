@@ -30,6 +30,8 @@ public struct ExecOptions {
   public var timeout: UInt64?
   /// The command's oom_score_adj.
   public var oomScoreAdj: Int?
+  /// The live status line, drawn at the ticks when it is enabled.
+  public var statusLine: StatusLine?
   /// Whether Node's heap figures are collected (the preload) and its fatal message watched for (the stderr copy).
   public var node = false
 

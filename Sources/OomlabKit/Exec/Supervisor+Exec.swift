@@ -122,6 +122,8 @@ extension Supervisor {
       // The command, were it never sampled, is still oomlab's unreaped child: its pid is its own.
       if root == nil && rootRunning { kill(pid, signal) }
     }
+    var live = LiveStatus()
+    let commandName = options.command.first.map { String($0.split(separator: "/").last ?? Substring($0)) } ?? "exec"
     func tick(forceRollup: Bool) {
       let seconds = elapsed()
       tree.discover(at: seconds)
@@ -141,6 +143,11 @@ extension Supervisor {
           sample.nodeReportAge = Double(now > report.time ? now - report.time : 0) / 1e9
           nodePids.insert(member.pid)
         }
+      }
+      if let line = options.statusLine, line.isEnabled {
+        live = LiveStatus(seconds: seconds, samples: rows, limit: enforcement?.limit ?? options.limit)
+        live.step = commandName
+        line.update(live)
       }
       do {
         try csv.write(rows)
@@ -303,7 +310,7 @@ extension Supervisor {
     }
     let victim = outcome == .completed ? nil : (verdict.decisive?.member ?? rootEnd?.member).map { "\($0.name) (pid \($0.pid))" }
     let report = RunReport(
-      scenario: options.command.first.map { String($0.split(separator: "/").last ?? Substring($0)) } ?? "exec",
+      scenario: commandName,
       file: options.executable, command: options.command, allocator: options.allocator?.description ?? "",
       tuning: options.tuning, limitBytes: enforcement?.limit ?? options.limit, heapLimitBytes: nil,
       enforcement: enforcement?.description, outcome: outcome.description, expected: options.expect?.rawValue,
@@ -331,6 +338,9 @@ extension Supervisor {
     } else {
       status = ExitStatus.environment.rawValue
     }
+    live.seconds = duration
+    live.outcome = outcome.description
+    options.statusLine?.update(live, force: true)
     if let path = options.summaryPath { try Self.writeJSON(report, to: path) }
     return ExecResult(report: report, exitStatus: status)
   }

@@ -103,6 +103,7 @@ public enum ScenarioParser {
       arenaMax: arenaMax ?? nil, oomGroup: (oomGroup ?? nil) ?? false, sampleInterval: sample ?? nil, expect: expect ?? nil, processes: processes ?? [],
       stepKinds: context.stepLabels, percentFields: context.percentFields, places: places)
     scenario.source = yaml
+    scenario.stepNames = context.stepNames
     return scenario
   }
 
@@ -146,6 +147,7 @@ public enum ScenarioParser {
     let index = context.nextStepIndex
     context.nextStepIndex += 1
     context.stepLabels.append(kind.kind)
+    context.stepNames.append(value.mapping?["as"]?.scalar?.string)
     let step: any Step
     do {
       step = try kind.parse(StepInput(context: context, node: value, path: "\(itemPath).\(key)", form: kind.form))

@@ -28,6 +28,8 @@ public struct RunOptions {
   public var tuning: [String: String] = [:]
   /// The binary to re-execute as the worker.
   public var executable: String?
+  /// The live status line, drawn at the ticks when it is enabled.
+  public var statusLine: StatusLine?
 
   /// Creates options for a scenario recorded to `csv`.
   public init(scenario: Scenario, csv: CSVWriter) {

@@ -77,8 +77,17 @@ public enum Supervisor {
           forceRollup: forceRollup, cgroup: reading, enforcement: enforcement)
       }
     }
+    var status = LiveStatus()
+    func showStatus() {
+      guard let line = options.statusLine, line.isEnabled else { return }
+      let running = workers.filter(\.isRunning).compactMap(\.lastSample)
+      status = LiveStatus(
+        seconds: elapsed(), samples: running, limit: enforcement?.limit ?? options.limit, stepNames: scenario.stepNames)
+      line.update(status)
+    }
     if interrupted == nil {
       sampleAll(workers.filter(\.isRunning), forceRollup: true)
+      showStatus()
       for worker in workers where worker.isRunning { worker.page.store(.go, 1) }
     }
 
@@ -98,12 +107,16 @@ public enum Supervisor {
         sampleAll(workers.filter { $0.isRunning && !$0.acknowledged }, forceRollup: false)
         // The CSV's reader went away (`| head`): nobody is listening, so the run ends as interrupted.
         if csv.failure?.errno == EPIPE { interrupted = SIGPIPE }
+        showStatus()
       })
     for worker in workers where worker.isRunning { worker.kill(at: elapsed()) }
 
     let report = Self.report(
       workers, scenario: scenario, options: options, interrupted: interrupted, duration: elapsed(),
       enforcement: enforcement)
+    status.seconds = report.0.durationSeconds
+    status.outcome = report.0.outcome
+    options.statusLine?.update(status, force: true)
     if let path = options.summaryPath { try Self.writeJSON(report.0, to: path) }
     return report
   }
