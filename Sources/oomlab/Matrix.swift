@@ -36,7 +36,8 @@ struct Matrix: ParsableCommand {
     // Every cell is resolved before the first runs, so a matrix never stops half-way on bad input.
     var resolved: [(cell: MatrixCell, options: RunOptions)] = []
     for cell in plan.cells {
-      let request = cell.request(interval: options.intervalNanoseconds, enforce: options.enforce)
+      let request = cell.request(
+        interval: options.intervalNanoseconds, enforce: options.enforce, timeout: options.timeoutNanoseconds)
       resolved.append((cell, try RunOptions.resolve(cell.scenario, request, environment: ProcessInfo.processInfo.environment)))
     }
     for note in plan.notes { printError("note: \(note)") }

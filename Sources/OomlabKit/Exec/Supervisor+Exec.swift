@@ -293,7 +293,7 @@ extension Supervisor {
           : "\(SignalName.of(interrupt)) ended the run; the command got it "
             + (gate.lastInterruptFromKernel ? "from the terminal, with its process group" : "passed on by oomlab"))
     }
-    if timedOut { notes.append("the timeout elapsed: every process of the tree was sent SIGTERM") }
+    if timedOut { notes.append(Self.timeoutNote(options.timeout, stopped: "every process of the tree was sent SIGTERM")) }
     if !leftovers.isEmpty {
       notes.append(
         "killed \(leftovers.count) process\(leftovers.count == 1 ? "" : "es") still running when the command ended: "

@@ -5,4 +5,5 @@ public enum ExpectedOutcome: String, CaseIterable, Sendable, Codable {
   case heapOom = "heap-oom"
   case allocFailure = "alloc-failure"
   case signalled
+  case timeout
 }

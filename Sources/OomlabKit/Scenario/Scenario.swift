@@ -26,6 +26,8 @@ public struct Scenario {
   public let sampleInterval: UInt64?
   /// The outcome the scenario is meant to reach.
   public let expect: ExpectedOutcome?
+  /// How long a run may take, in nanoseconds, before its workers are killed (`timeout:`).
+  public let timeout: UInt64?
   /// The workers to run; a scenario with top-level `steps` has one, named after the scenario.
   public let processes: [ProcessSpec]
   /// The kind of every step in pre-order, indexed like `PlannedStep.index`.

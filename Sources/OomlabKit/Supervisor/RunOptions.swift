@@ -10,6 +10,8 @@ public struct RunOptions {
   public var csvPath: String { csv.path }
   /// Where the JSON summary goes, if anywhere.
   public var summaryPath: String?
+  /// How long the run may take, in nanoseconds, before its workers are killed; nil for ever.
+  public var timeout: UInt64?
   /// The memory limit in bytes, nil for none.
   public var limit: UInt64?
   /// The managed heap's limit in bytes (`--heap-limit`, else `heap-limit:`, else V8's 64-bit default).

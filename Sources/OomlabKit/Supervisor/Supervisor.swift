@@ -91,8 +91,12 @@ public enum Supervisor {
       for worker in workers where worker.isRunning { worker.page.store(.go, 1) }
     }
 
+    // The timeout counts from the start of the run, the workers' start-up included.
+    let timeoutAt = options.timeout.map { Clock.after($0, from: start) } ?? .max
+    var timedOut = false
     SamplingLoop(interval: options.interval).run(
-      while: { interrupted == nil && workers.contains(where: { $0.isRunning }) },
+      while: { interrupted == nil && !timedOut && workers.contains(where: { $0.isRunning }) },
+      wake: { timeoutAt },
       handle: { event in
         if case .interrupt(let signal) = event { interrupted = signal }
         // A worker died, or finished its steps and waits for its `end` row: the last row never waits for the interval.
@@ -101,7 +105,11 @@ public enum Supervisor {
         sampleAll(workers.filter { $0.isRunning && !$0.acknowledged && $0.page.state == .completed }, forceRollup: true)
       },
       // Reaped on every tick too: a SIGCHLD can be merged with another or taken by a wait elsewhere.
-      settle: { if interrupted == nil { reapAll() } },
+      settle: {
+        guard interrupted == nil else { return }
+        reapAll()
+        timedOut = Clock.now() >= timeoutAt && workers.contains(where: { $0.isRunning })
+      },
       tick: {
         // A worker that has had its `end` row is exiting: it gets no second one.
         sampleAll(workers.filter { $0.isRunning && !$0.acknowledged }, forceRollup: false)
@@ -109,11 +117,15 @@ public enum Supervisor {
         if csv.failure?.errno == EPIPE { interrupted = SIGPIPE }
         showStatus()
       })
+    if timedOut {
+      // The CSV ends with the workers as the timeout found them.
+      sampleAll(workers.filter { $0.isRunning && !$0.acknowledged }, forceRollup: true)
+    }
     for worker in workers where worker.isRunning { worker.kill(at: elapsed()) }
 
     let report = Self.report(
-      workers, scenario: scenario, options: options, interrupted: interrupted, duration: elapsed(),
-      enforcement: enforcement)
+      workers, scenario: scenario, options: options, interrupted: interrupted, timedOut: timedOut,
+      duration: elapsed(), enforcement: enforcement)
     status.seconds = report.0.durationSeconds
     status.outcome = report.0.outcome
     options.statusLine?.update(status, force: true)
