@@ -51,6 +51,20 @@ import Testing
     }
   }
 
+  /// A timeout shorter than the worker's start-up ends the wait for it too, rather than the 30 s start-up limit.
+  @Test func aTimeoutWithinTheStartUpEndsTheRun() throws {
+    let started = Date()
+    let result = try OomlabProcess.run(Self.slow(), arguments: ["--timeout", "1ms"])
+    defer { result.cleanUp() }
+    #expect(Date().timeIntervalSince(started) < 10)
+    let report = try Self.report(result)
+    #expect(report.outcome == "timeout", "\(result.stdout)\(result.stderr)")
+    for process in report.processes { #expect(Self.gone(process.pid)) }
+    if cgroupUnavailable == nil {
+      #expect(MemoryLimitRunTests.leftoverCgroups(ofSupervisor: result.pid).isEmpty)
+    }
+  }
+
   @Test func expectTimeoutMatches() throws {
     let result = try OomlabProcess.run(Self.slow("timeout: 500ms\nexpect: timeout"))
     defer { result.cleanUp() }

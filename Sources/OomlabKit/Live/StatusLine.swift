@@ -33,7 +33,8 @@ public final class StatusLine {
 
   /// Draws `status` unless a frame was drawn less than `minimumGap` ago; `force` draws it anyway (the outcome).
   public func update(_ status: LiveStatus, force: Bool = false) {
-    guard isEnabled else { return }
+    // A job in the background draws nothing over the shell that has the terminal now.
+    guard isEnabled, tcgetpgrp(descriptor) == getpgrp() else { return }
     let now = Clock.now()
     if !force, let drawnAt, now < Clock.after(Self.minimumGap, from: drawnAt) { return }
     var status = status

@@ -48,9 +48,12 @@ public enum Supervisor {
     func reapAll() { workers.forEach { _ = $0.reap(at: elapsed()) } }
 
     var interrupted: Int32?
+    // The timeout counts from the start of the run, the workers' start-up included.
+    let timeoutAt = options.timeout.map { Clock.after($0, from: start) } ?? .max
+    var timedOut = false
     // Wait until every worker has parsed its scenario and mapped the page, or died trying;
     // a worker wakes the gate with SIGCHLD when it is ready.
-    let readyDeadline = Clock.after(startupTimeout)
+    let readyDeadline = min(Clock.after(startupTimeout), timeoutAt)
     while workers.contains(where: { $0.isRunning && $0.page.state == .starting }) {
       let now = Clock.now()
       guard now < readyDeadline else { break }
@@ -60,6 +63,7 @@ public enum Supervisor {
       }
       reapAll()
     }
+    timedOut = Clock.now() >= timeoutAt && workers.contains(where: { $0.isRunning })
     for worker in workers where worker.isRunning {
       if worker.page.state == .starting { worker.kill(at: elapsed()) }
       worker.probe = try? ProcessProbe(pid: worker.pid, rollupInterval: max(options.interval, 500_000_000))
@@ -91,9 +95,6 @@ public enum Supervisor {
       for worker in workers where worker.isRunning { worker.page.store(.go, 1) }
     }
 
-    // The timeout counts from the start of the run, the workers' start-up included.
-    let timeoutAt = options.timeout.map { Clock.after($0, from: start) } ?? .max
-    var timedOut = false
     SamplingLoop(interval: options.interval).run(
       while: { interrupted == nil && !timedOut && workers.contains(where: { $0.isRunning }) },
       wake: { timeoutAt },
