@@ -75,7 +75,7 @@ struct RunArguments<Shape: RunShape>: ParsableArguments {
 
   @Option(
     help: help(
-      "End the run after this long, like 30s or 5m, with outcome timeout: its workers are killed; exec sends the tree SIGTERM, SIGKILL 5 s later (default: the scenario's timeout:).",
+      "End the run after this long, like 30s or 5m, with outcome timeout: run kills its workers (default: the scenario's timeout:); exec sends the command's tree SIGTERM, then SIGKILL 5 s later.",
       sweep: "End each cell's run after this long, like 30s or 5m, with outcome timeout (default: each scenario's timeout:)."))
   var timeout: String?
 
