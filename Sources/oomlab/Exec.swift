@@ -26,11 +26,8 @@ struct Exec: ParsableCommand {
   @Option(help: "Send the command's standard output to this file instead of oomlab's (so that --csv - can have it).")
   var stdout: String?
 
-  @Option(help: "The outcome to expect: completed (exit status 0), oom-kill, heap-oom or signalled; oomlab then exits as run does.")
+  @Option(help: "The outcome to expect: completed (exit status 0), oom-kill, heap-oom, signalled or timeout; oomlab then exits as run does.")
   var expect: ExpectedOutcome?
-
-  @Option(help: "Stop the command's tree after this long, like 30s or 5m: SIGTERM to every process, SIGKILL 5 s later (exit status 124).")
-  var timeout: String?
 
   // Unconditional: the value may be negative, like -500, which would otherwise read as an option.
   @Option(parsing: .unconditional, help: "The command's oom_score_adj, -1000...1000, set before it starts so that its children inherit it.")
@@ -53,11 +50,6 @@ struct Exec: ParsableCommand {
       throw ValidationError(
         "--heap-limit \"\(heapLimit)\" sets a scenario's managed heap; a Node program's is its own --max-old-space-size")
     }
-    if let timeout {
-      guard let ns = DurationValue.parseNanoseconds(timeout), ns >= 1_000_000 else {
-        throw ValidationError("--timeout expects a duration of at least 1ms like 30s or 5m, got \"\(timeout)\"")
-      }
-    }
     if let oomScoreAdj, !(-1000...1000).contains(oomScoreAdj) {
       throw ValidationError("--oom-score-adj expects -1000...1000, got \(oomScoreAdj)")
     }
@@ -77,10 +69,16 @@ struct Exec: ParsableCommand {
     request.arenaMax = TuningSetting.resolve(options.arenaMax.flatMap { TuningSetting(arenaMax: $0) }, over: nil)
     request.enforce = options.enforce
     request.expect = expect
-    request.timeout = timeout.flatMap(DurationValue.parseNanoseconds)
+    request.timeout = options.timeoutNanoseconds
     request.oomScoreAdj = oomScoreAdj
     request.runtime = runtime
-    let result = try Supervisor.exec(try ExecOptions.resolve(request, environment: ProcessInfo.processInfo.environment))
+    var execOptions = try ExecOptions.resolve(request, environment: ProcessInfo.processInfo.environment)
+    let statusLine = StatusLine(quiet: options.quiet)
+    // Also when the run throws: the error is printed on a clean line.
+    defer { statusLine.clear() }
+    execOptions.statusLine = statusLine
+    let result = try Supervisor.exec(execOptions)
+    statusLine.clear()
     // Standard output is the command's: the summary never mixes with it.
     FileHandle.standardError.write(Data((result.report.text + "\n").utf8))
     throw ExitCode(result.exitStatus)

@@ -36,12 +36,14 @@ struct Matrix: ParsableCommand {
     // Every cell is resolved before the first runs, so a matrix never stops half-way on bad input.
     var resolved: [(cell: MatrixCell, options: RunOptions)] = []
     for cell in plan.cells {
-      let request = cell.request(interval: options.intervalNanoseconds, enforce: options.enforce)
+      let request = cell.request(
+        interval: options.intervalNanoseconds, enforce: options.enforce, timeout: options.timeoutNanoseconds)
       resolved.append((cell, try RunOptions.resolve(cell.scenario, request, environment: ProcessInfo.processInfo.environment)))
     }
     for note in plan.notes { printError("note: \(note)") }
     try makeOutputFolder()
 
+    let statusLine = StatusLine(quiet: options.quiet)
     var rows: [[String]] = []
     var status = ExitStatus.matched
     var finished = 0
@@ -55,11 +57,14 @@ struct Matrix: ParsableCommand {
       let cellStatus: ExitStatus
       do {
         var runOptions = cellOptions
+        statusLine.cell = (index + 1, resolved.count)
+        runOptions.statusLine = statusLine
         try runOptions.record(
           toCSV: (out as NSString).appendingPathComponent(cell.base + ".csv"),
           summary: (out as NSString).appendingPathComponent(cell.base + ".json"))
         (report, cellStatus) = try Supervisor.run(runOptions)
       } catch {
+        statusLine.clear()
         printError("cell \(index + 1) of \(resolved.count), \(cell.label): \(error)")
         status = .environment
         rows.append(MatrixSummary.failedRow(cell))
@@ -74,6 +79,7 @@ struct Matrix: ParsableCommand {
       rows += MatrixSummary.rows(cell, report: report)
       finished += 1
     }
+    statusLine.clear()
     try MatrixSummary.text(rows).write(
       toFile: (out as NSString).appendingPathComponent("summary.csv"), atomically: true, encoding: .utf8)
     print(Self.table(rows))

@@ -21,8 +21,13 @@ struct Run: ParsableCommand {
     let scenario = try ScenarioLoader.load(self.scenario)
     var request = options.request(csvPath: csv ?? Self.defaultCSVName(scenario.name), summaryPath: summary)
     request.csvPathIsGenerated = csv == nil
-    let runOptions = try RunOptions.resolve(scenario, request, environment: ProcessInfo.processInfo.environment)
+    var runOptions = try RunOptions.resolve(scenario, request, environment: ProcessInfo.processInfo.environment)
+    let statusLine = StatusLine(quiet: options.quiet)
+    // Also when the run throws: the error is printed on a clean line.
+    defer { statusLine.clear() }
+    runOptions.statusLine = statusLine
     let (report, status) = try Supervisor.run(runOptions)
+    statusLine.clear()
     // With the CSV or the JSON on stdout, the text summary goes to stderr so the data stays clean.
     if request.csvPath == "-" || request.summaryPath == "-" {
       FileHandle.standardError.write(Data((report.text + "\n").utf8))

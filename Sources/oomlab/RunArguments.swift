@@ -73,7 +73,20 @@ struct RunArguments<Shape: RunShape>: ParsableArguments {
       sweep: "glibc arena caps to cross, comma-separated, each 1...1024 or none, like none,1,4. Cells under another allocator are skipped, except for none."))
   var arenaMax: String?
 
+  @Option(
+    help: help(
+      "End the run after this long, like 30s or 5m, with outcome timeout: run kills its workers (default: the scenario's timeout:); exec sends the command's tree SIGTERM, then SIGKILL 5 s later.",
+      sweep: "End each cell's run after this long, like 30s or 5m, with outcome timeout (default: each scenario's timeout:)."))
+  var timeout: String?
+
+  @Flag(help: "Draw no live status line on standard error (it is drawn only when standard error is a terminal).")
+  var quiet = false
+
   func validate() throws {
+    if let timeout, timeoutNanoseconds == nil {
+      throw ValidationError(
+        "--timeout expects a duration above zero like \(DurationValue.spellings), up to 24h, got \"\(timeout.escapingNonPrintable)\"")
+    }
     if let interval, SampleInterval.parse(interval) == nil {
       throw ValidationError("--interval expects \(SampleInterval.range), got \"\(interval.escapingNonPrintable)\"")
     }
@@ -105,6 +118,11 @@ struct RunArguments<Shape: RunShape>: ParsableArguments {
       allocator: allocator, memoryLimit: memoryLimit, heapLimit: heapLimit, arenaMax: arenaMax, mallocConf: mallocConf)
   }
 
+  /// The timeout asked for, in nanoseconds; nil when none was given or it is out of range.
+  var timeoutNanoseconds: UInt64? {
+    timeout.flatMap(DurationValue.parseNanoseconds).flatMap { (1...ScenarioBounds.maximumStepDuration).contains($0) ? $0 : nil }
+  }
+
   /// The sampling interval asked for, in nanoseconds.
   var intervalNanoseconds: UInt64? { interval.flatMap(SampleInterval.parse) }
 
@@ -119,6 +137,7 @@ struct RunArguments<Shape: RunShape>: ParsableArguments {
     request.arenaMax = arenaMax.flatMap { TuningSetting(arenaMax: $0) }
     request.enforce = enforce
     request.oomGroup = oomGroup
+    request.timeout = timeoutNanoseconds
     request.summaryPath = summaryPath
     return request
   }

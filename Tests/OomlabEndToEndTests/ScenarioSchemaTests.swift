@@ -97,6 +97,7 @@ let jsonschemaUnavailable: String? =
     static let reference = "refers to an as: name given earlier in the same process"
     static let unique = "process names must differ; uniqueItems compares whole items, not one field of them"
     static let bytes = "a length in UTF-8 bytes; maxLength counts characters"
+    static let bound = "whether a leak needs for: depends on limit: and timeout: elsewhere in the file"
     static let yaml = "not YAML an editor's parser reads (syntax, a duplicate key, a control character, an alias bomb): it is refused before any schema applies"
   }
 
@@ -144,6 +145,10 @@ let jsonschemaUnavailable: String? =
     "free naming another process's allocation": Beyond.reference,
     "process name used twice": Beyond.unique,
     "name of 129 two-byte letters": Beyond.bytes,
+    "leak without any bound": Beyond.bound,
+    "leak of objects under limit none": Beyond.bound,
+    "unbounded leak in a process": Beyond.bound,
+    "timeout of zero": Beyond.amount,
   ]
 
   @Test(.enabled(if: jsonschemaUnavailable == nil, "\(jsonschemaUnavailable ?? "")"))
@@ -205,7 +210,8 @@ let jsonschemaUnavailable: String? =
   func eachStepsDeclarationsAgreeWithItsParser(_ kind: String) throws {
     let step = try #require(StepRegistry.kind(named: kind))
     let set = step.form.fieldSet
-    func scenario(_ value: String) -> String { "name: x\nsteps:\n  - \(kind): \(value)\n" }
+    // A timeout bounds whatever the step does: a leak without for: needs one.
+    func scenario(_ value: String) -> String { "name: x\ntimeout: 1m\nsteps:\n  - \(kind): \(value)\n" }
     if case .fields = step.form {
       _ = try ScenarioParser.parse(yaml: scenario(Self.needed(set)), file: "good.yaml")
     }

@@ -59,7 +59,7 @@ package enum ScenarioCorpus {
       "got \"one\""),
     BadScenario(
       "expect an unknown outcome", "name: x\nexpect: crash\nsteps:\n  - hold: 1s\n", at: 2, 9, field: "expect",
-      "expected one of completed, oom-kill, heap-oom, alloc-failure, signalled, got \"crash\""),
+      "expected one of completed, oom-kill, heap-oom, alloc-failure, signalled, timeout, got \"crash\""),
     BadScenario(
       "sample below 1ms", "name: x\nsample: 500us\nsteps:\n  - hold: 1s\n", at: 2, 9, field: "sample",
       "expected a duration from 1ms to 1h, like 10ms, 1s, 5m or 1h, got \"500us\""),
@@ -389,6 +389,24 @@ package enum ScenarioCorpus {
     BadScenario(
       "process with an unknown key", "name: x\nprocesses:\n  - name: a\n    colour: red\n    steps: [ hold: 1s ]\n",
       at: 4, 5, field: "processes[0].colour", "unknown key \"colour\"; expected one of: name, oom-score-adj, steps"),
+
+    // Nothing unbounded: a leak without for: needs a limit or a timeout to end it.
+    BadScenario(
+      "leak without any bound", "name: x\nsteps:\n  - hold: 1s\n  - leak: { rate: 1MiB/s }\n", at: 4, 11,
+      field: "steps[1].leak",
+      "a leak without for: never ends by itself; expected for: on the step, or limit: or timeout: in the scenario"),
+    BadScenario(
+      "leak of objects under limit none", "name: x\nlimit: none\nsteps:\n  - leak: { rate: 1MiB/s, of: objects }\n",
+      at: 4, 11, field: "steps[0].leak", "or timeout: in the scenario (or heap-limit:, which ends a leak of objects)"),
+    BadScenario(
+      "unbounded leak in a process", "name: x\nprocesses:\n  - name: a\n    steps: [ leak: { rate: 1MiB/s } ]\n",
+      at: 4, 20, field: "processes[0].steps[0].leak", "a leak without for: never ends by itself"),
+    BadScenario(
+      "timeout of zero", "name: x\ntimeout: 0s\nsteps: [ hold: 1s ]\n", at: 2, 10, field: "timeout",
+      "expected a duration above zero, got \"0s\""),
+    BadScenario(
+      "timeout that is no duration", "name: x\ntimeout: soon\nsteps: [ hold: 1s ]\n", at: 2, 10, field: "timeout",
+      "expected a duration like 250ms, 2s, 1m or 1h, got \"soon\""),
   ]
 
   /// Nine nested anchors of ten aliases each in `repeat` steps: 10^9 steps from 2 KB.

@@ -8,6 +8,31 @@ import OomlabTestSupport
     try ScenarioParser.parse(yaml: yaml, file: "good.yaml")
   }
 
+  /// A leak without `for:` is taken when something ends it: a limit, a timeout, or for objects a heap limit.
+  @Test(arguments: [
+    "limit: 64MiB\nsteps: [ leak: { rate: 1MiB/s } ]",
+    "timeout: 5s\nsteps: [ leak: { rate: 1MiB/s } ]",
+    "heap-limit: 16MiB\nsteps: [ leak: { rate: 1MiB/s, of: objects } ]",
+    "steps: [ leak: { rate: 1MiB/s, for: 2s } ]",
+  ])
+  func aBoundedLeakIsTaken(_ body: String) throws {
+    let scenario = try ScenarioParser.parse(yaml: "name: x\n" + body + "\n", file: "x.yaml")
+    #expect(scenario.stepKinds == ["leak"])
+  }
+
+  @Test func theTimeoutIsReadAsADuration() throws {
+    let scenario = try ScenarioParser.parse(yaml: "name: x\ntimeout: 90s\nsteps: [ hold: 1s ]\n", file: "x.yaml")
+    #expect(scenario.timeout == 90_000_000_000)
+    #expect(try ScenarioParser.parse(yaml: "name: x\nsteps: [ hold: 1s ]\n", file: "x.yaml").timeout == nil)
+  }
+
+  /// Each step's `as:` name by its pre-order index, for the live status line.
+  @Test func stepNamesFollowTheStepIndex() throws {
+    let scenario = try ScenarioParser.parse(
+      yaml: "name: x\nsteps:\n  - hold: 1s\n  - buffers: { count: 1, size: 1MiB, as: blob }\n", file: "x.yaml")
+    #expect(scenario.stepNames == [nil, "blob"])
+  }
+
   @Test("refuses a bad scenario with its place, field and value", arguments: ScenarioCorpus.bad)
   func refuses(_ bad: BadScenario) throws {
     let error = try #require(ScenarioCorpus.error(bad.yaml))
@@ -221,6 +246,7 @@ import OomlabTestSupport
     let scenario = try Self.parse(
       """
       name: defaults
+      timeout: 1m
       steps:
         - buffers: { count: 3, size: 1MiB }
         - pages: { size: 8MiB }

@@ -49,22 +49,21 @@ extension Supervisor {
     var interrupt: Int32?
     let stopAt = options.duration.map { Clock.after($0, from: start) } ?? .max
     tick(forceRollup: true)
-    var deadline = Clock.now()
-    while root.isRunning && interrupt == nil && Clock.now() < stopAt {
-      deadline = Clock.after(options.interval, from: deadline)
-      while root.isRunning, interrupt == nil, case let now = Clock.now(), now < min(deadline, stopAt) {
-        switch gate.wait(nanoseconds: min(deadline, stopAt) - now) {
+    SamplingLoop(interval: options.interval).run(
+      while: { root.isRunning && interrupt == nil && Clock.now() < stopAt },
+      wake: { stopAt },
+      handle: { event in
+        switch event {
         case .interrupt(let signal): interrupt = signal
         case .childChanged: checkRoot()
         case .timeout: break
         }
-      }
-      checkRoot()
-      guard root.isRunning, interrupt == nil, Clock.now() < stopAt else { break }
-      tick(forceRollup: false)
-      if csv.failure?.errno == EPIPE { interrupt = SIGPIPE }
-      if Clock.now() > Clock.after(options.interval, from: deadline) { deadline = Clock.now() }
-    }
+      },
+      settle: checkRoot,
+      tick: {
+        tick(forceRollup: false)
+        if csv.failure?.errno == EPIPE { interrupt = SIGPIPE }
+      })
     let duration = elapsed()
     // Processes that ended since the last tick are marked so, not left to pass for running.
     for member in tree.running where member.hasExited {

@@ -30,6 +30,8 @@ package struct ExecOptions {
   package var timeout: UInt64?
   /// The command's oom_score_adj.
   package var oomScoreAdj: Int?
+  /// The live status line, drawn at the ticks when it is enabled.
+  package var statusLine: StatusLine?
   /// Whether Node's heap figures are collected (the preload) and its fatal message watched for (the stderr copy).
   package var node = false
 

@@ -122,6 +122,8 @@ extension Supervisor {
       // The command, were it never sampled, is still oomlab's unreaped child: its pid is its own.
       if root == nil && rootRunning { kill(pid, signal) }
     }
+    var live = LiveStatus()
+    let commandName = options.command.first.map { String($0.split(separator: "/").last ?? Substring($0)) } ?? "exec"
     func tick(forceRollup: Bool) {
       let seconds = elapsed()
       tree.discover(at: seconds)
@@ -141,6 +143,11 @@ extension Supervisor {
           sample.nodeReportAge = Double(now > report.time ? now - report.time : 0) / 1e9
           nodePids.insert(member.pid)
         }
+      }
+      if let line = options.statusLine, line.isEnabled {
+        live = LiveStatus(seconds: seconds, samples: rows, limit: enforcement?.limit ?? options.limit)
+        live.step = commandName
+        line.update(live)
       }
       do {
         try csv.write(rows)
@@ -205,22 +212,23 @@ extension Supervisor {
 
     reap()
     tick(forceRollup: true)
-    var deadline = Clock.now()
-    while rootRunning {
-      deadline = Clock.after(options.interval, from: deadline)
-      while rootRunning, case let now = Clock.now(), now < deadline {
-        let wake = min(deadline, stopAt ?? .max, timeoutAt.map { timedOut ? UInt64.max : $0 } ?? .max)
-        guard wake > now else { break }
-        switch gate.wait(nanoseconds: wake - now) {
-        case .interrupt(let signal): onInterrupt(signal)
-        case .childChanged: reap()
-        case .timeout: break
-        }
-        checkTimers()
+    func nextTimer() -> UInt64 {
+      let timeout = timedOut ? UInt64.max : (timeoutAt ?? .max)
+      return min(stopAt ?? .max, timeout)
+    }
+    func handle(_ event: SignalGate.Event) {
+      switch event {
+      case .interrupt(let signal): onInterrupt(signal)
+      case .childChanged: reap()
+      case .timeout: break
       }
       checkTimers()
+    }
+    func settle() {
+      checkTimers()
       reap()
-      guard rootRunning else { break }
+    }
+    func sampleTick() {
       tick(forceRollup: false)
       // The CSV's reader went away (`| head`): nobody is listening, so the command is asked to stop.
       if csv.failure?.errno == EPIPE && interrupt == nil {
@@ -228,9 +236,9 @@ extension Supervisor {
         if let root { root.send(SIGTERM) } else { kill(pid, SIGTERM) }
         stopAt = Clock.after(ExecOptions.grace)
       }
-      // A tick that overran (a slow smaps_rollup, a stopped machine) does not cause a burst of catch-up samples.
-      if Clock.now() > Clock.after(options.interval, from: deadline) { deadline = Clock.now() }
     }
+    SamplingLoop(interval: options.interval).run(
+      while: { rootRunning }, wake: nextTimer, handle: handle, settle: settle, tick: sampleTick)
     let duration = elapsed()
 
     // The command has ended; what it left running goes too, found until nothing of the tree is left.
@@ -285,7 +293,7 @@ extension Supervisor {
           : "\(SignalName.of(interrupt)) ended the run; the command got it "
             + (gate.lastInterruptFromKernel ? "from the terminal, with its process group" : "passed on by oomlab"))
     }
-    if timedOut { notes.append("the timeout elapsed: every process of the tree was sent SIGTERM") }
+    if timedOut { notes.append(Self.timeoutNote(options.timeout, stopped: "every process of the tree was sent SIGTERM")) }
     if !leftovers.isEmpty {
       notes.append(
         "killed \(leftovers.count) process\(leftovers.count == 1 ? "" : "es") still running when the command ended: "
@@ -302,7 +310,7 @@ extension Supervisor {
     }
     let victim = outcome == .completed ? nil : (verdict.decisive?.member ?? rootEnd?.member).map { "\($0.name) (pid \($0.pid))" }
     let report = RunReport(
-      scenario: options.command.first.map { String($0.split(separator: "/").last ?? Substring($0)) } ?? "exec",
+      scenario: commandName,
       file: options.executable, command: options.command, allocator: options.allocator?.description ?? "",
       tuning: options.tuning, limitBytes: enforcement?.limit ?? options.limit, heapLimitBytes: nil,
       enforcement: enforcement?.description, outcome: outcome.description, expected: options.expect?.rawValue,
@@ -330,6 +338,9 @@ extension Supervisor {
     } else {
       status = ExitStatus.environment.rawValue
     }
+    live.seconds = duration
+    live.outcome = outcome.description
+    options.statusLine?.update(live, force: true)
     if let path = options.summaryPath { try Self.writeJSON(report, to: path) }
     return ExecResult(report: report, exitStatus: status)
   }

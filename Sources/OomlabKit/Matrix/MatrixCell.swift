@@ -86,7 +86,7 @@ package struct MatrixCell {
   }
 
   /// What the command line asks of this cell's run, before it is reconciled with the scenario.
-  package func request(interval: UInt64?, enforce: EnforceMode) -> RunRequest {
+  package func request(interval: UInt64?, enforce: EnforceMode, timeout: UInt64? = nil) -> RunRequest {
     var request = RunRequest(csvPath: "-")
     request.allocator = allocatorAxis
     request.memoryLimit = limitAxis.map { $0.bytes.map { "\($0)" } ?? "none" }
@@ -95,6 +95,7 @@ package struct MatrixCell {
     request.mallocConf = mallocConfAxis
     request.interval = interval
     request.enforce = enforce
+    request.timeout = timeout
     return request
   }
 

@@ -5,4 +5,5 @@ package enum ExpectedOutcome: String, CaseIterable, Sendable, Codable {
   case heapOom = "heap-oom"
   case allocFailure = "alloc-failure"
   case signalled
+  case timeout
 }

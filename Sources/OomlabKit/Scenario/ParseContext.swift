@@ -12,6 +12,10 @@ final class ParseContext {
   var nextStepIndex = 0
   /// The labels of every step in pre-order, indexed by step index.
   var stepLabels: [String] = []
+  /// The `as:` name of every step in pre-order, nil where it has none, indexed by step index.
+  var stepNames: [String?] = []
+  /// Leaks without `for:`, which something in the scenario must end, in file order.
+  var unboundedLeaks: [(mark: Mark?, path: String, objects: Bool)] = []
   /// Every problem found so far; parsing goes on past a bad field or step to find the rest.
   private(set) var errors: [ScenarioError] = []
   /// Whether problems past `maximumErrors` were left out.

@@ -26,10 +26,14 @@ package struct Scenario: Sendable {
   package let sampleInterval: UInt64?
   /// The outcome the scenario is meant to reach.
   package let expect: ExpectedOutcome?
+  /// How long a run may take, in nanoseconds, before its workers are killed (`timeout:`).
+  package let timeout: UInt64?
   /// The workers to run; a scenario with top-level `steps` has one, named after the scenario.
   package let processes: [ProcessSpec]
   /// The kind of every step in pre-order, indexed like `PlannedStep.index`.
   package let stepKinds: [String]
+  /// The `as:` name of every step in pre-order, nil where it has none.
+  package internal(set) var stepNames: [String?] = []
   /// Fields written as a share of the limit, which need one to be set, in file order.
   package let percentFields: [PercentField]
   /// Where each top-level field's value is written, for errors found after parsing.

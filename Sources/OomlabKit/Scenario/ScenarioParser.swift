@@ -16,6 +16,7 @@ package enum ScenarioParser {
       FieldSpec("arena-max", .integer(TuningSetting<Int>.arenaRange), "glibc's arena cap, glibc only (--arena-max wins)"),
       FieldSpec("oom-group", .boolean, "the OOM killer takes every process together (cgroup v2 memory.oom.group; --oom-group wins)"),
       FieldSpec("sample", .interval, "the sampling interval (--interval wins; default 100ms)"),
+      FieldSpec("timeout", .duration(allowZero: false), "how long the run may take before its workers are killed, with outcome timeout (--timeout wins)"),
       FieldSpec("expect", .choice(ExpectedOutcome.allCases.map(\.rawValue)), "the outcome the scenario is meant to reach"),
       FieldSpec("steps", .steps, "the worker's steps"),
       FieldSpec("processes", .processes, "several workers, each with its own steps, instead of steps"),
@@ -79,6 +80,7 @@ package enum ScenarioParser {
     let oomGroup = context.attempt { try f.bool("oom-group") }
     let sample = context.attempt { try f.interval("sample") }
     let expect = context.attempt { try f.choice("expect").flatMap(ExpectedOutcome.init) }
+    let timeout = context.attempt { try f.duration("timeout") } ?? nil
     let stepsNode = f.node("steps")
     let processesNode = f.node("processes")
     var processes: [ProcessSpec]?
@@ -93,6 +95,7 @@ package enum ScenarioParser {
       context.record(context.error(at: mapping.mark, field: "steps", "missing required field \"steps\" (or \"processes\")"))
     }
     f.finish()
+    Self.checkBounds(context: context, limit: limit, timeout: timeout, heapLimit: (heapLimit ?? nil) != nil)
     var places: [String: (line: Int, column: Int)] = [:]
     for key in topLevelFields.fields.map(\.key) {
       if let mark = f.node(key)?.mark { places[key] = (mark.line, mark.column) }
@@ -100,10 +103,25 @@ package enum ScenarioParser {
     var scenario = Scenario(
       file: context.file, version: version ?? 1, name: name ?? "", about: about ?? "", limit: limit,
       heapLimit: heapLimit ?? nil, allocator: allocator ?? nil, mallocConf: mallocConf ?? nil,
-      arenaMax: arenaMax ?? nil, oomGroup: (oomGroup ?? nil) ?? false, sampleInterval: sample ?? nil, expect: expect ?? nil, processes: processes ?? [],
+      arenaMax: arenaMax ?? nil, oomGroup: (oomGroup ?? nil) ?? false, sampleInterval: sample ?? nil, expect: expect ?? nil, timeout: timeout,
+      processes: processes ?? [],
       stepKinds: context.stepLabels, percentFields: context.percentFields, places: places)
     scenario.source = yaml
+    scenario.stepNames = context.stepNames
     return scenario
+  }
+
+  /// Refuses every leak that nothing ends: no `for:` of its own, and neither a memory limit nor a
+  /// timeout in the scenario (nor, for a leak of objects, a heap limit), so it would eat the host.
+  static func checkBounds(context: ParseContext, limit: LimitSetting?, timeout: UInt64?, heapLimit: Bool) {
+    guard limit?.bytes == nil, timeout == nil else { return }
+    for leak in context.unboundedLeaks where !(leak.objects && heapLimit) {
+      context.record(
+        context.error(
+          at: leak.mark, field: leak.path,
+          "a leak without for: never ends by itself; expected for: on the step, or limit: or timeout: in the scenario"
+            + (leak.objects ? " (or heap-limit:, which ends a leak of objects)" : "")))
+    }
   }
 
   /// Parses a list of steps, numbering them in pre-order; a bad step is recorded and the rest still read.
@@ -146,6 +164,7 @@ package enum ScenarioParser {
     let index = context.nextStepIndex
     context.nextStepIndex += 1
     context.stepLabels.append(kind.kind)
+    context.stepNames.append(value.mapping?["as"]?.scalar?.string)
     let step: any Step
     do {
       step = try kind.parse(StepInput(context: context, node: value, path: "\(itemPath).\(key)", form: kind.form))

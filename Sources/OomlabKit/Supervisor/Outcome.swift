@@ -16,7 +16,7 @@ package enum Outcome: Equatable, Sendable, CustomStringConvertible {
   case failed
   /// The user interrupted the run.
   case interrupted
-  /// exec: the --timeout elapsed and the command's tree was stopped.
+  /// The run's timeout elapsed and its workers (for exec, the command's tree) were stopped.
   case timedOut
   /// exec and attach: a process ended, and how is not known (its parent, not oomlab, reaped it).
   case exited
@@ -34,7 +34,7 @@ package enum Outcome: Equatable, Sendable, CustomStringConvertible {
     case .simulatedOomKill: return "oom-kill (simulated)"
     case .failed: return "failed"
     case .interrupted: return "interrupted"
-    case .timedOut: return "timed-out"
+    case .timedOut: return "timeout"
     case .exited: return "exited (status unknown)"
     case .running: return "running"
     }
@@ -49,7 +49,7 @@ package enum Outcome: Equatable, Sendable, CustomStringConvertible {
   package func matches(_ expected: ExpectedOutcome) -> Bool {
     switch (self, expected) {
     case (.completed, .completed), (.oomKill, .oomKill), (.heapOom, .heapOom), (.allocFailure, .allocFailure),
-      (.signalled, .signalled), (.simulatedOomKill, .oomKill):
+      (.signalled, .signalled), (.simulatedOomKill, .oomKill), (.timedOut, .timeout):
       return true
     default: return false
     }

@@ -10,6 +10,8 @@ package struct RunOptions {
   package var csvPath: String { csv.path }
   /// Where the JSON summary goes, if anywhere.
   package var summaryPath: String?
+  /// How long the run may take, in nanoseconds, before its workers are killed; nil for ever.
+  package var timeout: UInt64?
   /// The memory limit in bytes, nil for none.
   package var limit: UInt64?
   /// The managed heap's limit in bytes (`--heap-limit`, else `heap-limit:`, else V8's 64-bit default).
@@ -28,6 +30,8 @@ package struct RunOptions {
   package var tuning: [String: String] = [:]
   /// The binary to re-execute as the worker.
   package var executable: String?
+  /// The live status line, drawn at the ticks when it is enabled.
+  package var statusLine: StatusLine?
 
   /// Creates options for a scenario recorded to `csv`.
   package init(scenario: Scenario, csv: CSVWriter) {

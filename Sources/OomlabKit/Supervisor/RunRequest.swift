@@ -18,6 +18,8 @@ package struct RunRequest {
   package var enforce: EnforceMode = .auto
   /// `--oom-group`: whether the OOM killer takes all workers at once; nil leaves it to the scenario.
   package var oomGroup: Bool?
+  /// `--timeout` in nanoseconds; nil leaves it to the scenario's `timeout:`.
+  package var timeout: UInt64?
 
   /// Creates a request writing the CSV to `csvPath`.
   package init(csvPath: String) { self.csvPath = csvPath }
@@ -49,6 +51,7 @@ extension RunOptions {
         status: .badInput, description: "--interval expects \(SampleInterval.range), got \(DurationValue.format(interval))")
     }
     options.interval = request.interval ?? scenario.sampleInterval ?? SampleInterval.standard
+    options.timeout = request.timeout ?? scenario.timeout
     if let text = request.memoryLimit {
       if text == "none" {
         options.limit = nil

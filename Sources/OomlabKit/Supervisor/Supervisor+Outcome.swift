@@ -3,7 +3,7 @@ import Glibc
 
 extension Supervisor {
   /// Decides how one worker ended from its wait status and what it published before it ended.
-  static func classify(_ worker: WorkerHandle, interrupted: Bool, oomConfirmed: Bool) -> (Outcome, String?) {
+  static func classify(_ worker: WorkerHandle, interrupted: Bool, timedOut: Bool, oomConfirmed: Bool) -> (Outcome, String?) {
     let state = worker.page.state
     let message = worker.page.message()
     if let code = worker.exitCode {
@@ -17,14 +17,15 @@ extension Supervisor {
     if signal == SIGKILL && worker.killedBySimulatedLimit { return (.simulatedOomKill, "killed by the supervisor at RSS >= the simulated limit") }
     if signal == SIGKILL && oomConfirmed { return (.oomKill, nil) }
     if interrupted && signal == SIGKILL { return (.interrupted, nil) }
+    if timedOut && signal == SIGKILL { return (.timedOut, nil) }
     if signal == SIGABRT && state == .heapOutOfMemory { return (.heapOom, message) }
     return (.signalled(signal), message)
   }
 
   /// Builds the report and the exit status from every worker's end.
   static func report(
-    _ workers: [WorkerHandle], scenario: Scenario, options: RunOptions, interrupted: Int32?, duration: Double,
-    enforcement: LimitEnforcement?
+    _ workers: [WorkerHandle], scenario: Scenario, options: RunOptions, interrupted: Int32?, timedOut: Bool,
+    duration: Double, enforcement: LimitEnforcement?
   ) -> (RunReport, ExitStatus) {
     // An OOM kill needs evidence: SIGKILL and a risen oom_kill counter, tied to this pid by the
     // kernel's own report where /dev/kmsg is readable, or by being the only SIGKILLed worker.
@@ -41,25 +42,27 @@ extension Supervisor {
       let confirmed =
         kills > 0 && (kernelReports[worker.pid] != nil || (enforcement?.kernelLog == nil && sigkilled.count <= Int(kills)))
         && worker.terminatingSignal == SIGKILL
-      let (outcome, message) = classify(worker, interrupted: interrupted != nil, oomConfirmed: confirmed)
+      let (outcome, message) = classify(
+        worker, interrupted: interrupted != nil, timedOut: timedOut, oomConfirmed: confirmed)
       outcomes.append((worker, outcome, message))
     }
     // The run's outcome is the most telling worker's: a kill outranks a failure outranks completion.
     func rank(_ outcome: Outcome) -> Int {
       switch outcome {
-      case .interrupted: return 0
+      case .interrupted, .timedOut: return 0
       case .oomKill, .simulatedOomKill: return 1
       case .heapOom: return 2
       case .allocFailure: return 3
       case .signalled: return 4
       case .failed: return 5
       // A worker's end is always known; these are exec's and attach's.
-      case .timedOut, .exited, .running: return 6
+      case .exited, .running: return 6
       case .completed: return 7
       }
     }
     let decisive = outcomes.min { rank($0.1) < rank($1.1) }
-    let outcome = interrupted != nil ? Outcome.interrupted : (decisive?.1 ?? .failed)
+    // What ended the run from outside is its outcome, whatever the workers reached before.
+    let outcome = interrupted != nil ? Outcome.interrupted : timedOut ? .timedOut : (decisive?.1 ?? .failed)
     let anyFailed = outcomes.contains { $0.1 == .failed }
     let matched = !anyFailed && (scenario.expect.map { outcome.matches($0) } ?? (outcome == .completed))
     let processes = outcomes.map { worker, outcome, message in
@@ -73,7 +76,8 @@ extension Supervisor {
       limitBytes: enforcement?.limit ?? options.limit, heapLimitBytes: options.heapLimit, enforcement: enforcement?.description, outcome: outcome.description, expected: scenario.expect?.rawValue,
       matched: matched, durationSeconds: duration, csv: options.csvPath, csvIncomplete: options.csv.incompleteReason,
       intervalSeconds: Double(options.interval) / 1e9, processes: processes,
-      victim: outcome == .completed ? nil : decisive.map { $0.0.name }, notes: enforcement?.notes ?? [])
+      victim: outcome == .completed ? nil : decisive.map { $0.0.name },
+      notes: (enforcement?.notes ?? []) + (timedOut ? [Self.timeoutNote(options.timeout, stopped: "the workers still running were killed")] : []))
     let status: ExitStatus
     if outcome == .interrupted {
       status = .interrupted
@@ -86,6 +90,11 @@ extension Supervisor {
       status = matched ? .matched : .mismatched
     }
     return (report, status)
+  }
+
+  /// What the summary says of a timeout that ended a run: which limit was reached, and what was done.
+  static func timeoutNote(_ timeout: UInt64?, stopped: String) -> String {
+    "timeout \(String(format1: Double(timeout ?? 0) / 1e9)) s reached: \(stopped)"
   }
 
   /// A sample as column name to cell, for the summary.

@@ -48,9 +48,12 @@ package enum Supervisor {
     func reapAll() { workers.forEach { _ = $0.reap(at: elapsed()) } }
 
     var interrupted: Int32?
+    // The timeout counts from the start of the run, the workers' start-up included.
+    let timeoutAt = options.timeout.map { Clock.after($0, from: start) } ?? .max
+    var timedOut = false
     // Wait until every worker has parsed its scenario and mapped the page, or died trying;
     // a worker wakes the gate with SIGCHLD when it is ready.
-    let readyDeadline = Clock.after(startupTimeout)
+    let readyDeadline = min(Clock.after(startupTimeout), timeoutAt)
     while workers.contains(where: { $0.isRunning && $0.page.state == .starting }) {
       let now = Clock.now()
       guard now < readyDeadline else { break }
@@ -60,6 +63,7 @@ package enum Supervisor {
       }
       reapAll()
     }
+    timedOut = Clock.now() >= timeoutAt && workers.contains(where: { $0.isRunning })
     for worker in workers where worker.isRunning {
       if worker.page.state == .starting { worker.kill(at: elapsed()) }
       worker.probe = try? ProcessProbe(pid: worker.pid, rollupInterval: max(options.interval, 500_000_000))
@@ -77,39 +81,55 @@ package enum Supervisor {
           forceRollup: forceRollup, cgroup: reading, enforcement: enforcement)
       }
     }
+    var status = LiveStatus()
+    func showStatus() {
+      guard let line = options.statusLine, line.isEnabled else { return }
+      let running = workers.filter(\.isRunning).compactMap(\.lastSample)
+      status = LiveStatus(
+        seconds: elapsed(), samples: running, limit: enforcement?.limit ?? options.limit, stepNames: scenario.stepNames)
+      line.update(status)
+    }
     if interrupted == nil {
       sampleAll(workers.filter(\.isRunning), forceRollup: true)
+      showStatus()
       for worker in workers where worker.isRunning { worker.page.store(.go, 1) }
     }
 
-    var deadline = Clock.now()
-    while interrupted == nil && workers.contains(where: { $0.isRunning }) {
-      deadline = Clock.after(options.interval, from: deadline)
-      // Sleep until the tick; SIGCHLD (a worker died, or finished its steps and waits for its
-      // `end` row) ends the sleep early, so the last row never waits for the interval.
-      while interrupted == nil, case let now = Clock.now(), now < deadline {
-        let event = gate.wait(nanoseconds: deadline - now)
+    SamplingLoop(interval: options.interval).run(
+      while: { interrupted == nil && !timedOut && workers.contains(where: { $0.isRunning }) },
+      wake: { timeoutAt },
+      handle: { event in
         if case .interrupt(let signal) = event { interrupted = signal }
-        guard event == .childChanged else { break }
+        // A worker died, or finished its steps and waits for its `end` row: the last row never waits for the interval.
+        guard event == .childChanged else { return }
         reapAll()
         sampleAll(workers.filter { $0.isRunning && !$0.acknowledged && $0.page.state == .completed }, forceRollup: true)
-        if !workers.contains(where: { $0.isRunning }) { break }
-      }
-      if interrupted != nil { break }
+      },
       // Reaped on every tick too: a SIGCHLD can be merged with another or taken by a wait elsewhere.
-      reapAll()
-      // A worker that has had its `end` row is exiting: it gets no second one.
-      sampleAll(workers.filter { $0.isRunning && !$0.acknowledged }, forceRollup: false)
-      // The CSV's reader went away (`| head`): nobody is listening, so the run ends as interrupted.
-      if csv.failure?.errno == EPIPE { interrupted = SIGPIPE }
-      // A tick that overran (a slow smaps_rollup, a stopped machine) does not cause a burst of catch-up samples.
-      if Clock.now() > Clock.after(options.interval, from: deadline) { deadline = Clock.now() }
+      settle: {
+        guard interrupted == nil else { return }
+        reapAll()
+        timedOut = Clock.now() >= timeoutAt && workers.contains(where: { $0.isRunning })
+      },
+      tick: {
+        // A worker that has had its `end` row is exiting: it gets no second one.
+        sampleAll(workers.filter { $0.isRunning && !$0.acknowledged }, forceRollup: false)
+        // The CSV's reader went away (`| head`): nobody is listening, so the run ends as interrupted.
+        if csv.failure?.errno == EPIPE { interrupted = SIGPIPE }
+        showStatus()
+      })
+    if timedOut {
+      // The CSV ends with the workers as the timeout found them.
+      sampleAll(workers.filter { $0.isRunning && !$0.acknowledged }, forceRollup: true)
     }
     for worker in workers where worker.isRunning { worker.kill(at: elapsed()) }
 
     let report = Self.report(
-      workers, scenario: scenario, options: options, interrupted: interrupted, duration: elapsed(),
-      enforcement: enforcement)
+      workers, scenario: scenario, options: options, interrupted: interrupted, timedOut: timedOut,
+      duration: elapsed(), enforcement: enforcement)
+    status.seconds = report.0.durationSeconds
+    status.outcome = report.0.outcome
+    options.statusLine?.update(status, force: true)
     if let path = options.summaryPath { try Self.writeJSON(report.0, to: path) }
     return report
   }

@@ -45,6 +45,7 @@ package struct Leak: Step {
       rate: rate, block: block, of: of,
       duration: try f.duration("for"), name: try f.name("as"))
     f.finish()
+    if step.duration == nil { input.context.unboundedLeaks.append((input.node.mark, input.path, of == .objects)) }
     return step
   }
 
