@@ -12,6 +12,8 @@ final class ParseContext {
   var nextStepIndex = 0
   /// The labels of every step in pre-order, indexed by step index.
   var stepLabels: [String] = []
+  /// The `as:` name of every step in pre-order, empty where it has none.
+  var stepNames: [String] = []
   /// Every problem found so far; parsing goes on past a bad field or step to find the rest.
   private(set) var errors: [ScenarioError] = []
   /// Whether problems past `maximumErrors` were left out.

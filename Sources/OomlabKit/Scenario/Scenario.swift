@@ -30,6 +30,8 @@ public struct Scenario {
   public let processes: [ProcessSpec]
   /// The kind of every step in pre-order, indexed like `PlannedStep.index`.
   public let stepKinds: [String]
+  /// The `as:` name of every step in pre-order, empty where it has none; indexed like `stepKinds`.
+  public let stepNames: [String]
   /// Fields written as a share of the limit, which need one to be set, in file order.
   public let percentFields: [PercentField]
   /// Where each top-level field's value is written, for errors found after parsing.

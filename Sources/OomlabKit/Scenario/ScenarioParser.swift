@@ -101,7 +101,7 @@ public enum ScenarioParser {
       file: context.file, version: version ?? 1, name: name ?? "", about: about ?? "", limit: limit,
       heapLimit: heapLimit ?? nil, allocator: allocator ?? nil, mallocConf: mallocConf ?? nil,
       arenaMax: arenaMax ?? nil, oomGroup: (oomGroup ?? nil) ?? false, sampleInterval: sample ?? nil, expect: expect ?? nil, processes: processes ?? [],
-      stepKinds: context.stepLabels, percentFields: context.percentFields, places: places)
+      stepKinds: context.stepLabels, stepNames: context.stepNames, percentFields: context.percentFields, places: places)
     scenario.source = yaml
     return scenario
   }
@@ -146,6 +146,7 @@ public enum ScenarioParser {
     let index = context.nextStepIndex
     context.nextStepIndex += 1
     context.stepLabels.append(kind.kind)
+    context.stepNames.append("")
     let step: any Step
     do {
       step = try kind.parse(StepInput(context: context, node: value, path: "\(itemPath).\(key)", form: kind.form))
@@ -161,6 +162,7 @@ public enum ScenarioParser {
           "the name \"\(name)\" is reserved for free's what:; expected another name")
       }
       context.definedNames.insert(name)
+      context.stepNames[index] = name
     }
     return PlannedStep(index: index, kind: kind.kind, step: step)
   }

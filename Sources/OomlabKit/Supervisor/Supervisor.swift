@@ -77,6 +77,20 @@ public enum Supervisor {
           forceRollup: forceRollup, cgroup: reading, enforcement: enforcement)
       }
     }
+    // A worker waiting at a step's start or end gets its row now, measured as the step found or left it.
+    func sampleBoundaries() {
+      let waiting = workers.filter { $0.isRunning && $0.page.state == .running }
+        .compactMap { worker in StepBoundary.pending(on: worker.page).map { (worker, $0) } }
+      guard !waiting.isEmpty else { return }
+      let seconds = elapsed()
+      let reading = enforcement?.cgroup?.read()
+      for (worker, boundary) in waiting {
+        sample(
+          worker, scenario: scenario, allocatorName: options.allocator.description, seconds: seconds, csv: csv,
+          forceRollup: false, cgroup: reading, enforcement: enforcement, boundary: boundary)
+        boundary.release(on: worker.page)
+      }
+    }
     if interrupted == nil {
       sampleAll(workers.filter(\.isRunning), forceRollup: true)
       for worker in workers where worker.isRunning { worker.page.store(.go, 1) }
@@ -92,12 +106,14 @@ public enum Supervisor {
         if case .interrupt(let signal) = event { interrupted = signal }
         guard event == .childChanged else { break }
         reapAll()
+        sampleBoundaries()
         sampleAll(workers.filter { $0.isRunning && !$0.acknowledged && $0.page.state == .completed }, forceRollup: true)
         if !workers.contains(where: { $0.isRunning }) { break }
       }
       if interrupted != nil { break }
       // Reaped on every tick too: a SIGCHLD can be merged with another or taken by a wait elsewhere.
       reapAll()
+      sampleBoundaries()
       // A worker that has had its `end` row is exiting: it gets no second one.
       sampleAll(workers.filter { $0.isRunning && !$0.acknowledged }, forceRollup: false)
       // The CSV's reader went away (`| head`): nobody is listening, so the run ends as interrupted.
@@ -114,10 +130,11 @@ public enum Supervisor {
     return report
   }
 
-  /// Samples one worker and writes its row; the row of a finished worker is labelled `end`.
+  /// Samples one worker and writes its row: a `start` row before its first step, an `end` row once it has run
+  /// them all, a row of the step boundary it waits at, else a `tick`.
   static func sample(
     _ worker: WorkerHandle, scenario: Scenario, allocatorName: String, seconds: Double, csv: CSVWriter, forceRollup: Bool,
-    cgroup: CgroupReading?, enforcement: LimitEnforcement?
+    cgroup: CgroupReading?, enforcement: LimitEnforcement?, boundary: StepBoundary? = nil
   ) {
     let state = worker.page.state
     // Whatever the probe manages, a finished worker is released: it waits for this before exiting.
@@ -130,17 +147,25 @@ public enum Supervisor {
     guard let probe = worker.probe else { return }
     var sample = Sample()
     sample.seconds = seconds
+    sample.unixTime = Clock.unixSeconds()
     sample.process = worker.name
     sample.pid = worker.pid
     sample.allocator = allocatorName
     guard probe.read(into: &sample, now: Clock.now(), forceRollup: forceRollup || state == .completed) else { return }
     sample.counters = worker.page.snapshot()
-    let stepPlusOne = Int(sample.counter(.stepIndexPlusOne) ?? 0)
+    // At a boundary the step is the boundary's: a `repeat` ends while its last nested step is published.
+    let stepPlusOne = boundary.map { $0.stepIndex + 1 } ?? Int(sample.counter(.stepIndexPlusOne) ?? 0)
     if stepPlusOne > 0 && stepPlusOne <= scenario.stepKinds.count {
       sample.stepIndex = stepPlusOne - 1
       sample.step = scenario.stepKinds[stepPlusOne - 1]
+      sample.stepName = scenario.stepNames[stepPlusOne - 1]
     }
-    if state == .completed { sample.step = "end" }
+    sample.row = boundary?.kind ?? (state == .ready ? .start : .tick)
+    if state == .completed {
+      sample.step = "end"
+      sample.stepName = ""
+      sample.row = .end
+    }
     sample.cgroup = cgroup
     if let limit = enforcement?.limit, let status = sample.status {
       sample.oomScoreCgroup = OomBadness.cgroupScore(

@@ -56,7 +56,9 @@ public enum Worker {
     let publisher = AllocatorStatsPublisher(page: page, interval: configuration.interval)
     if let stats = AllocatorStats.read() { publisher.publish(stats, arenas: stats.arenas) }
     // The heap maps nothing until its first object; published now so the baseline row shows its limit.
-    let workload = Workload(shared: page, limit: configuration.limit, heapLimit: configuration.heapLimit)
+    let workload = Workload(
+      shared: page, limit: configuration.limit, heapLimit: configuration.heapLimit,
+      supervisor: configuration.supervisorPID)
     workload.publishHeap()
     page.state = .ready
     wakeSupervisor(configuration)
