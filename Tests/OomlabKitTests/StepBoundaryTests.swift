@@ -32,7 +32,7 @@ struct StepBoundaryTests {
       sample: 2s
       steps:
         - pages: { size: 64MiB, touch: all, as: touched }
-        - native: { count: 4, size: 64KiB, as: small }
+        - native: { count: 32, size: 1MiB, as: small }
         - hold: 5ms
       """)
     defer { result.cleanUp() }
@@ -51,6 +51,10 @@ struct StepBoundaryTests {
     let touchStart = try #require(events[0]["rss_bytes"].flatMap(Double.init))
     let touchEnd = try #require(events[1]["rss_bytes"].flatMap(Double.init))
     #expect(touchEnd - touchStart >= 60 * MiB, "RSS grew \((touchEnd - touchStart) / MiB) MiB over the touch")
+    // The allocator's figures are read at the boundary too, not left as the last 2 s reading had them.
+    let mallocStart = try #require(events[2]["allocator_allocated_bytes"].flatMap(Double.init))
+    let mallocEnd = try #require(events[3]["allocator_allocated_bytes"].flatMap(Double.init))
+    #expect(mallocEnd - mallocStart >= 31 * MiB, "malloc's allocated bytes grew \((mallocEnd - mallocStart) / MiB) MiB")
 
     let times = csv.numbers("t_seconds"), unix = csv.numbers("unix_time")
     #expect(unix.count == rows.count)

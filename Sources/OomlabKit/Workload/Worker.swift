@@ -60,6 +60,9 @@ public enum Worker {
       shared: page, limit: configuration.limit, heapLimit: configuration.heapLimit,
       supervisor: configuration.supervisorPID)
     workload.publishHeap()
+    workload.publishAllocatorStats = {
+      if let stats = AllocatorStats.read() { publisher.publish(stats, arenas: stats.arenas) }
+    }
     page.state = .ready
     wakeSupervisor(configuration)
     while page.load(.go) == 0 {

@@ -19,6 +19,8 @@ public final class Workload {
   private var publishedPayloadBytes: UInt64 = 0
   /// The supervisor that samples each step's start and end while the worker waits; nil posts no boundaries.
   let supervisor: pid_t?
+  /// Publishes the allocator's statistics before a boundary, so its row shows them as the step found or left them.
+  var publishAllocatorStats: (() -> Void)?
   /// The lowest step index whose boundaries are not posted yet.
   private var firstUnposted = 0
 
@@ -51,6 +53,7 @@ public final class Workload {
 
   private func post(_ kind: RowKind, _ planned: PlannedStep) {
     guard let supervisor else { return }
+    publishAllocatorStats?()
     StepBoundary.post(kind, stepIndex: planned.index, on: shared, supervisor: supervisor)
   }
 
