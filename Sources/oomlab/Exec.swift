@@ -83,7 +83,7 @@ struct Exec: ParsableCommand {
     let result = try Supervisor.exec(try ExecOptions.resolve(request, environment: ProcessInfo.processInfo.environment))
     // Standard output is the command's: the summary never mixes with it.
     FileHandle.standardError.write(Data((result.report.text + "\n").utf8))
-    throw ExitCode(result.exitStatus)
+    throw ExitCode(result.exitCode)
   }
 }
 

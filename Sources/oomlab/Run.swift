@@ -4,7 +4,8 @@ import OomlabKit
 
 struct Run: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Run a scenario in a worker process and record a CSV time series of its memory.")
+    abstract: "Run a scenario in a worker process and record a CSV time series of its memory.",
+    discussion: "The text summary goes to standard error: standard output carries only data (--csv - or --summary -).")
 
   @Argument(help: "The scenario file (YAML).")
   var scenario: String
@@ -14,7 +15,7 @@ struct Run: ParsableCommand {
   @Option(help: "Where to write the CSV; '-' for standard output (default: NAME-YYYYMMDD-HHMMSS.csv here, never replacing a file).")
   var csv: String?
 
-  @Option(help: "Also write the run's summary as JSON to this file; '-' for standard output (the text summary then goes to standard error).")
+  @Option(help: "Also write the run's summary as JSON to this file; '-' for standard output.")
   var summary: String?
 
   func run() throws {
@@ -22,14 +23,10 @@ struct Run: ParsableCommand {
     var request = options.request(csvPath: csv ?? Self.defaultCSVName(scenario.name), summaryPath: summary)
     request.csvPathIsGenerated = csv == nil
     let runOptions = try RunOptions.resolve(scenario, request, environment: ProcessInfo.processInfo.environment)
-    let (report, status) = try Supervisor.run(runOptions)
-    // With the CSV or the JSON on stdout, the text summary goes to stderr so the data stays clean.
-    if request.csvPath == "-" || request.summaryPath == "-" {
-      FileHandle.standardError.write(Data((report.text + "\n").utf8))
-    } else {
-      print(report.text)
-    }
-    throw ExitCode(status.rawValue)
+    let result = try Supervisor.run(runOptions)
+    // Standard output is for data (the CSV or the JSON with `-`): the text is for the person watching.
+    FileHandle.standardError.write(Data((result.report.text + "\n").utf8))
+    throw ExitCode(result.exitCode)
   }
 
   static func defaultCSVName(_ name: String) -> String {

@@ -155,7 +155,7 @@ import Testing
     defer { result.cleanUp() }
     #expect(result.status == ExitStatus.environment.rawValue, "\(result.stdout)\(result.stderr)")
     #expect(result.summary?["matched"] as? Bool == false)
-    #expect(result.stdout.contains("agent could not run"), "\(result.stdout)")
+    #expect(result.stderr.contains("agent could not run"), "\(result.stderr)")
   }
 
   @Test func theWorkerRunsTheTextTheSupervisorValidatedNotThePath() throws {

@@ -1,7 +1,21 @@
-/// How `oomlab exec` ended: its report and the status oomlab exits with.
-public struct ExecResult {
+/// How a run, an exec or an attach ended: its report, its verdict and the status oomlab exits with.
+public struct RunResult {
   public var report: RunReport
-  /// With --expect, the run's contract (0 matched, 1 mismatched, 3 environment, 130 interrupted);
-  /// without, the command's own: its exit code, 128+N when signal N ended it, 124 when the timeout did.
-  public var exitStatus: Int32
+  /// The verdict in the terms of `run`: 0 matched, 1 mismatched, 3 environment, 130 interrupted.
+  public var status: ExitStatus
+  /// What oomlab exits with: `status`, except for exec without --expect, which exits as its command did
+  /// (its exit code, 128+N when signal N ended it, 124 when the timeout did).
+  public var exitCode: Int32
+
+  /// A result that exits with its verdict.
+  public init(report: RunReport, status: ExitStatus) {
+    self.init(report: report, status: status, exitCode: status.rawValue)
+  }
+
+  /// A result that exits with another code than its verdict's.
+  public init(report: RunReport, status: ExitStatus, exitCode: Int32) {
+    self.report = report
+    self.status = status
+    self.exitCode = exitCode
+  }
 }

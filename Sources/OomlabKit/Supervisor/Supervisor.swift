@@ -15,7 +15,7 @@ public enum Supervisor {
   public static func pendingInterrupt() -> Int32? { SignalGate.shared.pendingInterrupt() }
 
   /// Runs the scenario described by `options` to its end.
-  public static func run(_ options: RunOptions) throws -> (RunReport, ExitStatus) {
+  public static func run(_ options: RunOptions) throws -> RunResult {
     // Normally done by the command before any thread exists; here it only makes sure.
     SignalGate.install()
     let gate = SignalGate.shared
@@ -123,11 +123,11 @@ public enum Supervisor {
     }
     for worker in workers where worker.isRunning { worker.kill(at: elapsed()) }
 
-    let report = Self.report(
+    let result = Self.report(
       workers, scenario: scenario, options: options, interrupted: interrupted, duration: elapsed(),
       enforcement: enforcement)
-    if let path = options.summaryPath { try Self.writeJSON(report.0, to: path) }
-    return report
+    if let path = options.summaryPath { try Self.writeJSON(result.report, to: path) }
+    return result
   }
 
   /// Samples one worker and writes its row: a `start` row before its first step, an `end` row once it has run
