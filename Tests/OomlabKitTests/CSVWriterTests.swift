@@ -118,6 +118,9 @@ import Testing
       ("say \"hi\"", "\"say \"\"hi\"\"\""),
       ("two\nlines", "\"two\nlines\""),
       ("a, \"b\"", "\"a, \"\"b\"\"\""),
+      // A CR LF pair is one Character, equal to neither "\r" nor "\n": it is quoted all the same.
+      ("two\r\nlines", "\"two\r\nlines\""),
+      ("carriage\rreturn", "\"carriage\rreturn\""),
   ]
 
   @Test("text is quoted only when it must be", arguments: texts)
