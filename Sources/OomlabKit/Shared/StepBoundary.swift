@@ -5,11 +5,11 @@ import Glibc
 ///
 /// A tick falls anywhere in a step, and misses a step shorter than the interval; a row taken while the worker
 /// stands still at the boundary shows its memory exactly as the step found or left it.
-public struct StepBoundary: Equatable, Sendable {
+struct StepBoundary: Equatable, Sendable {
   /// `stepStart` or `stepEnd`.
-  public let kind: RowKind
+  let kind: RowKind
   /// The pre-order index of the step.
-  public let stepIndex: Int
+  let stepIndex: Int
   /// The boundary's number among the worker's, from 1.
   let number: UInt64
 

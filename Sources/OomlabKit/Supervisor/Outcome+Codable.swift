@@ -1,6 +1,7 @@
 /// An outcome is written in the JSON summary as the summary prints it: `oom-kill`, `signalled (SIGKILL)`.
 extension Outcome: Codable {
-  /// Every outcome without a signal, for reading names back.
+  /// Every outcome without a signal, for reading names back: a new outcome needs its place here, or a JSON
+  /// summary that names it does not decode (RunReportTests reads each of these back).
   static let unsignalled: [Outcome] = [
     .completed, .oomKill, .heapOom, .allocFailure, .simulatedOomKill, .failed, .interrupted, .timedOut, .exited,
     .running,
