@@ -171,10 +171,14 @@ class Run:
 
     def ticks(self, columns, cgroup_columns=()):
         """Per sampling tick (rows sharing t_seconds), each column summed over processes, and the cgroup's
-        figures (one per tick); rows without an RSS (events, empty samples) are not ticks."""
+        figures (one per tick); rows without an RSS (events, empty samples) are not ticks. A step's start and
+        end rows sample one process alone, so with several processes they would show the others as gone."""
         order, sums = [], {}
+        several = len(self.keys) > 1
         for row in self.rows:
             if self.number(row, "rss_bytes") is None:
+                continue
+            if several and self.text(row, "row") in ("step_start", "step_end"):
                 continue
             t = self.number(row, "t_seconds")
             if t is None:

@@ -9,7 +9,7 @@ struct Attach: ParsableCommand {
       The process is never signalled and gets no limit. Its end is seen through a pidfd; its exit status is \
       read from /proc when its parent has not reaped it first, and an end by SIGKILL with the kernel's OOM line \
       for its pid is an oom-kill. Exit status: 0 recorded, 2 bad usage (no such process), 3 environment, \
-      130 interrupted.
+      130 interrupted. The summary goes to standard error.
       """)
 
   @Argument(help: "The pid of the process to record.")
@@ -24,7 +24,7 @@ struct Attach: ParsableCommand {
   @Option(help: "Where to write the CSV; '-' for standard output (default: NAME-PID-YYYYMMDD-HHMMSS.csv here, never replacing a file).")
   var csv: String?
 
-  @Option(help: "Also write the summary as JSON to this file; '-' for standard output (the text summary then goes to standard error).")
+  @Option(help: "Also write the summary as JSON to this file; '-' for standard output.")
   var summary: String?
 
   func validate() throws {
@@ -45,12 +45,9 @@ struct Attach: ParsableCommand {
       target, csvPath: csv ?? Run.defaultCSVName("\(target.name)-\(pid)"), csvIsGenerated: csv == nil,
       summaryPath: summary, duration: duration.flatMap(DurationValue.parseNanoseconds),
       interval: interval.flatMap(SampleInterval.parse))
-    let (report, status) = try Supervisor.attach(options)
-    if csv == "-" || summary == "-" {
-      FileHandle.standardError.write(Data((report.text + "\n").utf8))
-    } else {
-      print(report.text)
-    }
-    throw ExitCode(status.rawValue)
+    let result = try Supervisor.attach(options)
+    // Standard output is for data (the CSV or the JSON with `-`): the text is for the person watching.
+    FileHandle.standardError.write(Data((result.report.text + "\n").utf8))
+    throw ExitCode(result.exitCode)
   }
 }

@@ -81,7 +81,7 @@ struct Exec: ParsableCommand {
     statusLine.clear()
     // Standard output is the command's: the summary never mixes with it.
     FileHandle.standardError.write(Data((result.report.text + "\n").utf8))
-    throw ExitCode(result.exitStatus)
+    throw ExitCode(result.exitCode)
   }
 }
 

@@ -62,7 +62,8 @@ struct Matrix: ParsableCommand {
         try runOptions.record(
           toCSV: (out as NSString).appendingPathComponent(cell.base + ".csv"),
           summary: (out as NSString).appendingPathComponent(cell.base + ".json"))
-        (report, cellStatus) = try Supervisor.run(runOptions)
+        let result = try Supervisor.run(runOptions)
+        (report, cellStatus) = (result.report, result.status)
       } catch {
         statusLine.clear()
         printError("cell \(index + 1) of \(resolved.count), \(cell.label): \(error)")

@@ -4,7 +4,8 @@ import OomlabKit
 
 struct Run: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Run a scenario in a worker process and record a CSV time series of its memory.")
+    abstract: "Run a scenario in a worker process and record a CSV time series of its memory.",
+    discussion: "The text summary goes to standard error: standard output carries only data (--csv - or --summary -).")
 
   @Argument(help: "The scenario file (YAML).")
   var scenario: String
@@ -14,7 +15,7 @@ struct Run: ParsableCommand {
   @Option(help: "Where to write the CSV; '-' for standard output (default: NAME-YYYYMMDD-HHMMSS.csv here, never replacing a file).")
   var csv: String?
 
-  @Option(help: "Also write the run's summary as JSON to this file; '-' for standard output (the text summary then goes to standard error).")
+  @Option(help: "Also write the run's summary as JSON to this file; '-' for standard output.")
   var summary: String?
 
   func run() throws {
@@ -26,15 +27,11 @@ struct Run: ParsableCommand {
     // Also when the run throws: the error is printed on a clean line.
     defer { statusLine.clear() }
     runOptions.statusLine = statusLine
-    let (report, status) = try Supervisor.run(runOptions)
+    let result = try Supervisor.run(runOptions)
     statusLine.clear()
-    // With the CSV or the JSON on stdout, the text summary goes to stderr so the data stays clean.
-    if request.csvPath == "-" || request.summaryPath == "-" {
-      FileHandle.standardError.write(Data((report.text + "\n").utf8))
-    } else {
-      print(report.text)
-    }
-    throw ExitCode(status.rawValue)
+    // Standard output is for data (the CSV or the JSON with `-`): the text is for the person watching.
+    FileHandle.standardError.write(Data((result.report.text + "\n").utf8))
+    throw ExitCode(result.exitCode)
   }
 
   static func defaultCSVName(_ name: String) -> String {

@@ -42,7 +42,7 @@ extension AllocatorRunTests {
     #expect(result.outcome == "failed")
     let message = workerMessage(result)
     #expect(message.contains("malloc-conf key \"\(key)\"") && message.contains("no opt.\(key)"), "\(message)")
-    #expect(result.stdout.contains("malloc-conf key \"\(key)\""), "\(result.stdout)")
+    #expect(result.stderr.contains("malloc-conf key \"\(key)\""), "\(result.stderr)")
   }
 
   @Test(

@@ -136,8 +136,8 @@ struct AllocatorRunTests {
       ["run", scenario.path, "--allocator", "jemalloc", "--csv", directory.appendingPathComponent("o.csv").path],
       directory: directory, environment: ["OOMLAB_JEMALLOC": impostor])
     #expect(result.status == 3)
-    #expect(result.stdout.contains("asked for jemalloc but malloc is served by"), "\(result.stdout)\(result.stderr)")
-    #expect(!result.stdout.contains("allocator_allocated"))
+    #expect(result.stderr.contains("asked for jemalloc but malloc is served by"), "\(result.stdout)\(result.stderr)")
+    #expect(!result.stderr.contains("allocator_allocated"))
   }
 
   @Test func aMissingAllocatorSaysHowToInstallIt() {

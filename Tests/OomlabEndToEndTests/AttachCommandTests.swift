@@ -54,7 +54,7 @@ import OomlabTestSupport
     let last = try #require(rows.last.flatMap { Double($0["rss_bytes"] ?? "") })
     #expect(abs((last - first) - 50 * MiB) <= 5 * MiB, "RSS rose \((last - first) / MiB) MiB")
     let report = try RunReport.decode(try Data(contentsOf: summary))
-    #expect(report.outcome != Outcome.running.name, "the recording ended with the process: \(report.outcome)")
+    #expect(report.outcome != .running, "the recording ended with the process: \(report.outcome)")
   }
 
   @Test func attachingToAPidThatDoesNotExistIsBadUsage() throws {

@@ -73,7 +73,10 @@ import Testing
 
   @Test func headerStartsWithTimeProcessAndStep() {
     let names = CSVSchema.columns.map(\.name)
-    #expect(Array(names.prefix(6)) == ["t_seconds", "process", "pid", "ppid", "step_index", "step"])
+    #expect(
+      Array(names.prefix(9)) == [
+        "t_seconds", "unix_time", "row", "process", "pid", "ppid", "step_index", "step", "step_name",
+      ])
     #expect(names.contains("rss_bytes"))
     #expect(names.contains("minor_faults"))
   }
@@ -115,6 +118,9 @@ import Testing
       ("say \"hi\"", "\"say \"\"hi\"\"\""),
       ("two\nlines", "\"two\nlines\""),
       ("a, \"b\"", "\"a, \"\"b\"\"\""),
+      // A CR LF pair is one Character, equal to neither "\r" nor "\n": it is quoted all the same.
+      ("two\r\nlines", "\"two\r\nlines\""),
+      ("carriage\rreturn", "\"carriage\rreturn\""),
   ]
 
   @Test("text is quoted only when it must be", arguments: texts)
@@ -143,6 +149,9 @@ import Testing
     sample.pid = 4242
     sample.stepIndex = 3
     sample.step = "buffers"
+    sample.stepName = "cache"
+    sample.row = .stepEnd
+    sample.unixTime = 1_795_000_000.1236
     var status = ProcStatus()
     status.rss = 398_212 * 1024
     status.rssAnon = 351_004 * 1024
@@ -162,7 +171,7 @@ import Testing
     #expect(lines[0] == CSVSchema.header)
     let row = Self.cells(lines[1])
     #expect(row.count == CSVSchema.columns.count)
-    #expect(lines[1].hasPrefix("1.235,\"api,cache\",4242,4241,3,buffers,"))
+    #expect(lines[1].hasPrefix("1.235,1795000000.124,step_end,\"api,cache\",4242,4241,3,buffers,cache,"))
     #expect(row[try Self.index("t_seconds")] == "1.235")
     #expect(row[try Self.index("process")] == "api,cache")
     #expect(row[try Self.index("pid")] == "4242")
@@ -194,8 +203,9 @@ import Testing
     #expect(row[try Self.index("t_seconds")] == "0.000")
     #expect(row[try Self.index("process")] == "worker")
     #expect(row[try Self.index("step")] == "start")
+    #expect(row[try Self.index("row")] == "tick")
     for name in [
-      "step_index", "rss_bytes", "rss_anon_bytes", "vms_bytes", "threads", "minor_faults", "major_faults",
+      "unix_time", "step_name", "step_index", "rss_bytes", "rss_anon_bytes", "vms_bytes", "threads", "minor_faults", "major_faults",
       "oom_score", "oom_score_adj", "pss_bytes", "anon_huge_bytes", "native_live_bytes",
     ] {
       #expect(row[try Self.index(name)] == "", "\(name)")

@@ -33,7 +33,7 @@ import OomlabTestSupport
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     #expect(result.stdout == "held 100\n", "the command's stdout passes through")
-    #expect(report?.outcome == "completed")
+    #expect(report?.outcome == .completed)
     let csv = try #require(result.csv)
     let node = try #require(report?.processes.first).pid
     let rows = csv.rows(ofPid: node)
@@ -57,7 +57,7 @@ import OomlabTestSupport
       in: directory)
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stderr)")
-    #expect(report?.outcome == "oom-kill")
+    #expect(report?.outcome == .oomKill)
     let node = try #require(report?.processes.first)
     #expect(node.kernelReport?.contains("Killed process \(node.pid) (node)") == true, "\(node.kernelReport ?? "no line")")
     let last = try #require(result.csv?.rows(ofPid: node.pid).last)
@@ -90,7 +90,7 @@ import OomlabTestSupport
     defer { result.cleanUp() }
     // Without --expect, the command's own end: 128 + SIGABRT, as a shell would say.
     #expect(result.status == 128 + SIGABRT, "\(result.stderr)")
-    #expect(report?.outcome == "heap-oom")
+    #expect(report?.outcome == .heapOom)
     #expect(result.stderr.contains("FATAL ERROR: "), "Node's stderr passes through")
     let node = try #require(report?.processes.first)
     #expect(node.message?.contains("JavaScript heap out of memory") == true)
@@ -110,7 +110,7 @@ import OomlabTestSupport
       options: ["--memory-limit", "128MiB", "--interval", "20ms"])
     defer { result.cleanUp() }
     #expect(result.status == 128 + SIGKILL, "\(result.stderr)")
-    #expect(report?.outcome == "oom-kill")
+    #expect(report?.outcome == .oomKill)
     let process = try #require(report?.processes.first)
     let line = try #require(process.kernelReport, "no kernel line quoted: \(result.stderr)")
     #expect(line.contains("Killed process \(process.pid) (python3"), "\(line)")

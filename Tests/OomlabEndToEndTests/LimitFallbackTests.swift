@@ -45,7 +45,7 @@ struct LimitFallbackTests {
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     #expect(result.outcome == "oom-kill (simulated)")
-    #expect(result.stdout.contains("SIMULATED"))
+    #expect(result.stderr.contains("SIMULATED"))
     #expect((result.summary?["enforcement"] as? String)?.contains("SIMULATED") == true)
     let csv = try #require(result.csv)
     let lastRSS = try #require(csv.last("rss_bytes"))

@@ -502,7 +502,7 @@ struct ManagedHeapRunTests {
     let message = try #require(process["message"] as? String)
     #expect(message.hasPrefix(HeapOutOfMemory.fatalLine))
     #expect(message.contains("heap_limit 16.0 MiB"))
-    #expect(result.stdout.contains("heap limit 16.0 MiB"))
+    #expect(result.stderr.contains("heap limit 16.0 MiB"))
   }
 
   @Test func aHeapLimitShareWithoutAMemoryLimitIsRefused() throws {

@@ -35,7 +35,7 @@ struct OomGroupRunTests {
     let report = try RunReport.decode(try Data(contentsOf: result.directory.appendingPathComponent("summary.json")))
     // Both died of the one OOM event, the small sidecar too, each with the kernel's own line.
     for process in report.processes {
-      #expect(process.outcome == "oom-kill", "\(process.name): \(process.outcome)")
+      #expect(process.outcome == .oomKill, "\(process.name): \(process.outcome)")
       #expect(process.kernelReport?.contains("Killed process \(process.pid) ") == true)
     }
   }

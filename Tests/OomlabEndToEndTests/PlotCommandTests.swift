@@ -68,7 +68,7 @@ let matplotlibUnavailable: String? = {
     let (directory, report) = try Self.record(
       file: repositoryRoot().appendingPathComponent("Scenarios/container-oom-kill.yaml"), name: "kill")
     defer { try? FileManager.default.removeItem(at: directory) }
-    try #require(report.outcome == "oom-kill", "the run was not killed: \(report.outcome)")
+    try #require(report.outcome == .oomKill, "the run was not killed: \(report.outcome)")
     let worker = try #require(report.processes.first)
     let kernel = try #require(worker.kernelReport)
 

@@ -181,7 +181,7 @@ struct RunCommandTests {
     defer { result.cleanUp() }
     #expect(result.status == 1)
     #expect(result.outcome == "completed")
-    #expect(result.stdout.contains("MISMATCH"))
+    #expect(result.stderr.contains("MISMATCH"))
   }
 
   @Test func aKilledWorkerLeavesACompleteCSV() throws {

@@ -44,7 +44,11 @@ struct SupervisorLeafRunTests {
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     let report = try RunReport.decode(try Data(contentsOf: summary))
     #expect(report.notes.contains { $0.contains("no-internal-processes") }, "\(report.notes)")
-    #expect(report.enforcement?.hasPrefix("cgroup \(pod.directory)/oomlab-") == true, "\(report.enforcement ?? "")")
+    guard case .cgroup(let directory)? = report.enforcement else {
+      Issue.record("enforced by \(report.enforcement.map(String.init(describing:)) ?? "nothing"), not a cgroup")
+      return
+    }
+    #expect(directory.hasPrefix("\(pod.directory)/oomlab-"), "\(directory)")
     // The limit was the worker's own cgroup's, beside the supervisor's leaf, and that cgroup is gone.
     #expect(try #require(result.csv).last("cgroup_limit_bytes") == 64 * MiB)
     let left = CgroupDirectory.subdirectories(of: pod.directory)

@@ -36,12 +36,12 @@ import OomlabTestSupport
     // Nothing was expected, so a run that did not complete does not match.
     #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
     let report = try Self.report(result)
-    #expect(report.outcome == "timeout")
+    #expect(report.outcome == .timedOut)
     #expect(report.durationSeconds >= 1 && report.durationSeconds < 5, "\(report.durationSeconds)")
     #expect(report.notes.contains { $0.hasPrefix("timeout 1.0 s reached") }, "\(report.notes)")
-    #expect(result.stdout.contains("outcome   timeout"), "\(result.stdout)")
+    #expect(result.stderr.contains("outcome   timeout"), "\(result.stderr)")
     let worker = try #require(report.processes.first)
-    #expect(worker.outcome == "timeout" && worker.signal == "SIGKILL", "\(worker.outcome) \(worker.signal ?? "")")
+    #expect(worker.outcome == .timedOut && worker.signal == "SIGKILL", "\(worker.outcome) \(worker.signal ?? "")")
     #expect(Self.gone(worker.pid), "worker \(worker.pid) is still there")
     // The CSV ends with the worker as the timeout found it, holding its buffers.
     let csv = try #require(result.csv)
@@ -59,7 +59,7 @@ import OomlabTestSupport
     defer { result.cleanUp() }
     #expect(Date().timeIntervalSince(started) < 10)
     let report = try Self.report(result)
-    #expect(report.outcome == "timeout", "\(result.stdout)\(result.stderr)")
+    #expect(report.outcome == .timedOut, "\(result.stdout)\(result.stderr)")
     for process in report.processes { #expect(Self.gone(process.pid)) }
     if cgroupUnavailable == nil {
       #expect(MemoryLimitRunTests.leftoverCgroups(ofSupervisor: result.pid).isEmpty)
@@ -139,7 +139,7 @@ import OomlabTestSupport
     defer { result.cleanUp() }
     #expect(Date().timeIntervalSince(started) < 10)
     #expect(result.status == ExecOptions.timedOutStatus, "\(result.stderr)")
-    #expect(report?.outcome == "timeout")
+    #expect(report?.outcome == .timedOut)
     #expect(report?.notes.contains { $0.hasPrefix("timeout 1.0 s reached") } == true, "\(report?.notes ?? [])")
     let sleep = try #require(report?.processes.first)
     #expect(Self.gone(sleep.pid))

@@ -30,6 +30,8 @@ package final class TickRig {
 package func tick(_ rig: TickRig, forceRollup: Bool) -> Bool {
   var sample = Sample()
   sample.seconds = 12.34
+  // As Supervisor.sample stamps every row.
+  sample.unixTime = Clock.unixSeconds()
   sample.process = "worker"
   sample.pid = rig.child.pid
   sample.allocator = "glibc"

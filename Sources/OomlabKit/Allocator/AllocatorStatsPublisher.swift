@@ -8,6 +8,9 @@ final class AllocatorStatsPublisher: @unchecked Sendable {
   let page: SharedPage
   let interval: UInt64
   private var thread: Thread?
+  /// Held while publishing: the worker's main thread publishes at step boundaries while this thread runs, and
+  /// two writers would break the sequence lock.
+  private let publishing = NSLock()
 
   init(page: SharedPage, interval: UInt64) {
     self.page = page
@@ -31,8 +34,10 @@ final class AllocatorStatsPublisher: @unchecked Sendable {
     }
   }
 
-  /// Publishes one reading; also used once synchronously before the worker reports completion.
+  /// Publishes one reading; also used synchronously at each step boundary and before the worker reports completion.
   func publish(_ stats: AllocatorStats, arenas: UInt64?) {
+    publishing.lock()
+    defer { publishing.unlock() }
     // A sequence lock: the supervisor never takes allocated from one reading and active from the next.
     page.beginWriting(.allocatorStatsSequence)
     defer { page.endWriting(.allocatorStatsSequence) }

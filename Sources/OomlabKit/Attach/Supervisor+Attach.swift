@@ -8,7 +8,7 @@ extension Supervisor {
   /// It is not oomlab's child, so waitpid cannot see it end: its pidfd does, and its exit status is
   /// read from /proc while it is a zombie, when its parent has not reaped it first. An end by SIGKILL
   /// with the kernel's `Killed process` line for that pid in /dev/kmsg is an `oom-kill`.
-  package static func attach(_ options: AttachOptions) throws -> (RunReport, ExitStatus) {
+  package static func attach(_ options: AttachOptions) throws -> RunResult {
     SignalGate.install()
     let gate = SignalGate.shared
     let target = options.target
@@ -89,13 +89,13 @@ extension Supervisor {
     }
     let report = RunReport(
       scenario: target.name, file: target.executable, command: target.commandLine, allocator: "", tuning: [:],
-      limitBytes: nil, heapLimitBytes: nil, enforcement: nil, outcome: outcome.description, expected: nil,
+      limitBytes: nil, heapLimitBytes: nil, enforcement: nil, outcome: outcome, expected: nil,
       matched: true, durationSeconds: duration, csv: csv.path, csvIncomplete: csv.incompleteReason,
       intervalSeconds: Double(options.interval) / 1e9, processes: verdict.processes(), treePeakRssBytes: tree.peakTotalRss,
       treePeakAtSeconds: tree.peakTotalAt, victim: outcome == .oomKill ? "\(target.name) (pid \(target.pid))" : nil,
       notes: notes)
     if let path = options.summaryPath { try Self.writeJSON(report, to: path) }
     let status: ExitStatus = interrupt != nil ? .interrupted : csv.failure != nil ? .environment : .matched
-    return (report, status)
+    return RunResult(report: report, status: status)
   }
 }

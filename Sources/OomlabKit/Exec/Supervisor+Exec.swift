@@ -13,7 +13,7 @@ extension Supervisor {
   /// gave it. oomlab becomes the subreaper of the tree, so orphans are reaped here and their ends
   /// known; the run ends when the command does, and processes it left running are killed, since
   /// the run owns the tree (its cgroup is removed, its record closed).
-  package static func exec(_ options: ExecOptions) throws -> ExecResult {
+  package static func exec(_ options: ExecOptions) throws -> RunResult {
     SignalGate.install()
     let gate = SignalGate.shared
     // Every process of the tree is signalled through its pidfd only, never by a pid that may have been reused.
@@ -313,36 +313,38 @@ extension Supervisor {
       scenario: commandName,
       file: options.executable, command: options.command, allocator: options.allocator?.description ?? "",
       tuning: options.tuning, limitBytes: enforcement?.limit ?? options.limit, heapLimitBytes: nil,
-      enforcement: enforcement?.description, outcome: outcome.description, expected: options.expect?.rawValue,
+      enforcement: enforcement?.enforcement, outcome: outcome, expected: options.expect,
       matched: matched, durationSeconds: duration, csv: options.csv.path, csvIncomplete: options.csv.incompleteReason,
       intervalSeconds: Double(options.interval) / 1e9, processes: verdict.processes(), treePeakRssBytes: tree.peakTotalRss,
       treePeakAtSeconds: tree.peakTotalAt, victim: victim, notes: notes)
 
-    let status: Int32
-    if options.expect != nil {
-      if outcome == .interrupted {
-        status = ExitStatus.interrupted.rawValue
-      } else if allocatorFailure != nil || options.csv.failure != nil {
-        status = ExitStatus.environment.rawValue
-      } else {
-        status = (matched ? ExitStatus.matched : .mismatched).rawValue
-      }
-    } else if allocatorFailure != nil {
-      status = ExitStatus.environment.rawValue
-    } else if timedOut {
-      status = ExecOptions.timedOutStatus
-    } else if let code = WaitStatus.exitCode(rootStatus) {
-      status = code
-    } else if let signal = WaitStatus.signal(rootStatus) {
-      status = 128 + signal
+    let status: ExitStatus
+    if outcome == .interrupted {
+      status = .interrupted
+    } else if allocatorFailure != nil || options.csv.failure != nil {
+      status = .environment
     } else {
-      status = ExitStatus.environment.rawValue
+      status = matched ? .matched : .mismatched
+    }
+    let exitCode: Int32
+    if options.expect != nil {
+      exitCode = status.rawValue
+    } else if allocatorFailure != nil {
+      exitCode = ExitStatus.environment.rawValue
+    } else if timedOut {
+      exitCode = ExecOptions.timedOutStatus
+    } else if let code = WaitStatus.exitCode(rootStatus) {
+      exitCode = code
+    } else if let signal = WaitStatus.signal(rootStatus) {
+      exitCode = 128 + signal
+    } else {
+      exitCode = ExitStatus.environment.rawValue
     }
     live.seconds = duration
     live.outcome = outcome.description
     options.statusLine?.update(live, force: true)
     if let path = options.summaryPath { try Self.writeJSON(report, to: path) }
-    return ExecResult(report: report, exitStatus: status)
+    return RunResult(report: report, status: status, exitCode: exitCode)
   }
 
   /// The outcome a wait status alone says.

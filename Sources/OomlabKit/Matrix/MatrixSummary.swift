@@ -29,7 +29,7 @@ package enum MatrixSummary {
     report.processes.map { process in
       let peaks = process.peaks
       return settings(cell) + [
-        process.name, report.outcome, process.outcome, report.expected ?? "", report.matched ? "true" : "false",
+        process.name, report.outcome.description, process.outcome.description, report.expected?.rawValue ?? "", report.matched ? "true" : "false",
         String(format: "%.3f", report.durationSeconds), "\(peaks.rssBytes)", "\(peaks.finalRssBytes)",
         peaks.fragRatio.map { String(format: "%.4f", $0) } ?? "", cell.base + ".csv",
       ]

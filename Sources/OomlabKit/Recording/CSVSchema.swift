@@ -1,4 +1,4 @@
-/// The columns of the time-series CSV, in order; `oomlab columns` prints them as the README's column table.
+/// The columns of the time-series CSV, in order; `oomlab columns` prints them, and the README's table must equal it.
 package enum CSVSchema {
   static func status(_ name: String, _ field: String, _ meaning: String, _ get: @escaping @Sendable (ProcStatus) -> UInt64)
     -> CSVColumn
@@ -23,6 +23,12 @@ package enum CSVSchema {
   package static let columns: [CSVColumn] = [
     CSVColumn(name: "t_seconds", unit: "seconds", source: "supervisor, CLOCK_MONOTONIC",
       meaning: "time since the worker (exec: the command) was started, or since attach began", value: { .decimal($0.seconds) }),
+    CSVColumn(name: "unix_time", unit: "seconds", source: "supervisor, CLOCK_REALTIME",
+      meaning: "when the row was sampled, in seconds since the Unix epoch, to match rows with kernel logs and metrics",
+      value: { $0.unixTime.map(CSVValue.decimal) ?? .empty }),
+    CSVColumn(name: "row", unit: "text", source: "supervisor + worker",
+      meaning: "what the row records: `start` (before the first step), `tick` (every interval), `step_start` and `step_end` (sampled while the worker waits at the step's boundary, so a step shorter than a tick appears; a step inside `repeat` only on its first pass), `end` (all steps ran); exec and attach: `tick`",
+      value: { .text($0.row.rawValue) }),
     CSVColumn(name: "process", unit: "text", source: "scenario; exec and attach: /proc/PID/stat field 2 (comm)",
       meaning: "the worker's name: `worker`, or its name under `processes:`; exec and attach: the command name",
       value: { .text($0.process) }),
@@ -38,6 +44,9 @@ package enum CSVSchema {
     CSVColumn(name: "step", unit: "text", source: "scenario + worker",
       meaning: "kind of the step in progress: `start` before the first step, `end` once all have run; empty for exec and attach",
       value: { .text($0.step) }),
+    CSVColumn(name: "step_name", unit: "text", source: "scenario",
+      meaning: "the `as:` name of the step in progress; empty when it has none, and for exec and attach",
+      value: { .text($0.stepName) }),
     status("rss_bytes", "VmRSS", "resident set size: what the OOM killer weighs", { $0.rss }),
     status("rss_anon_bytes", "RssAnon", "resident anonymous memory: heap, malloc, stacks, anonymous mmap", { $0.rssAnon }),
     status("rss_file_bytes", "RssFile", "resident file-backed memory: the binary and shared libraries", { $0.rssFile }),

@@ -82,7 +82,9 @@ package final class CSVWriter {
     case .decimal(let v): appendFixed(v, digits: 3, to: &line)
     case .ratio(let v): appendFixed(v, digits: 4, to: &line)
     case .text(let s):
-      if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) {
+      // Bytes, not Characters: grapheme breaking cost more than the rest of a text cell, and a CR LF pair (one
+      // Character) needs quoting too.
+      if s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
         line.append(0x22)
         line.append(contentsOf: s.replacingAll("\"", "\"\"").utf8)
         line.append(0x22)

@@ -1,7 +1,11 @@
-/// Everything the supervisor learned about one worker at one tick.
+/// Everything the supervisor learned about one worker at one tick or step boundary.
 package struct Sample {
   /// Seconds since the worker was started.
   package var seconds: Double = 0
+  /// Seconds since the Unix epoch when the sample was taken, from CLOCK_REALTIME.
+  package var unixTime: Double?
+  /// Whether this is a periodic tick or an event the worker waited at.
+  package var row: RowKind = .tick
   /// The worker's name (`worker`, or the name under `processes:`).
   package var process: String = "worker"
   /// The worker's PID.
@@ -12,6 +16,8 @@ package struct Sample {
   package var stepIndex: Int?
   /// The kind of the step in progress: `start` before the first, `end` after the last.
   package var step: String = "start"
+  /// The `as:` name of that step, empty when it has none.
+  package var stepName: String = ""
   /// /proc/PID/status.
   package var status: ProcStatus?
   /// /proc/PID/stat.

@@ -32,8 +32,8 @@ package struct Scenario: Sendable {
   package let processes: [ProcessSpec]
   /// The kind of every step in pre-order, indexed like `PlannedStep.index`.
   package let stepKinds: [String]
-  /// The `as:` name of every step in pre-order, nil where it has none.
-  package internal(set) var stepNames: [String?] = []
+  /// The `as:` name of every step in pre-order, nil where it has none; indexed like `stepKinds`.
+  package let stepNames: [String?]
   /// Fields written as a share of the limit, which need one to be set, in file order.
   package let percentFields: [PercentField]
   /// Where each top-level field's value is written, for errors found after parsing.

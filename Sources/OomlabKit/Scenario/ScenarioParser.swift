@@ -105,9 +105,8 @@ package enum ScenarioParser {
       heapLimit: heapLimit ?? nil, allocator: allocator ?? nil, mallocConf: mallocConf ?? nil,
       arenaMax: arenaMax ?? nil, oomGroup: (oomGroup ?? nil) ?? false, sampleInterval: sample ?? nil, expect: expect ?? nil, timeout: timeout,
       processes: processes ?? [],
-      stepKinds: context.stepLabels, percentFields: context.percentFields, places: places)
+      stepKinds: context.stepLabels, stepNames: context.stepNames, percentFields: context.percentFields, places: places)
     scenario.source = yaml
-    scenario.stepNames = context.stepNames
     return scenario
   }
 
@@ -164,7 +163,7 @@ package enum ScenarioParser {
     let index = context.nextStepIndex
     context.nextStepIndex += 1
     context.stepLabels.append(kind.kind)
-    context.stepNames.append(value.mapping?["as"]?.scalar?.string)
+    context.stepNames.append(nil)
     let step: any Step
     do {
       step = try kind.parse(StepInput(context: context, node: value, path: "\(itemPath).\(key)", form: kind.form))
@@ -180,6 +179,7 @@ package enum ScenarioParser {
           "the name \"\(name)\" is reserved for free's what:; expected another name")
       }
       context.definedNames.insert(name)
+      context.stepNames[index] = name
     }
     return PlannedStep(index: index, kind: kind.kind, step: step)
   }

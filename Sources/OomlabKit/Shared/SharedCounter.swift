@@ -11,6 +11,11 @@ package enum SharedCounter: Int, CaseIterable, Sendable {
   case acknowledged
   /// The pre-order index of the step being executed, plus one (0 before the first step).
   case stepIndexPlusOne
+  /// The step boundary the worker posted last, packed into one word by `StepBoundary`; it waits there until
+  /// `boundarySampled` holds the boundary's number.
+  case boundary
+  /// The number of the latest boundary the supervisor has sampled.
+  case boundarySampled
   case buffersLiveBytes
   case nativeLiveBytes
   case pagesReservedBytes

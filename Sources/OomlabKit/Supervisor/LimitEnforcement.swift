@@ -118,12 +118,12 @@ final class LimitEnforcement {
     return kills > baselineKills ? kills - baselineKills : 0
   }
 
-  /// A label for the summary.
-  var description: String {
+  /// How the limit is enforced, for the report.
+  var enforcement: Enforcement {
     switch kind {
-    case .cgroup: return "cgroup \(cgroup?.directory ?? "")"
-    case .container(let place): return "the container's own limit at \(place) (no cgroup could be created; the supervisor shares it)"
-    case .simulated: return "SIMULATED: the supervisor kills the worker at RSS >= limit (no cgroup)"
+    case .cgroup: return .cgroup(cgroup?.directory ?? "")
+    case .container(let place): return .container(place)
+    case .simulated: return .simulated
     }
   }
 

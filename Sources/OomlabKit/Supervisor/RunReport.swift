@@ -8,7 +8,7 @@ package struct RunReport: Codable {
     package var pid: Int32
     /// The parent when last seen (exec and attach record a tree of processes).
     package var ppid: Int32?
-    package var outcome: String
+    package var outcome: Outcome
     package var exitCode: Int32?
     package var signal: String?
     /// Seconds from the start of the run to when the worker was reaped.
@@ -38,9 +38,9 @@ package struct RunReport: Codable {
   /// The managed heap's limit; nil for exec and attach, where each Node process reports its own.
   package var heapLimitBytes: UInt64?
   /// How the limit was enforced.
-  package var enforcement: String?
-  package var outcome: String
-  package var expected: String?
+  package var enforcement: Enforcement?
+  package var outcome: Outcome
+  package var expected: ExpectedOutcome?
   package var matched: Bool
   package var durationSeconds: Double
   package var csv: String
@@ -76,22 +76,25 @@ extension RunReport {
   /// The human summary printed after a run.
   package var text: String {
     let tuningText = tuning.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
-    let limitText: String = limitBytes.map { ByteSize.format($0) } ?? "none"
-    var allocatorLine: String = "allocator \(allocator)"
-      + (tuning.isEmpty ? "" : " (\(tuningText))") + "; limit \(limitText)"
-    if let heapLimitBytes { allocatorLine += "; heap limit \(ByteSize.format(heapLimitBytes))" }
+    // One line says the limit and how it is held; the heap's limit only where a heap was used.
+    var limitLine = "limit     " + (limitBytes.map { ByteSize.format($0) + (enforcement.map { ", \($0.summary)" } ?? "") } ?? "none")
+    if let heapLimitBytes, usedHeap { limitLine += "; heap limit \(ByteSize.format(heapLimitBytes))" }
     var lines: [String] = [
       command.map { "command   \(Self.shellWords($0))" } ?? "scenario  \(scenario) (\(file))",
-      "outcome   \(outcome)" + (expected.map { matched ? "  (expected \($0): match)" : "  (expected \($0): MISMATCH)" } ?? ""),
+      "outcome   \(outcome)"
+        + (expected.map { matched ? "  (expected \($0.rawValue): match)" : "  (expected \($0.rawValue): MISMATCH)" } ?? ""),
     ]
-    for process in processes where process.outcome == Outcome.failed.name {
+    for process in processes where process.outcome == .failed {
       lines.append("failed    \(process.name) could not run, so the run proves nothing: \(process.message ?? "no reason given")")
     }
     // exec and attach name an allocator only when one was preloaded.
-    if command == nil || !allocator.isEmpty { lines.append(allocatorLine) }
+    if command == nil || !allocator.isEmpty {
+      lines.append("allocator \(allocator)" + (tuning.isEmpty ? "" : " (\(tuningText))"))
+    }
     lines += [
-      "limit     " + (enforcement ?? limitBytes.map { ByteSize.format($0) } ?? "none"),
-      "duration  \(String(format1: durationSeconds)) s, sampled every \(Int(intervalSeconds * 1000)) ms -> \(csv)",
+      limitLine,
+      "duration  \(String(format1: durationSeconds)) s, sampled every \(Int(intervalSeconds * 1000)) ms -> "
+        + (csv == "-" ? "standard output" : csv),
     ]
     if let treePeakRssBytes {
       lines.append("tree      \(processes.count) process\(processes.count == 1 ? "" : "es"), peak total rss \(ByteSize.format(treePeakRssBytes))"
@@ -109,9 +112,9 @@ extension RunReport {
         + (process.endedAtSeconds.map { " at \(String(format1: $0)) s" } ?? ""))
       lines.append("  peak rss \(ByteSize.format(p.rssBytes)) (VmHWM \(ByteSize.format(p.hwmBytes))), peak vms \(ByteSize.format(p.vmsBytes)), threads \(p.threads)  [/proc/PID/status]")
       if command == nil {
-        lines.append("  peak live: buffers \(ByteSize.format(p.buffersLiveBytes)), native \(ByteSize.format(p.nativeLiveBytes)), pages \(ByteSize.format(p.pagesTouchedBytes)) touched of \(ByteSize.format(p.pagesReservedBytes)), stacks \(ByteSize.format(p.stacksReservedBytes))  [worker]")
+        lines.append("  peak live: buffers \(ByteSize.format(p.buffersLiveBytes)), native \(ByteSize.format(p.nativeLiveBytes)), pages \(ByteSize.format(p.pagesTouchedBytes)) touched of \(ByteSize.format(p.pagesReservedBytes)), stacks \(ByteSize.format(p.stacksReservedBytes)) reserved  [worker]")
         if p.heapTotalBytes > 0 || p.externalBytes > 0 {
-          lines.append("  peak heap: used \(ByteSize.format(p.heapUsedBytes)), total \(ByteSize.format(p.heapTotalBytes)), external \(ByteSize.format(p.externalBytes)); \(p.gcCount) collections  [heap]")
+          lines.append("  peak heap: used \(ByteSize.format(p.heapUsedBytes)), total \(ByteSize.format(p.heapTotalBytes)), external \(ByteSize.format(p.externalBytes)); \(String(count: p.gcCount, "collection"))  [heap]")
         }
       } else if p.heapTotalBytes > 0 {
         lines.append("  peak heap: used \(ByteSize.format(p.heapUsedBytes)), total \(ByteSize.format(p.heapTotalBytes)), external \(ByteSize.format(p.externalBytes)), array buffers \(ByteSize.format(p.arrayBuffersBytes))  [Node's process.memoryUsage()]")
@@ -136,6 +139,9 @@ extension RunReport {
     }
     return lines.joined(separator: "\n")
   }
+
+  /// Whether a worker's managed heap held anything: its limit means nothing to a scenario without one.
+  var usedHeap: Bool { processes.contains { $0.peaks.heapTotalBytes > 0 || $0.peaks.externalBytes > 0 } }
 
   /// How many processes the text lists before it summarises the rest.
   static let listed = 12

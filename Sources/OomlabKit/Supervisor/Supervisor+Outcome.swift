@@ -26,7 +26,7 @@ extension Supervisor {
   static func report(
     _ workers: [WorkerHandle], scenario: Scenario, options: RunOptions, interrupted: Int32?, timedOut: Bool,
     duration: Double, enforcement: LimitEnforcement?
-  ) -> (RunReport, ExitStatus) {
+  ) -> RunResult {
     // An OOM kill needs evidence: SIGKILL and a risen oom_kill counter, tied to this pid by the
     // kernel's own report where /dev/kmsg is readable, or by being the only SIGKILLed worker.
     let kills = enforcement?.killsSinceStart() ?? 0
@@ -67,13 +67,13 @@ extension Supervisor {
     let matched = !anyFailed && (scenario.expect.map { outcome.matches($0) } ?? (outcome == .completed))
     let processes = outcomes.map { worker, outcome, message in
       RunReport.ProcessReport(
-        name: worker.name, pid: worker.pid, outcome: outcome.description, exitCode: worker.exitCode,
+        name: worker.name, pid: worker.pid, outcome: outcome, exitCode: worker.exitCode,
         signal: worker.terminatingSignal.map(SignalName.of), endedAtSeconds: worker.endedAt, peaks: worker.peaks,
         message: message, kernelReport: kernelReports[worker.pid]?.line, trimUnsupported: worker.page.load(.trimUnsupported), lastSample: outcome == .completed ? nil : worker.lastSample.map(Self.cells))
     }
     let report = RunReport(
       scenario: scenario.name, file: scenario.file, allocator: options.allocator.description, tuning: options.tuning,
-      limitBytes: enforcement?.limit ?? options.limit, heapLimitBytes: options.heapLimit, enforcement: enforcement?.description, outcome: outcome.description, expected: scenario.expect?.rawValue,
+      limitBytes: enforcement?.limit ?? options.limit, heapLimitBytes: options.heapLimit, enforcement: enforcement?.enforcement, outcome: outcome, expected: scenario.expect,
       matched: matched, durationSeconds: duration, csv: options.csvPath, csvIncomplete: options.csv.incompleteReason,
       intervalSeconds: Double(options.interval) / 1e9, processes: processes,
       victim: outcome == .completed ? nil : decisive.map { $0.0.name },
@@ -89,7 +89,7 @@ extension Supervisor {
     } else {
       status = matched ? .matched : .mismatched
     }
-    return (report, status)
+    return RunResult(report: report, status: status)
   }
 
   /// What the summary says of a timeout that ended a run: which limit was reached, and what was done.

@@ -15,7 +15,7 @@ package enum Supervisor {
   package static func pendingInterrupt() -> Int32? { SignalGate.shared.pendingInterrupt() }
 
   /// Runs the scenario described by `options` to its end.
-  package static func run(_ options: RunOptions) throws -> (RunReport, ExitStatus) {
+  package static func run(_ options: RunOptions) throws -> RunResult {
     // Normally done by the command before any thread exists; here it only makes sure.
     SignalGate.install()
     let gate = SignalGate.shared
@@ -89,6 +89,20 @@ package enum Supervisor {
         seconds: elapsed(), samples: running, limit: enforcement?.limit ?? options.limit, stepNames: scenario.stepNames)
       line.update(status)
     }
+    // A worker waiting at a step's start or end gets its row now, measured as the step found or left it.
+    func sampleBoundaries() {
+      let waiting = workers.filter { $0.isRunning && $0.page.state == .running }
+        .compactMap { worker in StepBoundary.pending(on: worker.page).map { (worker, $0) } }
+      guard !waiting.isEmpty else { return }
+      let seconds = elapsed()
+      let reading = enforcement?.cgroup?.read()
+      for (worker, boundary) in waiting {
+        sample(
+          worker, scenario: scenario, allocatorName: options.allocator.description, seconds: seconds, csv: csv,
+          forceRollup: false, cgroup: reading, enforcement: enforcement, boundary: boundary)
+        boundary.release(on: worker.page)
+      }
+    }
     if interrupted == nil {
       sampleAll(workers.filter(\.isRunning), forceRollup: true)
       showStatus()
@@ -103,12 +117,14 @@ package enum Supervisor {
         // A worker died, or finished its steps and waits for its `end` row: the last row never waits for the interval.
         guard event == .childChanged else { return }
         reapAll()
+        sampleBoundaries()
         sampleAll(workers.filter { $0.isRunning && !$0.acknowledged && $0.page.state == .completed }, forceRollup: true)
       },
       // Reaped on every tick too: a SIGCHLD can be merged with another or taken by a wait elsewhere.
       settle: {
         guard interrupted == nil else { return }
         reapAll()
+        sampleBoundaries()
         timedOut = Clock.now() >= timeoutAt && workers.contains(where: { $0.isRunning })
       },
       tick: {
@@ -124,20 +140,21 @@ package enum Supervisor {
     }
     for worker in workers where worker.isRunning { worker.kill(at: elapsed()) }
 
-    let report = Self.report(
+    let result = Self.report(
       workers, scenario: scenario, options: options, interrupted: interrupted, timedOut: timedOut,
       duration: elapsed(), enforcement: enforcement)
-    status.seconds = report.0.durationSeconds
-    status.outcome = report.0.outcome
+    status.seconds = result.report.durationSeconds
+    status.outcome = result.report.outcome.description
     options.statusLine?.update(status, force: true)
-    if let path = options.summaryPath { try Self.writeJSON(report.0, to: path) }
-    return report
+    if let path = options.summaryPath { try Self.writeJSON(result.report, to: path) }
+    return result
   }
 
-  /// Samples one worker and writes its row; the row of a finished worker is labelled `end`.
+  /// Samples one worker and writes its row: a `start` row before its first step, an `end` row once it has run
+  /// them all, a row of the step boundary it waits at, else a `tick`.
   static func sample(
     _ worker: WorkerHandle, scenario: Scenario, allocatorName: String, seconds: Double, csv: CSVWriter, forceRollup: Bool,
-    cgroup: CgroupReading?, enforcement: LimitEnforcement?
+    cgroup: CgroupReading?, enforcement: LimitEnforcement?, boundary: StepBoundary? = nil
   ) {
     let state = worker.page.state
     // Whatever the probe manages, a finished worker is released: it waits for this before exiting.
@@ -150,17 +167,25 @@ package enum Supervisor {
     guard let probe = worker.probe else { return }
     var sample = Sample()
     sample.seconds = seconds
+    sample.unixTime = Clock.unixSeconds()
     sample.process = worker.name
     sample.pid = worker.pid
     sample.allocator = allocatorName
     guard probe.read(into: &sample, now: Clock.now(), forceRollup: forceRollup || state == .completed) else { return }
     sample.counters = worker.page.snapshot()
-    let stepPlusOne = Int(sample.counter(.stepIndexPlusOne) ?? 0)
+    // At a boundary the step is the boundary's: a `repeat` ends while its last nested step is published.
+    let stepPlusOne = boundary.map { $0.stepIndex + 1 } ?? Int(sample.counter(.stepIndexPlusOne) ?? 0)
     if stepPlusOne > 0 && stepPlusOne <= scenario.stepKinds.count {
       sample.stepIndex = stepPlusOne - 1
       sample.step = scenario.stepKinds[stepPlusOne - 1]
+      sample.stepName = scenario.stepNames[stepPlusOne - 1] ?? ""
     }
-    if state == .completed { sample.step = "end" }
+    sample.row = boundary?.kind ?? (state == .ready ? .start : .tick)
+    if state == .completed {
+      sample.step = "end"
+      sample.stepName = ""
+      sample.row = .end
+    }
     sample.cgroup = cgroup
     if let limit = enforcement?.limit, let status = sample.status {
       sample.oomScoreCgroup = OomBadness.cgroupScore(

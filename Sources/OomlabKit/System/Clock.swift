@@ -27,4 +27,11 @@ package enum Clock {
     let current = now()
     if deadline > current { sleep(nanoseconds: deadline - current) }
   }
+
+  /// Seconds since the Unix epoch on CLOCK_REALTIME, the clock kernel logs and metrics are stamped with.
+  package static func unixSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_REALTIME, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+  }
 }

@@ -113,9 +113,11 @@ final class ProcessTree {
   func sample(at seconds: Double, now: UInt64, forceRollup: Bool, fill: (inout Sample, TreeMember) -> Void) -> [Sample] {
     var samples: [Sample] = []
     var total: UInt64 = 0
+    let unixTime = Clock.unixSeconds()
     for member in members where member.isRunning {
       var sample = Sample()
       sample.seconds = seconds
+      sample.unixTime = unixTime
       sample.pid = member.pid
       sample.step = ""
       guard member.probe.read(into: &sample, now: now, forceRollup: forceRollup) else {

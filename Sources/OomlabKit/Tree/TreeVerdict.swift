@@ -103,7 +103,7 @@ struct TreeVerdict {
     ends.map { end in
       let member = end.member
       return RunReport.ProcessReport(
-        name: member.name, pid: member.pid, ppid: member.parentPid, outcome: end.outcome.description,
+        name: member.name, pid: member.pid, ppid: member.parentPid, outcome: end.outcome,
         exitCode: member.exitCode, signal: member.terminatingSignal.map(SignalName.of), endedAtSeconds: member.endedAt,
         peaks: member.peaks, message: end.message, kernelReport: end.kernelReport?.line, trimUnsupported: 0,
         lastSample: end.outcome == .completed || end.outcome == .running ? nil : member.lastSample.map(Supervisor.cells))

@@ -56,8 +56,13 @@ package enum Worker {
     let publisher = AllocatorStatsPublisher(page: page, interval: configuration.interval)
     if let stats = AllocatorStats.read() { publisher.publish(stats, arenas: stats.arenas) }
     // The heap maps nothing until its first object; published now so the baseline row shows its limit.
-    let workload = Workload(shared: page, limit: configuration.limit, heapLimit: configuration.heapLimit)
+    let workload = Workload(
+      shared: page, limit: configuration.limit, heapLimit: configuration.heapLimit,
+      supervisor: configuration.supervisorPID)
     workload.publishHeap()
+    workload.publishAllocatorStats = {
+      if let stats = AllocatorStats.read() { publisher.publish(stats, arenas: stats.arenas) }
+    }
     page.state = .ready
     wakeSupervisor(configuration)
     while page.load(.go) == 0 {

@@ -17,22 +17,44 @@ package final class Workload {
   private let liveLock = NSLock()
   /// The payload bytes already added to `nativeLiveBytes`, which other steps add to as well.
   private var publishedPayloadBytes: UInt64 = 0
+  /// The supervisor that samples each step's start and end while the worker waits; nil posts no boundaries.
+  let supervisor: pid_t?
+  /// Publishes the allocator's statistics before a boundary, so its row shows them as the step found or left them.
+  var publishAllocatorStats: (() -> Void)?
+  /// The lowest step index whose boundaries are not posted yet.
+  private var firstUnposted = 0
 
-  /// Creates the state of a worker publishing to `shared`, with a heap limited to `heapLimit` bytes.
-  package init(shared: SharedPage, limit: UInt64?, heapLimit: UInt64 = ManagedHeap.defaultLimit) {
+  /// Creates the state of a worker publishing to `shared`, with a heap limited to `heapLimit` bytes, that
+  /// waits at each step's start and end until `supervisor` has sampled it.
+  package init(shared: SharedPage, limit: UInt64?, heapLimit: UInt64 = ManagedHeap.defaultLimit, supervisor: pid_t? = nil) {
     self.shared = shared
     self.limit = limit
     self.heap = ManagedHeap(limit: heapLimit)
+    self.supervisor = supervisor
   }
 
-  /// Runs steps in order, publishing which one is executing.
+  /// Runs steps in order, publishing which one is executing and posting its start and end the first time it runs.
   package func run(_ steps: [PlannedStep]) throws {
     for planned in steps {
       shared.store(.stepIndexPlusOne, UInt64(planned.index + 1))
+      // Steps first run in pre-order, so a step below `firstUnposted` is a later pass of a `repeat`: posting
+      // those would make the CSV's length and the run's speed grow with the iteration count.
+      let posted = supervisor != nil && planned.index >= firstUnposted
+      if posted {
+        firstUnposted = planned.index + 1
+        post(.stepStart, planned)
+      }
       try planned.step.run(self)
       // External pressure from a `buffers` step may have run a fatal collection outside any allocation.
       if let outOfMemory = heap.pendingOutOfMemory { throw outOfMemory }
+      if posted { post(.stepEnd, planned) }
     }
+  }
+
+  private func post(_ kind: RowKind, _ planned: PlannedStep) {
+    guard let supervisor else { return }
+    publishAllocatorStats?()
+    StepBoundary.post(kind, stepIndex: planned.index, on: shared, supervisor: supervisor)
   }
 
   /// The bytes of a size given the run's limit.
