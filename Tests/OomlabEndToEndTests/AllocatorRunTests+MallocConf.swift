@@ -15,7 +15,7 @@ extension AllocatorRunTests {
 
   /// The worker's failure message in the summary.
   func workerMessage(_ result: OomlabProcess.Result) -> String {
-    ((result.summary?["processes"] as? [[String: Any]])?.first?["message"] as? String) ?? ""
+    result.firstProcess?.message ?? ""
   }
 
   @Test(.enabled(if: jemallocPath != nil, "jemalloc is not installed (apt-get install libjemalloc-dev)"))
@@ -26,8 +26,8 @@ extension AllocatorRunTests {
     let result = try runUnderJemalloc(conf)
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    #expect(result.outcome == "completed")
-    #expect((result.summary?["tuning"] as? [String: Any])?["malloc_conf"] as? String == conf)
+    #expect(result.outcome == .completed)
+    #expect(result.report?.tuning["malloc_conf"] == conf)
     #expect(!result.stderr.contains("<jemalloc>"), "\(result.stderr)")
   }
 
@@ -39,7 +39,7 @@ extension AllocatorRunTests {
     let result = try runUnderJemalloc(conf)
     defer { result.cleanUp() }
     #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
-    #expect(result.outcome == "failed")
+    #expect(result.outcome == .failed)
     let message = workerMessage(result)
     #expect(message.contains("malloc-conf key \"\(key)\"") && message.contains("no opt.\(key)"), "\(message)")
     #expect(result.stderr.contains("malloc-conf key \"\(key)\""), "\(result.stderr)")
@@ -58,7 +58,7 @@ extension AllocatorRunTests {
     let result = try runUnderJemalloc(conf)
     defer { result.cleanUp() }
     #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
-    #expect(result.outcome == "failed")
+    #expect(result.outcome == .failed)
     let message = workerMessage(result)
     #expect(message.contains("malloc-conf key \"\(key)\" asks for \"\(asked)\""), "\(message)")
     #expect(message.contains("opt.\(key) is "), "\(message)")

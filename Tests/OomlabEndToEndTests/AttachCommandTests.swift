@@ -43,7 +43,7 @@ import OomlabTestSupport
       directory: directory, csv: csv, summary: summary
     ) { _ in
       // Growth starts once the baseline row is on disk.
-      _ = RealPrograms.poll { (try? String(contentsOf: csv, encoding: .utf8)).flatMap { CSVTable($0).rows.isEmpty ? nil : true } }
+      Poll.until { (try? String(contentsOf: csv, encoding: .utf8)).map { !CSVTable($0).rows.isEmpty } ?? false }
       _ = FileManager.default.createFile(atPath: go.path, contents: nil)
     }
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
@@ -53,7 +53,7 @@ import OomlabTestSupport
     let first = try #require(rows.first.flatMap { Double($0["rss_bytes"] ?? "") })
     let last = try #require(rows.last.flatMap { Double($0["rss_bytes"] ?? "") })
     #expect(abs((last - first) - 50 * MiB) <= 5 * MiB, "RSS rose \((last - first) / MiB) MiB")
-    let report = try RunReport.decode(try Data(contentsOf: summary))
+    let report = try #require(result.report)
     #expect(report.outcome != .running, "the recording ended with the process: \(report.outcome)")
   }
 

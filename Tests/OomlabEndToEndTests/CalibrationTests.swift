@@ -33,7 +33,7 @@ struct CalibrationTests {
     return (last * MiB, process.terminationReason == .uncaughtSignal && text.contains("JavaScript heap out of memory"))
   }
 
-  static func oomlab(block: Int) throws -> (heapUsed: Double, outcome: String?) {
+  static func oomlab(block: Int) throws -> (heapUsed: Double, outcome: Outcome?) {
     let result = try OomlabProcess.run(
       """
       name: calibrate-leak
@@ -52,7 +52,7 @@ struct CalibrationTests {
   @Test func aLeakOf64KiBArraysDiesWithTheHeapNodeDiesWith() throws {
     let real = try Self.node(elements: 8190)
     let model = try Self.oomlab(block: Self.objectSize(8190))
-    #expect(real.heapOom && model.outcome == "heap-oom")
+    #expect(real.heapOom && model.outcome == .heapOom)
     // Three to a 256 KiB page: both die near 195 MiB, three quarters of the limit. A heap that
     // counted live bytes against the limit died at 256 MiB.
     #expect(abs(model.heapUsed / real.heapUsed - 1) <= 0.10, "Node \(real.heapUsed / MiB) MiB, oomlab \(model.heapUsed / MiB) MiB")
@@ -62,7 +62,7 @@ struct CalibrationTests {
   @Test func aLeakOf1KiBArraysDiesNearTheLimitAsInNode() throws {
     let real = try Self.node(elements: 126)
     let model = try Self.oomlab(block: Self.objectSize(126))
-    #expect(real.heapOom && model.outcome == "heap-oom")
+    #expect(real.heapOom && model.outcome == .heapOom)
     #expect(abs(model.heapUsed / real.heapUsed - 1) <= 0.10, "Node \(real.heapUsed / MiB) MiB, oomlab \(model.heapUsed / MiB) MiB")
   }
 }

@@ -19,18 +19,6 @@ struct ColumnAgreementTests {
       - hold: 600ms
     """
 
-  static func machineRAMAndSwap() throws -> (UInt64, UInt64) {
-    var ram: UInt64 = 0
-    var swap: UInt64 = 0
-    for line in try FileIO.read("/proc/meminfo").split(separator: "\n") {
-      let words = line.split(separator: " ")
-      guard words.count >= 2, let kib = UInt64(words[1]) else { continue }
-      if words[0] == "MemTotal:" { ram = kib * 1024 }
-      if words[0] == "SwapTotal:" { swap = kib * 1024 }
-    }
-    return (ram, swap)
-  }
-
   @Test func kernelColumnsAgreeWithEachOtherAndWithWhatWasTouched() throws {
     let result = try OomlabProcess.run(Self.scenario)
     defer { result.cleanUp() }
@@ -61,7 +49,7 @@ struct ColumnAgreementTests {
     let pss = col("pss_bytes")
     #expect(pss[end] <= rss[end] + 4096)
     #expect(pss[end] - pss[first] >= 0.95 * (rss[end] - rss[first]), "PSS +\((pss[end] - pss[first]) / MiB) MiB")
-    let (ram, swap) = try Self.machineRAMAndSwap()
+    let (ram, swap) = try machineRAMAndSwap()
     // Without swap configured, nothing can be swapped out.
     if swap == 0 { #expect(col("swap_bytes").allSatisfy { $0 == 0 }) }
     // oom_score_adj shows what the step wrote, and oom_score is the kernel's machine-wide

@@ -53,7 +53,7 @@ struct ContainerLimitRunTests {
     defer { result.cleanUp() }
     try #require(result.status != 97 && result.status != 98, "could not set up the container: \(result.stderr)")
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    let report = try RunReport.decode(try Data(contentsOf: result.directory.appendingPathComponent("summary.json")))
+    let report = try #require(result.report)
     // The limit in force is the container's, found by walking up from oomlab's own cgroup, not limit:.
     #expect(report.limitBytes == Self.limit)
     guard case .container? = report.enforcement else {

@@ -29,13 +29,13 @@ import OomlabTestSupport
   func untouchedNodeBuffersAreExternalButNotResident() throws {
     let directory = try OomlabProcess.temporaryDirectory()
     let script = try RealPrograms.write(Self.buffersScript(fill: false), "buffers.js", in: directory)
-    let (result, report) = try RealPrograms.exec(["node", script], options: ["--interval", "50ms"], in: directory)
+    let result = try RealPrograms.exec(["node", script], options: ["--interval", "50ms"], in: directory)
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     #expect(result.stdout == "held 100\n", "the command's stdout passes through")
-    #expect(report?.outcome == .completed)
+    #expect(result.report?.outcome == .completed)
     let csv = try #require(result.csv)
-    let node = try #require(report?.processes.first).pid
+    let node = try #require(result.report?.processes.first).pid
     let rows = csv.rows(ofPid: node)
     // From the first row with Node's own figures, before the first Buffer, to the largest.
     let baseline = try #require(rows.first { $0["heap_used_bytes"] != "" }.flatMap { Double($0["rss_bytes"] ?? "") })
@@ -52,13 +52,13 @@ import OomlabTestSupport
   func filledNodeBuffersInA512MiBLimitAreOOMKilled() throws {
     let directory = try OomlabProcess.temporaryDirectory()
     let script = try RealPrograms.write(Self.buffersScript(fill: true), "buffers.js", in: directory)
-    let (result, report) = try RealPrograms.exec(
+    let result = try RealPrograms.exec(
       ["node", script], options: ["--memory-limit", "512MiB", "--interval", "50ms", "--expect", "oom-kill"],
       in: directory)
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stderr)")
-    #expect(report?.outcome == .oomKill)
-    let node = try #require(report?.processes.first)
+    #expect(result.report?.outcome == .oomKill)
+    let node = try #require(result.report?.processes.first)
     #expect(node.kernelReport?.contains("Killed process \(node.pid) (node)") == true, "\(node.kernelReport ?? "no line")")
     let last = try #require(result.csv?.rows(ofPid: node.pid).last)
     let heapUsed = try #require(Double(last["heap_used_bytes"] ?? ""))
@@ -85,14 +85,14 @@ import OomlabTestSupport
       }
       grow();
       """, "grow.js", in: directory)
-    let (result, report) = try RealPrograms.exec(
+    let result = try RealPrograms.exec(
       ["node", "--max-old-space-size=64", script], options: ["--interval", "20ms"], in: directory)
     defer { result.cleanUp() }
     // Without --expect, the command's own end: 128 + SIGABRT, as a shell would say.
     #expect(result.status == 128 + SIGABRT, "\(result.stderr)")
-    #expect(report?.outcome == .heapOom)
+    #expect(result.report?.outcome == .heapOom)
     #expect(result.stderr.contains("FATAL ERROR: "), "Node's stderr passes through")
-    let node = try #require(report?.processes.first)
+    let node = try #require(result.report?.processes.first)
     #expect(node.message?.contains("JavaScript heap out of memory") == true)
     // The last report no older than two intervals: a stale one would not say where the heap ended.
     let fresh = try #require(result.csv?.rows(ofPid: node.pid).last { Double($0["node_report_age_seconds"] ?? "") ?? 1 <= 0.04 })
@@ -105,13 +105,13 @@ import OomlabTestSupport
     .enabled(if: cgroupUnavailable == nil, "\(cgroupUnavailable ?? "")"))
   func pythonOverItsLimitIsOOMKilledWithTheKernelsWord() throws {
     let python = try #require(RealPrograms.python)
-    let (result, report) = try RealPrograms.exec(
+    let result = try RealPrograms.exec(
       [python, "-c", "import time\nb = bytearray(200 * 1024 * 1024)\ntime.sleep(5)"],
       options: ["--memory-limit", "128MiB", "--interval", "20ms"])
     defer { result.cleanUp() }
     #expect(result.status == 128 + SIGKILL, "\(result.stderr)")
-    #expect(report?.outcome == .oomKill)
-    let process = try #require(report?.processes.first)
+    #expect(result.report?.outcome == .oomKill)
+    let process = try #require(result.report?.processes.first)
     let line = try #require(process.kernelReport, "no kernel line quoted: \(result.stderr)")
     #expect(line.contains("Killed process \(process.pid) (python3"), "\(line)")
     #expect(result.stderr.contains("kernel: \(line)"), "the summary quotes the kernel's line")
@@ -135,8 +135,18 @@ import OomlabTestSupport
     let shell = try RealPrograms.write(
       "for mib in 30 60 90; do \(python) child.py $mib & done\nwait\n", "three.sh", in: directory)
     var measured: (children: [Int32: Double], shell: Double)?
-    let (result, report) = try RealPrograms.exec(["sh", shell], options: ["--interval", "50ms"], in: directory) { _ in
-      let pids = RealPrograms.poll {
+    let csvFile = directory.appendingPathComponent("out.csv")
+    // How many CSV rows each of `pids` has so far.
+    func rowCounts(_ pids: [Int32]) -> [Int] {
+      let table = CSVTable((try? String(contentsOf: csvFile, encoding: .utf8)) ?? "")
+      return pids.map { table.rows(ofPid: $0).count }
+    }
+    // Waits until each of `pids` has `more` rows beyond `counts`: that many ticks have sampled them all.
+    func waitForTicks(_ more: Int, after counts: [Int], of pids: [Int32]) -> Bool {
+      Poll.until { zip(rowCounts(pids), counts).allSatisfy { $0 >= $1 + more } }
+    }
+    let result = try RealPrograms.exec(["sh", shell], options: ["--interval", "50ms"], in: directory) { _ in
+      let pids = Poll.value {
         let read = [30, 60, 90].compactMap { mib in
           (try? String(contentsOf: directory.appendingPathComponent("ready-\(mib)"), encoding: .utf8)).flatMap { Int32($0) }
         }
@@ -145,11 +155,14 @@ import OomlabTestSupport
       if let pids, let parent = try? String(contentsOfFile: "/proc/\(pids[0])/stat", encoding: .utf8),
         let shellPid = ProcStatHead.parse(parent)?.parentPid
       {
-        // Two ticks with everything resident, then the reading the summary must agree with.
-        usleep(150_000)
-        let sizes = Dictionary(uniqueKeysWithValues: pids.compactMap { pid in RealPrograms.rss(pid).map { (pid, $0) } })
-        measured = RealPrograms.rss(shellPid).map { (sizes, $0) }
-        usleep(150_000)
+        // Two ticks with everything resident, then the reading the summary must agree with, then a tick
+        // that samples that state before the children are released.
+        let tree = pids + [shellPid]
+        if waitForTicks(2, after: rowCounts(tree), of: tree) {
+          let sizes = Dictionary(uniqueKeysWithValues: pids.compactMap { pid in RealPrograms.rss(pid).map { (pid, $0) } })
+          measured = RealPrograms.rss(shellPid).map { (sizes, $0) }
+          _ = waitForTicks(1, after: rowCounts(tree), of: tree)
+        }
       }
       _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("release").path, contents: nil)
     }
@@ -158,7 +171,7 @@ import OomlabTestSupport
     let (children, shellRss) = try #require(measured, "the children never got ready: \(result.stderr)")
     try #require(children.count == 3)
     let csv = try #require(result.csv)
-    let shellPid = try #require(report?.processes.first?.pid)
+    let shellPid = try #require(result.report?.processes.first?.pid)
     for (pid, rss) in children {
       let rows = csv.rows(ofPid: pid)
       #expect(rows.count >= 2, "child \(pid) has \(rows.count) rows")
@@ -171,7 +184,7 @@ import OomlabTestSupport
     // The sizes differ as asked, so each row set is a different child's.
     #expect(Set(children.values.map { Int($0 / (25 * MiB)) }).count == 3, "\(children.values.map { $0 / MiB })")
     let total = children.values.reduce(shellRss, +)
-    let treePeak = Double(try #require(report?.treePeakRssBytes))
+    let treePeak = Double(try #require(result.report?.treePeakRssBytes))
     #expect(abs(treePeak - total) <= 0.05 * total, "tree peak \(treePeak / MiB) MiB, /proc sum \(total / MiB) MiB")
   }
 }

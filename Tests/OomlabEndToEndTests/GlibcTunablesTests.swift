@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 
+import OomlabTestSupport
 
 /// The GLIBC_TUNABLES oomlab is started with reach the worker, with `--arena-max` added after them.
 @Suite struct GlibcTunablesTests {
@@ -17,12 +18,9 @@ import Testing
   static func run(_ yaml: String, _ arguments: [String], environment: [String: String], whileRunning: ((URL) -> Void)? = nil)
     throws -> OomlabProcess.Result
   {
-    let directory = try OomlabProcess.temporaryDirectory()
-    try yaml.write(to: directory.appendingPathComponent("s.yaml"), atomically: true, encoding: .utf8)
-    let csv = directory.appendingPathComponent("out.csv")
-    return try OomlabProcess.invoke(
-      ["run", "s.yaml", "--allocator", "glibc", "--csv", csv.path] + arguments, directory: directory, csv: csv,
-      environment: environment, whileRunning: whileRunning.map { body in { _ in body(csv) } })
+    try OomlabProcess.run(
+      yaml, arguments: ["--allocator", "glibc"] + arguments, environment: environment,
+      whileRunning: whileRunning.map { body in { body($1) } })
   }
 
   @Test func theCallersArenaCapReachesTheWorker() throws {
@@ -39,17 +37,14 @@ import Testing
       environment: ["GLIBC_TUNABLES": "glibc.malloc.mmap_threshold=65536"]
     ) { csv in
       // The worker's pid is in its first row; its environment is read while it holds.
-      let deadline = Date().addingTimeInterval(10)
-      while environ.isEmpty && Date() < deadline {
-        let table = CSVTable((try? String(contentsOf: csv, encoding: .utf8)) ?? "")
-        if let pid = table.column("pid").first.flatMap(Int32.init),
-          let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ")
-        {
-          environ = String(decoding: data, as: UTF8.self)
-        } else {
-          usleep(10_000)
-        }
-      }
+      environ =
+        Poll.value(within: 10, every: 0.01) {
+          let table = CSVTable((try? String(contentsOf: csv, encoding: .utf8)) ?? "")
+          guard let pid = table.column("pid").first.flatMap(Int32.init),
+            let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ")
+          else { return nil }
+          return String(decoding: data, as: UTF8.self)
+        } ?? ""
     }
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stderr)")

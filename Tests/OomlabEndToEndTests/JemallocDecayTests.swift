@@ -23,9 +23,7 @@ struct JemallocDecayTests {
       .split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     try #require(c.count == 4)
     let (cPeak, cIdle, cEnd) = (c[1], c[2], c[3])
-    let result = try OomlabProcess.run(
-      try String(
-        contentsOf: repositoryRoot().appendingPathComponent("Scenarios/native-fragmentation-jemalloc.yaml"), encoding: .utf8))
+    let result = try OomlabProcess.run(try shippedScenario("native-fragmentation-jemalloc"))
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stderr)")
     let csv = try #require(result.csv)

@@ -37,16 +37,16 @@ struct LimitFallbackTests {
     #expect(result.stderr.contains("cannot enforce a memory limit of 64.0 MiB"), "\(result.stderr)")
     #expect(result.stderr.contains("--enforce simulated") == (enforce == "auto"))
     #expect(result.csv == nil, "a refused run writes no CSV")
-    #expect(result.summary == nil)
+    #expect(result.summaryJSON == nil)
   }
 
   @Test func aSimulatedLimitIsEnforcedAndLabelledEverywhere() throws {
     let result = try run("simulated")
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    #expect(result.outcome == "oom-kill (simulated)")
+    #expect(result.outcome == .simulatedOomKill)
     #expect(result.stderr.contains("SIMULATED"))
-    #expect((result.summary?["enforcement"] as? String)?.contains("SIMULATED") == true)
+    #expect(result.report?.enforcement == .simulated)
     let csv = try #require(result.csv)
     let lastRSS = try #require(csv.last("rss_bytes"))
     #expect(lastRSS >= 64 * MiB, "the kill came at RSS \(lastRSS / MiB) MiB")
@@ -59,27 +59,19 @@ struct LimitFallbackTests {
 @Suite(.serialized, .enabled(if: cgroupUnavailable == nil, "\(cgroupUnavailable ?? "")"))
 struct SimulatedLimitTests {
   @Test func aSimulatedLimitCreatesNoCgroupWhereOneCouldBeMade() throws {
-    let directory = try OomlabProcess.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let scenario = directory.appendingPathComponent("s.yaml")
-    try LimitFallbackTests.scenario.write(to: scenario, atomically: true, encoding: .utf8)
-    let csv = directory.appendingPathComponent("out.csv")
-    let summary = directory.appendingPathComponent("summary.json")
     var seen = Set<String>()
-    let result = try OomlabProcess.invoke(
-      ["run", scenario.path, "--enforce", "simulated", "--csv", csv.path, "--summary", summary.path],
-      directory: directory, csv: csv, summary: summary
-    ) { process in
+    let result = try OomlabProcess.run(LimitFallbackTests.scenario, arguments: ["--enforce", "simulated"]) { process, _ in
       // Watched for the whole run: a cgroup of this supervisor's would appear before its first row.
       while process.isRunning {
         seen.formUnion(MemoryLimitRunTests.leftoverCgroups(ofSupervisor: process.processIdentifier))
         usleep(2000)
       }
     }
+    defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     #expect(seen.isEmpty, "the supervisor made \(seen.sorted())")
-    #expect(result.outcome == "oom-kill (simulated)")
-    #expect((result.summary?["enforcement"] as? String)?.contains("SIMULATED") == true)
+    #expect(result.outcome == .simulatedOomKill)
+    #expect(result.report?.enforcement == .simulated)
     let table = try #require(result.csv)
     #expect(table.column("cgroup_usage_bytes").allSatisfy { $0.isEmpty }, "no cgroup was read")
     let lastRSS = try #require(table.last("rss_bytes"))

@@ -465,7 +465,7 @@ struct ManagedHeapRunTests {
     defer { result.cleanUp() }
     // 80 MiB allocated under a 32 MiB limit without one gc step: only collections by pressure let it complete.
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    #expect(result.outcome == "completed")
+    #expect(result.outcome == .completed)
     let csv = try #require(result.csv)
     #expect(try #require(csv.last("gc_count")) >= 1)
     #expect(try #require(csv.max("heap_used_bytes")) <= 32 * MiB)
@@ -485,7 +485,7 @@ struct ManagedHeapRunTests {
       """)
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    #expect(result.outcome == "heap-oom")
+    #expect(result.outcome == .heapOom)
     // The old generation's pages passed the limit; every object is in them then, 15 of 16 KiB to a page.
     let line = try #require(result.stderr.split(separator: "\n").first { $0.hasPrefix("heap_used ") }, "\(result.stderr)")
     #expect(result.stderr.contains("\(HeapOutOfMemory.fatalLine)\nheap_used "))
@@ -497,9 +497,9 @@ struct ManagedHeapRunTests {
       let pages = figures[3] / 257_720
       #expect(figures[0] <= pages * 15 * 16_384 && figures[0] > (pages - 1) * 15 * 16_384, "\(line)")
     }
-    let process = try #require((result.summary?["processes"] as? [[String: Any]])?.first)
-    #expect(process["signal"] as? String == "SIGABRT")
-    let message = try #require(process["message"] as? String)
+    let process = try #require(result.firstProcess)
+    #expect(process.signal == "SIGABRT")
+    let message = try #require(process.message)
     #expect(message.hasPrefix(HeapOutOfMemory.fatalLine))
     #expect(message.contains("heap_limit 16.0 MiB"))
     #expect(result.stderr.contains("heap limit 16.0 MiB"))
@@ -524,15 +524,14 @@ extension MemoryLimitRunTests {
     static let limit = 256 * MiB
 
     static func run(_ name: String) throws -> OomlabProcess.Result {
-      try OomlabProcess.run(
-        try String(contentsOf: repositoryRoot().appendingPathComponent("Scenarios/\(name).yaml"), encoding: .utf8))
+      try OomlabProcess.run(try shippedScenario(name))
     }
 
     @Test func aHeapLimitEqualToTheLimitLetsTheKernelKillFirst() throws {
       let result = try Self.run("heap-limit-equals-limit")
       defer { result.cleanUp() }
       #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-      #expect(result.outcome == "oom-kill")
+      #expect(result.outcome == .oomKill)
       #expect(!result.stderr.contains(HeapOutOfMemory.fatalLine))
       let csv = try #require(result.csv)
       #expect(csv.last("heap_limit_bytes") == Self.limit)
@@ -545,11 +544,11 @@ extension MemoryLimitRunTests {
       let result = try Self.run("heap-limit-75-percent")
       defer { result.cleanUp() }
       #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-      #expect(result.outcome == "heap-oom")
+      #expect(result.outcome == .heapOom)
       #expect(result.stderr.contains(HeapOutOfMemory.fatalLine))
-      let process = try #require((result.summary?["processes"] as? [[String: Any]])?.first)
-      #expect((process["message"] as? String)?.contains("heap_limit 192.0 MiB") == true)
-      #expect(process["kernel_report"] == nil)
+      let process = try #require(result.firstProcess)
+      #expect(process.message?.contains("heap_limit 192.0 MiB") == true)
+      #expect(process.kernelReport == nil)
       let csv = try #require(result.csv)
       #expect(csv.last("heap_limit_bytes") == 0.75 * Self.limit)
       #expect(try #require(csv.max("cgroup_usage_bytes")) < Self.limit)
@@ -560,7 +559,7 @@ extension MemoryLimitRunTests {
       let result = try Self.run("native-payloads")
       defer { result.cleanUp() }
       #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-      #expect(result.outcome == "oom-kill")
+      #expect(result.outcome == .oomKill)
       let csv = try #require(result.csv)
       let heap = try #require(csv.max("heap_used_bytes"))
       let rss = try #require(csv.max("rss_bytes"))
@@ -574,7 +573,7 @@ extension MemoryLimitRunTests {
       let result = try Self.run("native-payloads-gc")
       defer { result.cleanUp() }
       #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-      #expect(result.outcome == "completed")
+      #expect(result.outcome == .completed)
       let csv = try #require(result.csv)
       #expect(csv.last("gc_count") == 25)
       #expect(try #require(csv.max("rss_bytes")) < 0.5 * Self.limit)
@@ -585,7 +584,7 @@ extension MemoryLimitRunTests {
       let result = try Self.run("native-payloads-external")
       defer { result.cleanUp() }
       #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-      #expect(result.outcome == "completed")
+      #expect(result.outcome == .completed)
       let csv = try #require(result.csv)
       // 1000 MiB of payloads, a collection per 64 MiB of external growth, none asked for.
       #expect(try #require(csv.last("gc_count")) >= 14)

@@ -27,24 +27,6 @@ var pidNamespaceEnabled: Bool {
 ///
 /// These share `MemoryLimitRunTests`' serialization, since they put cgroups beside the ones that suite counts.
 extension MemoryLimitRunTests {
-  /// Polls `condition` every 20 ms until it holds or `seconds` pass; returns whether it held.
-  func poll(_ seconds: Double, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-      if condition() { return true }
-      Thread.sleep(forTimeInterval: 0.02)
-    }
-    return condition()
-  }
-
-  /// Whether `pid` exists and is not a zombie.
-  func isLiving(_ pid: Int32) -> Bool {
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-      let close = stat.lastIndex(of: ")")
-    else { return false }
-    return stat[stat.index(close, offsetBy: 2)] != "Z"
-  }
-
   /// The first pid above 300 that no process here has, so a run given that pid in its own pid namespace
   /// looks dead to `kill(pid, 0)` from outside (the old staleness test).
   func pidUnusedHere() -> Int32? {
@@ -86,7 +68,7 @@ extension MemoryLimitRunTests {
 
     var cgroup = ""
     var worker: Int32 = 0
-    let started = poll(20) {
+    let started = Poll.until(within: 20) {
       guard let name = CgroupDirectory.subdirectories(of: parent).first(where: { CgroupName.parse($0)?.supervisorPid == pid })
       else { return false }
       cgroup = parent + "/" + name
@@ -112,9 +94,8 @@ extension MemoryLimitRunTests {
     first.waitUntilExit()
     let stderr = (try? String(contentsOf: firstErr, encoding: .utf8)) ?? ""
     #expect(first.terminationStatus == 0, "\(stderr)")
-    let summary = try Data(contentsOf: directory.appendingPathComponent("long.json"))
-    let outcome = (try JSONSerialization.jsonObject(with: summary) as? [String: Any])?["outcome"] as? String
-    #expect(outcome == "completed", "\(stderr)")
+    let report = try RunReport.decode(Data(contentsOf: directory.appendingPathComponent("long.json")))
+    #expect(report.outcome == .completed, "\(stderr)")
     #expect(!FileIO.exists(cgroup), "the first run left its cgroup behind")
   }
 
@@ -138,7 +119,7 @@ extension MemoryLimitRunTests {
         waitpid(sleeper, nil, 0)
       }
       // rmdir may see EBUSY for a moment after the kill, until the kernel takes the task out.
-      for path in made { _ = poll(5) { rmdir(path) == 0 || errno == ENOENT } }
+      for path in made { Poll.until(within: 5) { rmdir(path) == 0 || errno == ENOENT } }
     }
     let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sleep"), strdup("60"), nil]
     defer { argv.forEach { free($0) } }
@@ -155,7 +136,7 @@ extension MemoryLimitRunTests {
     #expect(isLiving(sleeper), "stale cleanup killed a process it could not prove its own")
     #expect(CgroupDirectory.processes(in: occupied) == [sleeper])
     // The cgroup left in place is not swallowed: the summary says so.
-    let notes = (run.summary?["notes"] as? [String]) ?? []
+    let notes = run.report?.notes ?? []
     #expect(notes.contains { $0.contains(occupied) }, "\(notes)")
   }
 }

@@ -20,11 +20,10 @@ struct MemoryLimitRunTests {
   }
 
   @Test func touchedBuffersOverTheLimitAreOOMKilled() throws {
-    let result = try OomlabProcess.run(
-      try String(contentsOf: repositoryRoot().appendingPathComponent("Scenarios/container-oom-kill.yaml"), encoding: .utf8))
+    let result = try OomlabProcess.run(try shippedScenario("container-oom-kill"))
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    #expect(result.outcome == "oom-kill")
+    #expect(result.outcome == .oomKill)
     let csv = try #require(result.csv)
     let usage = try #require(csv.last("cgroup_usage_bytes"))
     #expect(usage >= 0.9 * 128 * MiB, "last usage before the kill: \(usage / MiB) MiB")
@@ -38,14 +37,13 @@ struct MemoryLimitRunTests {
       let events = csv.column("oom_events")
       #expect(events.allSatisfy { $0.isEmpty })
     }
-    let process = try #require((result.summary?["processes"] as? [[String: Any]])?.first)
-    let pid = try #require(process["pid"] as? Int)
-    let kernel = try #require(process["kernel_report"] as? String)
-    #expect(kernel.contains("Killed process \(pid) "), "\(kernel)")
+    let process = try #require(result.firstProcess)
+    let kernel = try #require(process.kernelReport)
+    #expect(kernel.contains("Killed process \(process.pid) "), "\(kernel)")
     // The summary speaks the CSV's names, numbers as numbers: its last sample is the CSV's last row.
-    let last = try #require(process["last_sample"] as? [String: Any])
-    #expect((last["rss_bytes"] as? NSNumber)?.doubleValue == csv.last("rss_bytes"))
-    #expect((last["step"] as? String) == csv.column("step").last)
+    let last = try #require(process.lastSample)
+    #expect(last["rss_bytes"] == csv.last("rss_bytes").map { .unsigned(UInt64($0)) })
+    #expect(last["step"] == csv.column("step").last.map(CSVValue.text))
     #expect(Self.leftoverCgroups(ofSupervisor: result.pid).isEmpty)
   }
 
@@ -90,17 +88,16 @@ struct MemoryLimitRunTests {
     let probe = try hierarchy.createChild(supervisorPid: getpid())
     defer { try? probe.remove() }
     let swapFile = probe.directory + (hierarchy.version == .v1 ? "/memory.memsw.limit_in_bytes" : "/memory.swap.max")
-    let notes = (result.summary?["notes"] as? [String]) ?? []
+    let notes = result.report?.notes ?? []
     #expect(notes.contains { $0.contains("swap was not capped") } == !FileIO.exists(swapFile), "\(notes)")
   }
 
   @Test func untouchedBuffersOverTheLimitComplete() throws {
     // The shipped scenario maps 4 GiB untouched. Heuristic overcommit refuses one mapping larger than
     // RAM plus swap, so on a smaller machine (the 4 GiB VM lane) the mapping is half of those instead.
-    let (ram, swap) = try ColumnAgreementTests.machineRAMAndSwap()
+    let (ram, swap) = try machineRAMAndSwap()
     let mappedMiB = min(4096, (ram + swap) / 2 / (1 << 20))
-    let shipped = try String(
-      contentsOf: repositoryRoot().appendingPathComponent("Scenarios/overcommit-under-limit.yaml"), encoding: .utf8)
+    let shipped = try shippedScenario("overcommit-under-limit")
     try #require(shipped.contains("pages: { size: 4GiB }"))
     let result = try OomlabProcess.run(
       shipped.replacingOccurrences(of: "pages: { size: 4GiB }", with: "pages: { size: \(mappedMiB)MiB }"))
@@ -142,21 +139,20 @@ struct MemoryLimitRunTests {
   }
 
   func victim(_ scenario: String, killed: String, survivor: String) throws {
-    let result = try OomlabProcess.run(
-      try String(contentsOf: repositoryRoot().appendingPathComponent("Scenarios/\(scenario).yaml"), encoding: .utf8))
+    let result = try OomlabProcess.run(try shippedScenario(scenario))
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    let processes = try #require(result.summary?["processes"] as? [[String: Any]])
-    let byName = Dictionary(uniqueKeysWithValues: processes.map { ($0["name"] as! String, $0) })
+    let processes = try #require(result.report?.processes)
+    let byName = Dictionary(uniqueKeysWithValues: processes.map { ($0.name, $0) })
     let victim = try #require(byName[killed])
     let other = try #require(byName[survivor])
-    #expect(victim["outcome"] as? String == "oom-kill")
-    #expect((victim["kernel_report"] as? String)?.contains("Killed process \(victim["pid"] as! Int) ") == true)
+    #expect(victim.outcome == .oomKill)
+    #expect(victim.kernelReport?.contains("Killed process \(victim.pid) ") == true)
     // The kernel picks the victim first. Under cgroup v1 it may pick the survivor too when the
     // first victim's charge is not yet released; then it must have been strictly the second kill.
-    if other["outcome"] as? String != "completed" {
-      let first = try #require(victim["kernel_report"] as? String)
-      let second = try #require(other["kernel_report"] as? String)
+    if other.outcome != .completed {
+      let first = try #require(victim.kernelReport)
+      let second = try #require(other.kernelReport)
       #expect(first != second)
     }
     let csv = try #require(result.csv)
@@ -195,13 +191,10 @@ struct MemoryLimitRunTests {
     }
     #expect(Self.leftoverCgroups(ofSupervisor: killed.pid).count == 1, "a SIGKILLed supervisor cannot clean up itself")
     // The worker dies with its supervisor (PR_SET_PDEATHSIG), and the next run removes the stale cgroup.
-    func state() -> Character? {
-      let stat = (try? String(contentsOfFile: "/proc/\(workerOfKilled)/stat", encoding: .utf8)) ?? ""
-      return stat.lastIndex(of: ")").map { stat[stat.index($0, offsetBy: 2)] }
-    }
-    let deadline = Date().addingTimeInterval(10)
-    while state() != nil && state() != "Z" && Date() < deadline { usleep(10_000) }
-    #expect(workerOfKilled > 0 && (state() == nil || state() == "Z"), "worker state \(String(describing: state()))")
+    Poll.until(within: 10, every: 0.01) { !isLiving(workerOfKilled) }
+    #expect(
+      workerOfKilled > 0 && !isLiving(workerOfKilled),
+      "worker state \(procStatHead(workerOfKilled).map { String(UnicodeScalar($0.state)) } ?? "gone")")
     try "name: quick\nlimit: 64MiB\nsteps:\n  - hold: 10ms\n".write(to: scenario, atomically: true, encoding: .utf8)
     let next = try OomlabProcess.invoke(["run", scenario.path, "--csv", "c.csv"], directory: directory)
     #expect(next.status == 0, "\(next.stderr)")
@@ -230,7 +223,7 @@ extension MemoryLimitRunTests {
       b.cleanUp()
     }
     #expect(a.status == 0 && b.status == 0, "\(a.stderr)\(b.stderr)")
-    let limits = [a, b].compactMap { $0.summary?["enforcement"] as? String }
+    let limits = [a, b].compactMap { $0.report?.enforcement }
     #expect(limits.count == 2 && limits[0] != limits[1], "\(limits)")
     // Each cgroup charged only its own worker: 64 MiB of buffers plus start-up, not both.
     for result in [a, b] { #expect(try #require(result.csv?.max("cgroup_usage_bytes")) < 90 * MiB) }

@@ -32,7 +32,7 @@ struct OomGroupRunTests {
     let result = try OomlabProcess.run(Self.scenario)
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    let report = try RunReport.decode(try Data(contentsOf: result.directory.appendingPathComponent("summary.json")))
+    let report = try #require(result.report)
     // Both died of the one OOM event, the small sidecar too, each with the kernel's own line.
     for process in report.processes {
       #expect(process.outcome == .oomKill, "\(process.name): \(process.outcome)")

@@ -30,9 +30,7 @@ struct OutputSafetyTests {
     var timedOut = false
     let result = try OomlabProcess.invoke(arguments, directory: directory) { process in
       started(process.processIdentifier)
-      let deadline = Date().addingTimeInterval(seconds)
-      while process.isRunning && Date() < deadline { usleep(10_000) }
-      if process.isRunning {
+      if !Poll.until(within: seconds, every: 0.01, { !process.isRunning }) {
         timedOut = true
         for child in childPIDs(of: process.processIdentifier) { kill(child, SIGKILL) }
         kill(process.processIdentifier, SIGKILL)

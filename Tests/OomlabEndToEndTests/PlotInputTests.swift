@@ -44,7 +44,9 @@ import Testing
   @Test func aFieldDeepInTheSummaryIsNamedAsTheFileSpellsIt() throws {
     let result = try OomlabProcess.run("name: q\nabout: q\nsample: 10ms\nsteps:\n  - hold: 20ms\n")
     defer { result.cleanUp() }
-    var json = try #require(result.summary)
+    // Raw JSON on purpose: the test breaks one field, which no `RunReport` can hold.
+    let data = try #require(result.summaryJSON)
+    var json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     var process = try #require((json["processes"] as? [[String: Any]])?.first)
     process["ended_at_seconds"] = "soon"
     json["processes"] = [process]

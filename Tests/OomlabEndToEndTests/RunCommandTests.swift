@@ -165,9 +165,8 @@ struct RunCommandTests {
       """)
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    #expect(result.outcome == "alloc-failure")
-    let processes = try #require(result.summary?["processes"] as? [[String: Any]])
-    #expect((processes.first?["message"] as? String)?.contains("malloc(1099511627776)") == true)
+    #expect(result.outcome == .allocFailure)
+    #expect(result.firstProcess?.message?.contains("malloc(1099511627776)") == true)
   }
 
   @Test func anUnexpectedOutcomeExitsWithOne() throws {
@@ -180,39 +179,31 @@ struct RunCommandTests {
       """)
     defer { result.cleanUp() }
     #expect(result.status == 1)
-    #expect(result.outcome == "completed")
+    #expect(result.outcome == .completed)
     #expect(result.stderr.contains("MISMATCH"))
   }
 
   @Test func aKilledWorkerLeavesACompleteCSV() throws {
-    let directory = try OomlabProcess.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let scenario = directory.appendingPathComponent("leak.yaml")
-    try """
+    let result = try OomlabProcess.run(
+      """
       name: killed
       sample: 10ms
       steps:
         - leak: { rate: 50MiB/s, block: 64KiB, for: 30s }
-      """.write(to: scenario, atomically: true, encoding: .utf8)
-    let csv = directory.appendingPathComponent("out.csv")
-    let summary = directory.appendingPathComponent("summary.json")
-    let result = try OomlabProcess.invoke(
-      ["run", scenario.path, "--csv", csv.path, "--summary", summary.path], directory: directory, csv: csv,
-      summary: summary,
-      whileRunning: { supervisor in
+      """,
+      whileRunning: { _, csv in
         // Once it has leaked over 12 MiB across 20 rows, SIGKILL the worker behind the supervisor's
         // back. Both, since under emulation (the VM lane) a worker can leak faster than it is sampled.
         guard let worker = SupervisorSignalTests.waitForRow(in: csv, step: "leak") else { return }
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
+        Poll.until {
           let table = (try? String(contentsOf: csv, encoding: .utf8)).map(CSVTable.init)
-          if (table?.last("native_live_bytes") ?? 0) > 12 * MiB && (table?.rows.count ?? 0) >= 20 { break }
-          usleep(20_000)
+          return (table?.last("native_live_bytes") ?? 0) > 12 * MiB && (table?.rows.count ?? 0) >= 20
         }
         kill(worker, SIGKILL)
       })
+    defer { result.cleanUp() }
     #expect(result.status == 1)
-    #expect(result.outcome == "signalled (SIGKILL)")
+    #expect(result.outcome == .signalled(SIGKILL))
     let table = try #require(result.csv)
     #expect(table.malformed.isEmpty)
     #expect(table.endsWithNewline)

@@ -78,17 +78,27 @@ struct RunReportTests {
     #expect(result.stderr.contains("stacks 16.0 MiB reserved  [worker]"), "\(result.stderr)")
   }
 
+  /// The one test that reads the JSON as text and values on purpose: its spelling is the contract with other
+  /// readers (snake_case keys as in the CSV, outcomes as the summary prints them, numbers as numbers); every
+  /// other test reads the summary through `RunReport`.
   @Test func theJSONKeepsItsTextAndDecodesToTypes() throws {
     let result = try OomlabProcess.run(
       "name: capped\nexpect: oom-kill\nsteps:\n  - pages: { size: 64MiB, touch: all }\n  - hold: 10s\n",
       arguments: ["--memory-limit", "48MiB", "--enforce", "simulated", "--interval", "10ms"])
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stderr)")
-    let json = try #require(result.summary)
+    let data = try #require(result.summaryJSON)
+    let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     #expect(json["outcome"] as? String == "oom-kill (simulated)")
     #expect(json["expected"] as? String == "oom-kill")
     #expect((json["enforcement"] as? String)?.hasPrefix("SIMULATED") == true)
-    let report = try RunReport.decode(Data(contentsOf: result.directory.appendingPathComponent("summary.json")))
+    #expect((json["limit_bytes"] as? NSNumber)?.int64Value == 48 << 20)
+    let process = try #require((json["processes"] as? [[String: Any]])?.first)
+    #expect(process["trim_unsupported"] is NSNumber && process["peaks"] is [String: Any], "\(process.keys.sorted())")
+    let last = try #require(process["last_sample"] as? [String: Any])
+    #expect(last["rss_bytes"] is NSNumber && last["t_seconds"] is NSNumber, "\(last)")
+    #expect(last["process"] is String, "\(last)")
+    let report = try RunReport.decode(data)
     #expect(report.outcome == .simulatedOomKill)
     #expect(report.expected == .oomKill)
     #expect(report.enforcement == .simulated)

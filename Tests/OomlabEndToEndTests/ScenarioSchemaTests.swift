@@ -57,6 +57,7 @@ let jsonschemaUnavailable: String? =
     process.waitUntilExit()
     try #require(process.terminationStatus == 0, "jsonschema failed: \(stderr)")
     var results: [String: [String]] = [:]
+    // Untyped on purpose: a record of the checker's own output, which no type of oomlab's describes.
     for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
       let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
       let file = try #require(record["file"] as? String)
@@ -243,6 +244,7 @@ let jsonschemaUnavailable: String? =
 
   /// The schema names every step kind and every declared field, from the declarations themselves.
   @Test func theSchemaIsMadeFromTheDeclarations() throws {
+    // Untyped on purpose: a JSON Schema document is open-ended JSON, which is what the library builds.
     let document = ScenarioSchema.document()
     #expect(document["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
     let properties = try #require(document["properties"] as? [String: Any])

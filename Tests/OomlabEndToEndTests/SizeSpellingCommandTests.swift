@@ -13,7 +13,7 @@ import OomlabTestSupport
     let result = try OomlabProcess.run(Self.quick, arguments: ["--memory-limit", spelled, "--enforce", "simulated"])
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    #expect((result.summary?["limit_bytes"] as? NSNumber)?.doubleValue == bytes)
+    #expect(result.report?.limitBytes == UInt64(bytes))
   }
 
   @Test func theScenarioTakesDockerSizes() throws {
@@ -21,7 +21,7 @@ import OomlabTestSupport
       arguments: ["--enforce", "simulated"])
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    #expect((result.summary?["limit_bytes"] as? NSNumber)?.doubleValue == 256 * MiB)
+    #expect(result.report?.limitBytes == UInt64(256 * MiB))
   }
 
   @Test(.enabled(if: cgroupUnavailable == nil, "\(cgroupUnavailable ?? "")"))

@@ -42,7 +42,7 @@ struct SupervisorLeafRunTests {
       ["-c", script], directory: directory, csv: csv, summary: summary, executable: "/bin/sh")
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    let report = try RunReport.decode(try Data(contentsOf: summary))
+    let report = try #require(result.report)
     #expect(report.notes.contains { $0.contains("no-internal-processes") }, "\(report.notes)")
     guard case .cgroup(let directory)? = report.enforcement else {
       Issue.record("enforced by \(report.enforcement.map(String.init(describing:)) ?? "nothing"), not a cgroup")

@@ -17,34 +17,20 @@ import OomlabTestSupport
 
   /// Polls `path` until `atLeast` CSV rows of step `step` appear and returns the first one's pid.
   static func waitForRow(in path: URL, step: String, atLeast: Int = 1, deadline seconds: Double = 20) -> Int32? {
-    let end = Date().addingTimeInterval(seconds)
-    while Date() < end {
-      if let text = try? String(contentsOf: path, encoding: .utf8) {
-        let table = CSVTable(text)
-        let steps = table.column("step")
-        if steps.filter({ $0 == step }).count >= atLeast, let index = steps.firstIndex(of: step),
-          let pid = Int32(table.column("pid")[index])
-        {
-          return pid
-        }
-      }
-      usleep(20_000)
+    Poll.value(within: seconds) {
+      guard let text = try? String(contentsOf: path, encoding: .utf8) else { return nil }
+      let table = CSVTable(text)
+      let steps = table.column("step")
+      guard steps.filter({ $0 == step }).count >= atLeast, let index = steps.firstIndex(of: step) else { return nil }
+      return Int32(table.column("pid")[index])
     }
-    return nil
   }
 
   /// Runs `holding` and sends `signal` to the worker (or the supervisor) once the hold has begun.
   static func runSignalled(_ signal: Int32, toWorker: Bool, arguments: [String] = []) throws -> (OomlabProcess.Result, Int32?) {
-    let directory = try OomlabProcess.temporaryDirectory()
-    let scenario = directory.appendingPathComponent("holding.yaml")
-    try holding.write(to: scenario, atomically: true, encoding: .utf8)
-    let csv = directory.appendingPathComponent("out.csv")
-    let summary = directory.appendingPathComponent("summary.json")
     var worker: Int32?
-    let result = try OomlabProcess.invoke(
-      ["run", scenario.path, "--csv", csv.path, "--summary", summary.path, "--interval", "20ms"] + arguments,
-      directory: directory, csv: csv, summary: summary
-    ) { process in
+    let result = try OomlabProcess.run(holding, arguments: ["--interval", "20ms"] + arguments, name: "holding.yaml") {
+      process, csv in
       worker = waitForRow(in: csv, step: "hold")
       if toWorker, let worker { kill(worker, signal) } else { kill(process.processIdentifier, signal) }
     }
@@ -55,7 +41,7 @@ import OomlabTestSupport
     let (result, worker) = try Self.runSignalled(SIGSEGV, toWorker: true)
     defer { result.cleanUp() }
     #expect(worker != nil, "the worker never reached its hold step: \(result.stderr)")
-    #expect(result.outcome == "signalled (SIGSEGV)", "\(result.stdout)\(result.stderr)")
+    #expect(result.outcome == .signalled(SIGSEGV), "\(result.stdout)\(result.stderr)")
     #expect(result.status == ExitStatus.mismatched.rawValue)
   }
 
@@ -65,7 +51,7 @@ import OomlabTestSupport
     let (result, worker) = try Self.runSignalled(SIGKILL, toWorker: true, arguments: ["--memory-limit", "64MiB"])
     defer { result.cleanUp() }
     #expect(worker != nil)
-    #expect(result.outcome == "signalled (SIGKILL)", "\(result.stdout)\(result.stderr)")
+    #expect(result.outcome == .signalled(SIGKILL), "\(result.stdout)\(result.stderr)")
     #expect(MemoryLimitRunTests.leftoverCgroups(ofSupervisor: result.pid).isEmpty)
   }
 
@@ -76,7 +62,7 @@ import OomlabTestSupport
       signal, toWorker: false, arguments: limited ? ["--memory-limit", "64MiB"] : [])
     defer { result.cleanUp() }
     #expect(result.status == ExitStatus.interrupted.rawValue, "\(result.stdout)\(result.stderr)")
-    #expect(result.outcome == "interrupted")
+    #expect(result.outcome == .interrupted)
     let csv = try #require(result.csv)
     #expect(csv.malformed.isEmpty && csv.endsWithNewline)
     if let worker { #expect(kill(worker, 0) != 0 && errno == ESRCH, "worker \(worker) outlived its supervisor") }
@@ -155,7 +141,7 @@ import OomlabTestSupport
       """)
     defer { result.cleanUp() }
     #expect(result.status == ExitStatus.environment.rawValue, "\(result.stdout)\(result.stderr)")
-    #expect(result.summary?["matched"] as? Bool == false)
+    #expect(result.report?.matched == false)
     #expect(result.stderr.contains("agent could not run"), "\(result.stderr)")
   }
 
@@ -218,9 +204,7 @@ import OomlabTestSupport
         ["run", scenario.path, "--allocator", "jemalloc", "--interval", "5ms", "--csv", csv.path], directory: directory
       ) { process in
         // A watchdog, not a timing: a run that has not ended in 60 s has hung.
-        let end = Date().addingTimeInterval(60)
-        while process.isRunning && Date() < end { usleep(10_000) }
-        if process.isRunning {
+        if !Poll.until(within: 60, every: 0.01, { !process.isRunning }) {
           hung = true
           kill(process.processIdentifier, SIGKILL)
         }

@@ -20,10 +20,6 @@ import OomlabTestSupport
     """
   }
 
-  static func report(_ result: OomlabProcess.Result) throws -> RunReport {
-    try RunReport.decode(try Data(contentsOf: result.directory.appendingPathComponent("summary.json")))
-  }
-
   /// Whether `pid` is gone: no process, not even a zombie, holds it.
   static func gone(_ pid: Int32) -> Bool { kill(pid, 0) == -1 && errno == ESRCH }
 
@@ -35,7 +31,7 @@ import OomlabTestSupport
     #expect(seconds < 10, "took \(seconds) s")
     // Nothing was expected, so a run that did not complete does not match.
     #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
-    let report = try Self.report(result)
+    let report = try #require(result.report)
     #expect(report.outcome == .timedOut)
     #expect(report.durationSeconds >= 1 && report.durationSeconds < 5, "\(report.durationSeconds)")
     #expect(report.notes.contains { $0.hasPrefix("timeout 1.0 s reached") }, "\(report.notes)")
@@ -58,7 +54,7 @@ import OomlabTestSupport
     let result = try OomlabProcess.run(Self.slow(), arguments: ["--timeout", "1ms"])
     defer { result.cleanUp() }
     #expect(Date().timeIntervalSince(started) < 10)
-    let report = try Self.report(result)
+    let report = try #require(result.report)
     #expect(report.outcome == .timedOut, "\(result.stdout)\(result.stderr)")
     for process in report.processes { #expect(Self.gone(process.pid)) }
     if cgroupUnavailable == nil {
@@ -70,8 +66,8 @@ import OomlabTestSupport
     let result = try OomlabProcess.run(Self.slow("timeout: 500ms\nexpect: timeout"))
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    #expect(result.outcome == "timeout")
-    #expect(result.summary?["matched"] as? Bool == true)
+    #expect(result.outcome == .timedOut)
+    #expect(result.report?.matched == true)
   }
 
   @Test func theFlagWinsOverTheScenario() throws {
@@ -80,8 +76,8 @@ import OomlabTestSupport
     let shorter = try OomlabProcess.run(Self.slow("timeout: 60s"), arguments: ["--timeout", "700ms"])
     defer { shorter.cleanUp() }
     #expect(Date().timeIntervalSince(started) < 10)
-    #expect(shorter.outcome == "timeout")
-    #expect(try Self.report(shorter).notes.contains { $0.hasPrefix("timeout 0.7 s reached") })
+    #expect(shorter.outcome == .timedOut)
+    #expect(try #require(shorter.report).notes.contains { $0.hasPrefix("timeout 0.7 s reached") })
     // A longer flag lets a run finish that the scenario's timeout would have cut short.
     let quick = """
       name: quick
@@ -92,7 +88,7 @@ import OomlabTestSupport
     let longer = try OomlabProcess.run(quick, arguments: ["--timeout", "30s"])
     defer { longer.cleanUp() }
     #expect(longer.status == 0, "\(longer.stdout)\(longer.stderr)")
-    #expect(longer.outcome == "completed")
+    #expect(longer.outcome == .completed)
   }
 
   @Test func aBadTimeoutFlagIsRefusedWithTwo() throws {
@@ -135,16 +131,16 @@ import OomlabTestSupport
 
   @Test func execStopsTheCommandAtTheTimeout() throws {
     let started = Date()
-    let (result, report) = try RealPrograms.exec(["sleep", "60"], options: ["--timeout", "1s"])
+    let result = try RealPrograms.exec(["sleep", "60"], options: ["--timeout", "1s"])
     defer { result.cleanUp() }
     #expect(Date().timeIntervalSince(started) < 10)
     #expect(result.status == ExecOptions.timedOutStatus, "\(result.stderr)")
-    #expect(report?.outcome == .timedOut)
-    #expect(report?.notes.contains { $0.hasPrefix("timeout 1.0 s reached") } == true, "\(report?.notes ?? [])")
-    let sleep = try #require(report?.processes.first)
+    #expect(result.report?.outcome == .timedOut)
+    #expect(result.report?.notes.contains { $0.hasPrefix("timeout 1.0 s reached") } == true, "\(result.report?.notes ?? [])")
+    let sleep = try #require(result.report?.processes.first)
     #expect(Self.gone(sleep.pid))
     // With --expect timeout, exec exits as run does.
-    let (expected, _) = try RealPrograms.exec(["sleep", "60"], options: ["--timeout", "300ms", "--expect", "timeout"])
+    let expected = try RealPrograms.exec(["sleep", "60"], options: ["--timeout", "300ms", "--expect", "timeout"])
     defer { expected.cleanUp() }
     #expect(expected.status == 0, "\(expected.stderr)")
   }

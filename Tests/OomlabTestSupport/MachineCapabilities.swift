@@ -13,6 +13,19 @@ package let cgroupUnavailable: String? = {
   return nil
 }()
 
+/// The machine's RAM and swap in bytes, from /proc/meminfo's MemTotal and SwapTotal.
+package func machineRAMAndSwap() throws -> (ram: UInt64, swap: UInt64) {
+  var ram: UInt64 = 0
+  var swap: UInt64 = 0
+  for line in try FileIO.read("/proc/meminfo").split(separator: "\n") {
+    let words = line.split(separator: " ")
+    guard words.count >= 2, let kib = UInt64(words[1]) else { continue }
+    if words[0] == "MemTotal:" { ram = kib * 1024 }
+    if words[0] == "SwapTotal:" { swap = kib * 1024 }
+  }
+  return (ram, swap)
+}
+
 /// Whether this process may lower oom_score_adj below 0 (CAP_SYS_RESOURCE).
 package let canLowerOomScoreAdj = Doctor.canLowerOomScoreAdj()
 

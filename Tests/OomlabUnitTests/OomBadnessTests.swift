@@ -68,14 +68,7 @@ struct OomBadnessTests {
   @Test func procScoreMatchesTheKernelForThisProcess() throws {
     // The kernel's own figure for this process, from the same inputs it uses.
     let status = ProcStatus.parse(try FileIO.read("/proc/self/status"))
-    var ram: UInt64 = 0
-    var swap: UInt64 = 0
-    for line in try FileIO.read("/proc/meminfo").split(separator: "\n") {
-      let words = line.split(separator: " ")
-      guard words.count >= 2, let kib = UInt64(words[1]) else { continue }
-      if words[0] == "MemTotal:" { ram = kib * 1024 }
-      if words[0] == "SwapTotal:" { swap = kib * 1024 }
-    }
+    let (ram, swap) = try machineRAMAndSwap()
     let adj = Int(try FileIO.read("/proc/self/oom_score_adj").split(separator: "\n").first ?? "0") ?? 0
     let computed = OomBadness.procScore(
       rssBytes: status.rss, swapBytes: status.swap, pageTableBytes: status.pte, oomScoreAdj: adj, totalRAMBytes: ram,

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import OomlabTestSupport
 
 /// Runs the built `oomlab` with its memory and time bounded by construction, for hostile inputs.
 ///
@@ -37,15 +38,8 @@ struct BoundedOomlab {
     process.standardError = try FileHandle(forWritingTo: err)
     let start = Date()
     try process.run()
-    var killed = false
-    while process.isRunning {
-      if Date().timeIntervalSince(start) > deadline {
-        kill(process.processIdentifier, SIGKILL)
-        killed = true
-        break
-      }
-      usleep(10_000)
-    }
+    let killed = !Poll.until(within: deadline, every: 0.01) { !process.isRunning }
+    if killed { kill(process.processIdentifier, SIGKILL) }
     process.waitUntilExit()
     return Result(
       status: process.terminationStatus,

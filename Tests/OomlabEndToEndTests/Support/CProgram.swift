@@ -17,22 +17,27 @@ struct CProgram {
     let file = directory.appendingPathComponent("program.c")
     executable = directory.appendingPathComponent("program")
     try source.write(to: file, atomically: true, encoding: .utf8)
-    let cc = Process()
-    cc.executableURL = URL(fileURLWithPath: "/usr/bin/cc")
-    cc.arguments = ["-O2", "-o", executable.path, file.path] + flags
-    let errors = Pipe()
-    cc.standardError = errors
-    try cc.run()
-    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    cc.waitUntilExit()
-    guard cc.terminationStatus == 0 else {
+    let cc = try Self.capture(
+      URL(fileURLWithPath: "/usr/bin/cc"), ["-O2", "-o", executable.path, file.path] + flags, standardError: true)
+    guard cc.status == 0 else {
       try? FileManager.default.removeItem(at: directory)
-      throw CProgramError(message: message)
+      throw CProgramError(message: cc.text)
     }
   }
 
   /// Runs the program with `arguments` and returns what it printed, failing on a nonzero status.
   func run(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
+    let (status, text) = try Self.capture(executable, arguments, environment: environment)
+    guard status == 0 else {
+      throw CProgramError(message: "\(executable.lastPathComponent) exited with \(status): \(text)")
+    }
+    return text
+  }
+
+  /// Runs `executable` to its end; returns its exit status and what it wrote to standard output (or error).
+  private static func capture(
+    _ executable: URL, _ arguments: [String], environment: [String: String] = [:], standardError: Bool = false
+  ) throws -> (status: Int32, text: String) {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
@@ -40,14 +45,12 @@ struct CProgram {
       process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     }
     let output = Pipe()
-    process.standardOutput = output
+    if standardError { process.standardError = output } else { process.standardOutput = output }
     try process.run()
+    // Read to the end before waiting: a child that fills the pipe would otherwise never exit.
     let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw CProgramError(message: "\(executable.lastPathComponent) exited with \(process.terminationStatus): \(text)")
-    }
-    return text
+    return (process.terminationStatus, text)
   }
 
   /// Removes the program's folder.

@@ -12,6 +12,8 @@ enum EditorYAML {
   }
 
   /// The document as JSON values (`[String: Any]`, `[Any]`, `String`, `Int`, `Double`, `Bool`, `NSNull`).
+  ///
+  /// Untyped on purpose: it reads scenarios as an editor's schema checker sees them, not as oomlab's types do.
   static func json(_ yaml: String) throws -> Any {
     let root: Node?
     do {

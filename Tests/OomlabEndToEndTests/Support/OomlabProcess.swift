@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import OomlabKit
 
 /// Runs the built `oomlab` binary on a scenario in a temporary folder and reads back what it wrote.
 struct OomlabProcess {
@@ -11,7 +12,10 @@ struct OomlabProcess {
     let stdout: String
     let stderr: String
     let csv: CSVTable?
-    let summary: [String: Any]?
+    /// The JSON summary as written, for the tests of its spelling; nil when the run wrote none.
+    let summaryJSON: Data?
+    /// The JSON summary decoded; nil when the run wrote none or it does not decode (`summaryJSON` tells which).
+    let report: RunReport?
     let directory: URL
   }
 
@@ -29,8 +33,12 @@ struct OomlabProcess {
     return url.appendingPathComponent("oomlab").path
   }
 
-  /// Writes `yaml` to a temporary scenario file and runs `oomlab run` on it with a CSV and summary.
-  static func run(_ yaml: String, arguments: [String] = [], name: String = "scenario.yaml") throws -> Result {
+  /// Writes `yaml` to a temporary scenario file and runs `oomlab run` on it with a CSV and summary, with
+  /// `environment` added to oomlab's; `whileRunning` is given the process and the CSV's path.
+  static func run(
+    _ yaml: String, arguments: [String] = [], name: String = "scenario.yaml", environment: [String: String] = [:],
+    whileRunning: ((Process, _ csv: URL) -> Void)? = nil
+  ) throws -> Result {
     let directory = try temporaryDirectory()
     let scenario = directory.appendingPathComponent(name)
     try yaml.write(to: scenario, atomically: true, encoding: .utf8)
@@ -38,7 +46,7 @@ struct OomlabProcess {
     let summary = directory.appendingPathComponent("summary.json")
     return try invoke(
       ["run", scenario.path, "--csv", csv.path, "--summary", summary.path] + arguments, directory: directory,
-      csv: csv, summary: summary)
+      csv: csv, summary: summary, environment: environment, whileRunning: whileRunning.map { body in { body($0, csv) } })
   }
 
   /// Runs `oomlab` (or `executable`, such as a shell that starts it) with arbitrary arguments in `directory`.
@@ -66,14 +74,13 @@ struct OomlabProcess {
     whileRunning?(process)
     process.waitUntilExit()
     let csvTable = csv.flatMap { try? String(contentsOf: $0, encoding: .utf8) }.map(CSVTable.init)
-    let json = summary.flatMap { try? Data(contentsOf: $0) }.flatMap {
-      try? JSONSerialization.jsonObject(with: $0) as? [String: Any]
-    }
+    let json = summary.flatMap { try? Data(contentsOf: $0) }
     return Result(
       pid: process.processIdentifier, status: process.terminationStatus,
       stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
       stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "",
-      csv: csvTable, summary: json, directory: directory)
+      csv: csvTable, summaryJSON: json, report: json.flatMap { try? RunReport.decode($0) },
+      directory: directory)
   }
 
   static func temporaryDirectory() throws -> URL {
@@ -88,5 +95,8 @@ extension OomlabProcess.Result {
   func cleanUp() { try? FileManager.default.removeItem(at: directory) }
 
   /// The outcome named in the JSON summary.
-  var outcome: String? { summary?["outcome"] as? String }
+  var outcome: Outcome? { report?.outcome }
+
+  /// The first worker's report in the JSON summary.
+  var firstProcess: RunReport.ProcessReport? { report?.processes.first }
 }

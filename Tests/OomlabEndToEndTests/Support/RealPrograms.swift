@@ -31,32 +31,21 @@ enum RealPrograms {
   static func exec(
     _ command: [String], options: [String] = [], in directory: URL? = nil,
     whileRunning: ((Process) -> Void)? = nil
-  ) throws -> (OomlabProcess.Result, RunReport?) {
+  ) throws -> OomlabProcess.Result {
     let directory = try directory ?? OomlabProcess.temporaryDirectory()
     let csv = directory.appendingPathComponent("out.csv")
     let summary = directory.appendingPathComponent("summary.json")
-    let result = try OomlabProcess.invoke(
+    return try OomlabProcess.invoke(
       // A test that goes wrong ends in status 124 rather than hanging the suite.
       ["exec", "--csv", csv.path, "--summary", summary.path, "--timeout", "120s"] + options + ["--"] + command,
       directory: directory,
       csv: csv, summary: summary, whileRunning: whileRunning)
-    return (result, (try? Data(contentsOf: summary)).flatMap { try? RunReport.decode($0) })
   }
 
   /// VmRSS of `pid` in bytes from /proc/PID/status, nil once it is gone.
   static func rss(_ pid: Int32) -> Double? {
     guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
     return ProcStatus.parse(text).rss > 0 ? Double(ProcStatus.parse(text).rss) : nil
-  }
-
-  /// Polls until `body` returns a value or `seconds` pass.
-  static func poll<T>(seconds: Double = 20, _ body: () -> T?) -> T? {
-    let end = Date().addingTimeInterval(seconds)
-    while Date() < end {
-      if let value = body() { return value }
-      usleep(20_000)
-    }
-    return nil
   }
 }
 
