@@ -38,36 +38,6 @@ struct MemoryCgroupV1Tests {
     #expect(CgroupError.cannotCreate(parent: parent, errno: EROFS).description.contains("read-only"))
   }
 
-  @Test func setLimitWritesTheLimitThenMemsw() throws {
-    let tree = try makeTree()
-    tree.v1MemoryFiles("memory/child")
-    tree.file("memory/child/memory.limit_in_bytes")
-    tree.file("memory/child/memory.memsw.limit_in_bytes")
-    let cgroup = MemoryCgroup(directory: tree.path("memory/child"), version: .v1)
-    #expect(try cgroup.setLimit(64 << 20))
-    #expect(tree.read("memory/child/memory.limit_in_bytes") == "67108864\n")
-    #expect(tree.read("memory/child/memory.memsw.limit_in_bytes") == "67108864\n")
-  }
-
-  @Test func setLimitWithoutSwapAccountingSaysSo() throws {
-    let tree = try makeTree()
-    tree.v1MemoryFiles("memory/child")
-    tree.file("memory/child/memory.limit_in_bytes")
-    let cgroup = MemoryCgroup(directory: tree.path("memory/child"), version: .v1)
-    #expect(try cgroup.setLimit(1 << 30) == false)
-    #expect(tree.read("memory/child/memory.limit_in_bytes") == "1073741824\n")
-    #expect(!tree.exists("memory/child/memory.memsw.limit_in_bytes"))
-  }
-
-  @Test func attachWritesThePidToCgroupProcs() throws {
-    let tree = try makeTree()
-    tree.v1MemoryFiles("memory/child")
-    let cgroup = MemoryCgroup(directory: tree.path("memory/child"), version: .v1)
-    try cgroup.attach(pid: 1811)
-    #expect(tree.read("memory/child/cgroup.procs") == "1811\n")
-    #expect(cgroup.processes() == [1811])
-  }
-
   @Test func readCollectsEveryFigureV1Has() throws {
     let tree = try makeTree()
     tree.v1MemoryFiles("memory/child", usage: "66846720\n", limit: "67108864\n")

@@ -76,41 +76,12 @@ struct MemoryCgroupV2Tests {
     }
   }
 
-  @Test func setLimitWritesMemoryMaxAndDisablesSwap() throws {
-    let tree = try makeTree()
-    tree.v2MemoryFiles("cgroup/child")
-    tree.file("cgroup/child/memory.max")
-    tree.file("cgroup/child/memory.swap.max")
-    let cgroup = MemoryCgroup(directory: tree.path("cgroup/child"), version: .v2)
-    #expect(try cgroup.setLimit(64 << 20))
-    #expect(tree.read("cgroup/child/memory.max") == "67108864\n")
-    #expect(tree.read("cgroup/child/memory.swap.max") == "0\n")
-  }
-
-  @Test func setLimitWithoutSwapAccountingSaysSo() throws {
-    let tree = try makeTree()
-    tree.v2MemoryFiles("cgroup/child")
-    tree.file("cgroup/child/memory.max")
-    let cgroup = MemoryCgroup(directory: tree.path("cgroup/child"), version: .v2)
-    #expect(try cgroup.setLimit(128 << 20) == false)
-    #expect(tree.read("cgroup/child/memory.max") == "134217728\n")
-  }
-
   @Test func setLimitOnAMissingCgroupThrowsWithThePath() throws {
     let tree = try makeTree()
     let cgroup = MemoryCgroup(directory: tree.path("cgroup/gone"), version: .v2)
     let error = try #require(throws: SystemError.self) { try cgroup.setLimit(1 << 20) }
     #expect(error.errno == ENOENT)
     #expect(error.description.contains("gone/memory.max"))
-  }
-
-  @Test func attachWritesThePidToCgroupProcs() throws {
-    let tree = try makeTree()
-    tree.v2MemoryFiles("cgroup/child")
-    let cgroup = MemoryCgroup(directory: tree.path("cgroup/child"), version: .v2)
-    try cgroup.attach(pid: 31337)
-    #expect(tree.read("cgroup/child/cgroup.procs") == "31337\n")
-    #expect(cgroup.processes() == [31337])
   }
 
   @Test func readCollectsEveryFigure() throws {
