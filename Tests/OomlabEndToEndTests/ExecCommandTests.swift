@@ -35,7 +35,7 @@ import OomlabTestSupport
     #expect(result.stdout == "held 100\n", "the command's stdout passes through")
     #expect(result.report?.outcome == .completed)
     let csv = try #require(result.csv)
-    let node = try #require(result.report?.processes.first).pid
+    let node = try #require(result.firstProcess).pid
     let rows = csv.rows(ofPid: node)
     // From the first row with Node's own figures, before the first Buffer, to the largest.
     let baseline = try #require(rows.first { $0["heap_used_bytes"] != "" }.flatMap { Double($0["rss_bytes"] ?? "") })
@@ -58,7 +58,7 @@ import OomlabTestSupport
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.report?.outcome == .oomKill)
-    let node = try #require(result.report?.processes.first)
+    let node = try #require(result.firstProcess)
     #expect(node.kernelReport?.contains("Killed process \(node.pid) (node)") == true, "\(node.kernelReport ?? "no line")")
     let last = try #require(result.csv?.rows(ofPid: node.pid).last)
     let heapUsed = try #require(Double(last["heap_used_bytes"] ?? ""))
@@ -92,7 +92,7 @@ import OomlabTestSupport
     #expect(result.status == 128 + SIGABRT, "\(result.stderr)")
     #expect(result.report?.outcome == .heapOom)
     #expect(result.stderr.contains("FATAL ERROR: "), "Node's stderr passes through")
-    let node = try #require(result.report?.processes.first)
+    let node = try #require(result.firstProcess)
     #expect(node.message?.contains("JavaScript heap out of memory") == true)
     // The last report no older than two intervals: a stale one would not say where the heap ended.
     let fresh = try #require(result.csv?.rows(ofPid: node.pid).last { Double($0["node_report_age_seconds"] ?? "") ?? 1 <= 0.04 })
@@ -111,7 +111,7 @@ import OomlabTestSupport
     defer { result.cleanUp() }
     #expect(result.status == 128 + SIGKILL, "\(result.stderr)")
     #expect(result.report?.outcome == .oomKill)
-    let process = try #require(result.report?.processes.first)
+    let process = try #require(result.firstProcess)
     let line = try #require(process.kernelReport, "no kernel line quoted: \(result.stderr)")
     #expect(line.contains("Killed process \(process.pid) (python3"), "\(line)")
     #expect(result.stderr.contains("kernel: \(line)"), "the summary quotes the kernel's line")
@@ -171,7 +171,7 @@ import OomlabTestSupport
     let (children, shellRss) = try #require(measured, "the children never got ready: \(result.stderr)")
     try #require(children.count == 3)
     let csv = try #require(result.csv)
-    let shellPid = try #require(result.report?.processes.first?.pid)
+    let shellPid = try #require(result.firstProcess?.pid)
     for (pid, rss) in children {
       let rows = csv.rows(ofPid: pid)
       #expect(rows.count >= 2, "child \(pid) has \(rows.count) rows")

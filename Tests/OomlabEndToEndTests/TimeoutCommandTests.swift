@@ -137,7 +137,7 @@ import OomlabTestSupport
     #expect(result.status == ExecOptions.timedOutStatus, "\(result.stderr)")
     #expect(result.report?.outcome == .timedOut)
     #expect(result.report?.notes.contains { $0.hasPrefix("timeout 1.0 s reached") } == true, "\(result.report?.notes ?? [])")
-    let sleep = try #require(result.report?.processes.first)
+    let sleep = try #require(result.firstProcess)
     #expect(Self.gone(sleep.pid))
     // With --expect timeout, exec exits as run does.
     let expected = try RealPrograms.exec(["sleep", "60"], options: ["--timeout", "300ms", "--expect", "timeout"])
