@@ -43,7 +43,7 @@ import OomlabTestSupport
       directory: directory, csv: csv, summary: summary
     ) { _ in
       // Growth starts once the baseline row is on disk.
-      Poll.until { (try? String(contentsOf: csv, encoding: .utf8)).map { !CSVTable($0).rows.isEmpty } ?? false }
+      Poll.until { !CSVTable(contentsOf: csv).rows.isEmpty }
       _ = FileManager.default.createFile(atPath: go.path, contents: nil)
     }
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")

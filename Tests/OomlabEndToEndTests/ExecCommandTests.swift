@@ -138,7 +138,7 @@ import OomlabTestSupport
     let csvFile = directory.appendingPathComponent("out.csv")
     // How many CSV rows each of `pids` has so far.
     func rowCounts(_ pids: [Int32]) -> [Int] {
-      let table = CSVTable((try? String(contentsOf: csvFile, encoding: .utf8)) ?? "")
+      let table = CSVTable(contentsOf: csvFile)
       return pids.map { table.rows(ofPid: $0).count }
     }
     // Waits until each of `pids` has `more` rows beyond `counts`: that many ticks have sampled them all.

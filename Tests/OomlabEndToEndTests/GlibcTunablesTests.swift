@@ -39,7 +39,7 @@ import OomlabTestSupport
       // The worker's pid is in its first row; its environment is read while it holds.
       environ =
         Poll.value(within: 10, every: 0.01) {
-          let table = CSVTable((try? String(contentsOf: csv, encoding: .utf8)) ?? "")
+          let table = CSVTable(contentsOf: csv)
           guard let pid = table.column("pid").first.flatMap(Int32.init),
             let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ")
           else { return nil }

@@ -107,7 +107,7 @@ import OomlabTestSupport
     let out = directory.appendingPathComponent("out")
     let result = try OomlabProcess.invoke(["matrix", "long.yaml", "quick.yaml", "--out", "out"], directory: directory) {
       process in
-      _ = SupervisorSignalTests.waitForRow(in: out.appendingPathComponent("long-glibc-none.csv"), step: "hold")
+      _ = CSVTable.waitForRow(in: out.appendingPathComponent("long-glibc-none.csv"), step: "hold")
       kill(process.processIdentifier, SIGINT)
     }
     #expect(result.status == ExitStatus.interrupted.rawValue, "\(result.stdout)\(result.stderr)")

@@ -179,14 +179,14 @@ struct MemoryLimitRunTests {
     let scenario = directory.appendingPathComponent("hold.yaml")
     try "name: hold\nlimit: 64MiB\nsample: 20ms\nsteps:\n  - hold: 20s\n".write(to: scenario, atomically: true, encoding: .utf8)
     let interrupted = try OomlabProcess.invoke(["run", scenario.path, "--csv", "a.csv"], directory: directory) {
-      _ = SupervisorSignalTests.waitForRow(in: directory.appendingPathComponent("a.csv"), step: "hold")
+      _ = CSVTable.waitForRow(in: directory.appendingPathComponent("a.csv"), step: "hold")
       kill($0.processIdentifier, SIGINT)
     }
     #expect(interrupted.status == 130)
     #expect(Self.leftoverCgroups(ofSupervisor: interrupted.pid).isEmpty)
     var workerOfKilled: Int32 = 0
     let killed = try OomlabProcess.invoke(["run", scenario.path, "--csv", "b.csv"], directory: directory) { supervisor in
-      workerOfKilled = SupervisorSignalTests.waitForRow(in: directory.appendingPathComponent("b.csv"), step: "hold") ?? 0
+      workerOfKilled = CSVTable.waitForRow(in: directory.appendingPathComponent("b.csv"), step: "hold") ?? 0
       kill(supervisor.processIdentifier, SIGKILL)
     }
     #expect(Self.leftoverCgroups(ofSupervisor: killed.pid).count == 1, "a SIGKILLed supervisor cannot clean up itself")

@@ -194,10 +194,10 @@ struct RunCommandTests {
       whileRunning: { _, csv in
         // Once it has leaked over 12 MiB across 20 rows, SIGKILL the worker behind the supervisor's
         // back. Both, since under emulation (the VM lane) a worker can leak faster than it is sampled.
-        guard let worker = SupervisorSignalTests.waitForRow(in: csv, step: "leak") else { return }
+        guard let worker = CSVTable.waitForRow(in: csv, step: "leak") else { return }
         Poll.until {
-          let table = (try? String(contentsOf: csv, encoding: .utf8)).map(CSVTable.init)
-          return (table?.last("native_live_bytes") ?? 0) > 12 * MiB && (table?.rows.count ?? 0) >= 20
+          let table = CSVTable(contentsOf: csv)
+          return (table.last("native_live_bytes") ?? 0) > 12 * MiB && table.rows.count >= 20
         }
         kill(worker, SIGKILL)
       })

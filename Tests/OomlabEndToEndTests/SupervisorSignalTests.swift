@@ -15,23 +15,12 @@ import OomlabTestSupport
       - hold: 20s
     """
 
-  /// Polls `path` until `atLeast` CSV rows of step `step` appear and returns the first one's pid.
-  static func waitForRow(in path: URL, step: String, atLeast: Int = 1, deadline seconds: Double = 20) -> Int32? {
-    Poll.value(within: seconds) {
-      guard let text = try? String(contentsOf: path, encoding: .utf8) else { return nil }
-      let table = CSVTable(text)
-      let steps = table.column("step")
-      guard steps.filter({ $0 == step }).count >= atLeast, let index = steps.firstIndex(of: step) else { return nil }
-      return Int32(table.column("pid")[index])
-    }
-  }
-
   /// Runs `holding` and sends `signal` to the worker (or the supervisor) once the hold has begun.
   static func runSignalled(_ signal: Int32, toWorker: Bool, arguments: [String] = []) throws -> (OomlabProcess.Result, Int32?) {
     var worker: Int32?
     let result = try OomlabProcess.run(holding, arguments: ["--interval", "20ms"] + arguments, name: "holding.yaml") {
       process, csv in
-      worker = waitForRow(in: csv, step: "hold")
+      worker = CSVTable.waitForRow(in: csv, step: "hold")
       if toWorker, let worker { kill(worker, signal) } else { kill(process.processIdentifier, signal) }
     }
     return (result, worker)

@@ -1,4 +1,6 @@
+import Foundation
 import OomlabKit
+import OomlabTestSupport
 
 /// A parsed oomlab CSV: the header and every row as cells (unquoted, RFC 4180), with numeric helpers for assertions.
 struct CSVTable {
@@ -53,5 +55,22 @@ struct CSVTable {
   func value(_ name: String, atStep step: String) -> [Double] {
     guard let s = header.firstIndex(of: "step"), let c = header.firstIndex(of: name) else { return [] }
     return rows.filter { $0[s] == step }.compactMap { Double($0[c]) }
+  }
+}
+
+extension CSVTable {
+  /// The rows a CSV being written holds so far: none while the file does not exist yet.
+  init(contentsOf url: URL) {
+    self.init((try? String(contentsOf: url, encoding: .utf8)) ?? "")
+  }
+
+  /// Polls `path` until `atLeast` CSV rows of step `step` appear and returns the first one's pid.
+  static func waitForRow(in path: URL, step: String, atLeast: Int = 1, deadline seconds: Double = 20) -> Int32? {
+    Poll.value(within: seconds) {
+      let table = CSVTable(contentsOf: path)
+      let steps = table.column("step")
+      guard steps.filter({ $0 == step }).count >= atLeast, let index = steps.firstIndex(of: step) else { return nil }
+      return Int32(table.column("pid")[index])
+    }
   }
 }
