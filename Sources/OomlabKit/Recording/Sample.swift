@@ -35,6 +35,8 @@ public struct Sample {
   public var node: NodeReport?
   /// Seconds between that report and this sample.
   public var nodeReportAge: Double?
+  /// Seconds between the worker's allocator reading in `counters` and this sample's time.
+  public var allocatorAge: Double?
 
   /// Creates an empty sample.
   public init() {}

@@ -69,11 +69,12 @@ public enum Supervisor {
       for worker in workers where worker.isRunning { try enforcement.admit(worker.pid) }
     }
     func sampleAll(_ chosen: [WorkerHandle], forceRollup: Bool) {
-      let seconds = elapsed()
+      let now = Clock.now()
+      let seconds = Double(now - start) / 1e9
       let reading = enforcement?.cgroup?.read()
       for worker in chosen {
         sample(
-          worker, scenario: scenario, allocatorName: options.allocator.description, seconds: seconds, csv: csv,
+          worker, scenario: scenario, allocatorName: options.allocator.description, seconds: seconds, at: now, csv: csv,
           forceRollup: forceRollup, cgroup: reading, enforcement: enforcement)
       }
     }
@@ -114,9 +115,11 @@ public enum Supervisor {
     return report
   }
 
-  /// Samples one worker and writes its row; the row of a finished worker is labelled `end`.
+  /// Samples one worker and writes its row, whose time is `seconds` into the run and `now` on
+  /// CLOCK_MONOTONIC; the row of a finished worker is labelled `end`.
   static func sample(
-    _ worker: WorkerHandle, scenario: Scenario, allocatorName: String, seconds: Double, csv: CSVWriter, forceRollup: Bool,
+    _ worker: WorkerHandle, scenario: Scenario, allocatorName: String, seconds: Double, at now: UInt64, csv: CSVWriter,
+    forceRollup: Bool,
     cgroup: CgroupReading?, enforcement: LimitEnforcement?
   ) {
     let state = worker.page.state
@@ -135,6 +138,10 @@ public enum Supervisor {
     sample.allocator = allocatorName
     guard probe.read(into: &sample, now: Clock.now(), forceRollup: forceRollup || state == .completed) else { return }
     sample.counters = worker.page.snapshot()
+    // A reading published after the row's time but before the snapshot is as fresh as the row.
+    if let takenAt = sample.allocatorValue(.allocatorStatsTakenAt), takenAt > 0 {
+      sample.allocatorAge = Double(now > takenAt ? now - takenAt : 0) / 1e9
+    }
     let stepPlusOne = Int(sample.counter(.stepIndexPlusOne) ?? 0)
     if stepPlusOne > 0 && stepPlusOne <= scenario.stepKinds.count {
       sample.stepIndex = stepPlusOne - 1

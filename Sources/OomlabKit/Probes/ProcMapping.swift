@@ -1,0 +1,83 @@
+/// One line of `/proc/PID/maps`: a mapping's range, whether it is read-write, and what it maps.
+public struct ProcMapping: Equatable, Sendable {
+  /// The path column, reduced to what telling malloc's heaps apart needs.
+  public enum Name: Equatable, Sendable {
+    /// No path: an anonymous mapping.
+    case anonymous
+    /// `[heap]`: the brk heap.
+    case brkHeap
+    /// A file, or another special mapping (`[stack]`, `[vdso]`, ...).
+    case other
+  }
+
+  /// The first address.
+  public var start: UInt64
+  /// The address after the last.
+  public var end: UInt64
+  /// The permissions column allows reading and writing (`rw`).
+  public var readWrite: Bool
+  /// What the path column names.
+  public var name: Name
+
+  /// The mapping's length in bytes.
+  public var length: UInt64 { end - start }
+
+  /// Parses the text of /proc/PID/maps.
+  public static func parse(_ text: String) -> [ProcMapping] {
+    var copy = text
+    return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
+  }
+
+  /// Parses the raw bytes of /proc/PID/maps; lines of another shape are skipped.
+  ///
+  /// Bytes rather than Strings, and no path kept, because the worker reads the file at the
+  /// allocator's cadence, inside the malloc it measures.
+  public static func parse(_ bytes: UnsafeRawBufferPointer) -> [ProcMapping] {
+    var mappings: [ProcMapping] = []
+    var lineStart = 0
+    while lineStart < bytes.count {
+      var lineEnd = lineStart
+      while lineEnd < bytes.count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
+      if let mapping = line(UnsafeRawBufferPointer(rebasing: bytes[lineStart..<lineEnd])) { mappings.append(mapping) }
+      lineStart = lineEnd + 1
+    }
+    return mappings
+  }
+
+  /// `start-end perms offset dev inode [path]`, or nil for a line of another shape.
+  static func line(_ line: UnsafeRawBufferPointer) -> ProcMapping? {
+    var i = 0
+    func hex() -> UInt64? {
+      var value: UInt64 = 0
+      let from = i
+      while i < line.count, let digit = hexDigit(line[i]) {
+        value = value << 4 | UInt64(digit)
+        i += 1
+      }
+      return i > from ? value : nil
+    }
+    guard let start = hex(), i < line.count, line[i] == 0x2D else { return nil }
+    i += 1
+    guard let end = hex(), end >= start, i + 3 < line.count, line[i] == 0x20 else { return nil }
+    let readWrite = line[i + 1] == 0x72 && line[i + 2] == 0x77
+    // Four space-separated fields come before the path, which may itself hold spaces.
+    var fields = 0
+    while i < line.count && fields < 4 {
+      while i < line.count && line[i] == 0x20 { i += 1 }
+      while i < line.count && line[i] != 0x20 { i += 1 }
+      fields += 1
+    }
+    while i < line.count && line[i] == 0x20 { i += 1 }
+    let path = UnsafeRawBufferPointer(rebasing: line[i...])
+    let name: Name = path.isEmpty ? .anonymous : path.elementsEqual("[heap]".utf8) ? .brkHeap : .other
+    return ProcMapping(start: start, end: end, readWrite: readWrite, name: name)
+  }
+
+  static func hexDigit(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case 0x30...0x39: return byte - 0x30
+    case 0x61...0x66: return byte - 0x61 + 10
+    default: return nil
+    }
+  }
+}
