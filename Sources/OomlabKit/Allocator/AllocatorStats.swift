@@ -15,7 +15,7 @@ public struct AllocatorStats: Equatable, Sendable {
   public var metadata: UInt64?
   /// Arenas: jemalloc `arenas.narenas`; glibc the `<heap nr=` entries of `malloc_info`.
   public var arenas: UInt64?
-  /// When the reading began, nanoseconds on CLOCK_MONOTONIC: the figures are at least this old.
+  /// When the reading began, nanoseconds on CLOCK_MONOTONIC: the figures describe the heap no earlier than this.
   public var takenAt: UInt64 = 0
 
   /// Below this many bytes allocated, a ratio over allocated bytes says more about the allocator's fixed
