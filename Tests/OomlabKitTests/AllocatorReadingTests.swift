@@ -93,9 +93,9 @@ import Testing
       allocator: glibc
       steps:
         - native: { count: 20000, size: 1KiB, as: small }
-        - hold: 100ms
+        - hold: 400ms
         - free: { what: small, fraction: 0.99, pattern: oldest }
-        - hold: 100ms
+        - hold: 400ms
       """)
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stderr)")

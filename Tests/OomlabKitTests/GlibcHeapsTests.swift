@@ -69,6 +69,10 @@ import Testing
     #expect(mappings[1].name == .anonymous && mappings[1].readWrite)
     #expect(mappings[2].name == .anonymous && !mappings[2].readWrite)
     #expect(mappings[5].name == .other && !mappings[5].readWrite)
+    // Without files, the library's line is skipped unparsed and every other line kept.
+    var text = Self.maps
+    let withoutFiles = text.withUTF8 { ProcMapping.parse(UnsafeRawBufferPointer($0), filesToo: false) }
+    #expect(withoutFiles == Array(mappings.prefix(5)))
   }
 
   @Test func theHeapsAreTheBrkHeapAndTheSubHeapsMallocInfoAccountsFor() {

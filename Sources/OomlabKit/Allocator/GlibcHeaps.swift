@@ -52,10 +52,10 @@ enum GlibcHeaps {
     var arenas: UInt64 = 0
     for _ in 0..<3 {
       guard let text = oomlab_glibc_malloc_info() else { return nil }
-      let info = MallocInfo.parse(String(cString: text))
+      let info = MallocInfo.parse(UnsafeRawBufferPointer(start: text, count: strlen(text)))
       free(text)
       arenas = UInt64(info.heaps.count)
-      guard let mappings = withFile("/proc/self/maps", { ProcMapping.parse($0) }) else { return (nil, arenas) }
+      guard let mappings = withFile("/proc/self/maps", { ProcMapping.parse($0, filesToo: false) }) else { return (nil, arenas) }
       if let ranges = ranges(mappings, info) {
         return (residentBytes(ranges), arenas)
       }
@@ -96,7 +96,7 @@ enum GlibcHeaps {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
-    var capacity = 1 << 20
+    var capacity = 256 << 10
     guard var buffer = mmap(nil, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
       buffer != MAP_FAILED
     else { return nil }

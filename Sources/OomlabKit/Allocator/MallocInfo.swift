@@ -22,32 +22,64 @@ public struct MallocInfo: Equatable, Sendable {
 
   /// Parses malloc_info's text; elements outside a `<heap>` (the totals) are skipped.
   public static func parse(_ text: String) -> MallocInfo {
+    var copy = text
+    return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
+  }
+
+  static let heapStartKey = Array("<heap nr=\"".utf8)
+  static let heapEndKey = Array("</heap>".utf8)
+  static let systemCurrentKey = Array("<system type=\"current\" size=\"".utf8)
+  static let mprotectKey = Array("<aspace type=\"mprotect\" size=\"".utf8)
+  static let subheapsKey = Array("<aspace type=\"subheaps\" size=\"".utf8)
+
+  /// Parses malloc_info's raw bytes, one element per line as glibc writes them.
+  ///
+  /// Bytes rather than Strings because the worker parses it at the allocator's cadence, inside
+  /// the malloc it measures, and a fragmented heap lists hundreds of `<size>` lines.
+  public static func parse(_ bytes: UnsafeRawBufferPointer) -> MallocInfo {
     var info = MallocInfo()
     var current: Heap?
-    for line in text.split(separator: "\n") {
-      let trimmed = line.drop { $0 == " " }
-      if trimmed.hasPrefix("<heap nr=") {
-        current = Heap(number: attribute("nr", in: trimmed) ?? UInt64(info.heaps.count))
-      } else if trimmed.hasPrefix("</heap>") {
+    var lineStart = 0
+    while lineStart < bytes.count {
+      let lineEnd = ProcMapping.newline(bytes, from: lineStart)
+      var i = lineStart
+      while i < lineEnd && bytes[i] == 0x20 { i += 1 }
+      let line = UnsafeRawBufferPointer(rebasing: bytes[i..<lineEnd])
+      // Most lines are `<size .../>` histogram entries: one byte tells them from the elements read here.
+      if line.count < 2 || line[1] == 0x73 && line.count > 2 && line[2] == 0x69 {
+        lineStart = lineEnd + 1
+        continue
+      }
+      if let number = value(line, after: heapStartKey) {
+        current = Heap(number: number)
+      } else if line.starts(with: heapEndKey) {
         if let heap = current { info.heaps.append(heap) }
         current = nil
-      } else if current != nil, let size = attribute("size", in: trimmed) {
-        if trimmed.hasPrefix("<system type=\"current\"") {
+      } else if current != nil {
+        if let size = value(line, after: systemCurrentKey) {
           current?.systemCurrent = size
-        } else if trimmed.hasPrefix("<aspace type=\"mprotect\"") {
+        } else if let size = value(line, after: mprotectKey) {
           current?.mprotect = size
-        } else if trimmed.hasPrefix("<aspace type=\"subheaps\"") {
+        } else if let size = value(line, after: subheapsKey) {
           current?.subheaps = size
         }
       }
+      lineStart = lineEnd + 1
     }
     return info
   }
 
-  /// The unsigned value of `name="..."` in one element, or nil.
-  static func attribute(_ name: String, in element: Substring) -> UInt64? {
-    guard let start = element.firstRange(of: " \(name)=\"")?.upperBound else { return nil }
-    return UInt64(element[start...].prefix { $0 != "\"" })
+  /// The decimal number right after `prefix` when the line starts with it.
+  static func value(_ line: UnsafeRawBufferPointer, after prefix: [UInt8]) -> UInt64? {
+    guard line.starts(with: prefix) else { return nil }
+    var value: UInt64 = 0
+    var digits = 0
+    for byte in line[prefix.count...] {
+      guard byte >= 0x30 && byte <= 0x39 else { break }
+      value = value &* 10 &+ UInt64(byte - 0x30)
+      digits += 1
+    }
+    return digits > 0 ? value : nil
   }
 
   /// The main arena's brk heap, nil when malloc_info lists no arena 0.

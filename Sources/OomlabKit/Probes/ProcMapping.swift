@@ -1,3 +1,5 @@
+import Glibc
+
 /// One line of `/proc/PID/maps`: a mapping's range, whether it is read-write, and what it maps.
 public struct ProcMapping: Equatable, Sendable {
   /// The path column, reduced to what telling malloc's heaps apart needs.
@@ -28,20 +30,34 @@ public struct ProcMapping: Equatable, Sendable {
     return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
   }
 
-  /// Parses the raw bytes of /proc/PID/maps; lines of another shape are skipped.
+  /// Parses the raw bytes of /proc/PID/maps; lines of another shape are skipped, and so are file
+  /// mappings when `filesToo` is false.
   ///
   /// Bytes rather than Strings, and no path kept, because the worker reads the file at the
-  /// allocator's cadence, inside the malloc it measures.
-  public static func parse(_ bytes: UnsafeRawBufferPointer) -> [ProcMapping] {
+  /// allocator's cadence, inside the malloc it measures. The kernel ends an unnamed mapping's line
+  /// with the space after its inode and a special one with `]`, so a file's line is known by its
+  /// last byte and need not be parsed.
+  public static func parse(_ bytes: UnsafeRawBufferPointer, filesToo: Bool = true) -> [ProcMapping] {
     var mappings: [ProcMapping] = []
     var lineStart = 0
     while lineStart < bytes.count {
-      var lineEnd = lineStart
-      while lineEnd < bytes.count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
-      if let mapping = line(UnsafeRawBufferPointer(rebasing: bytes[lineStart..<lineEnd])) { mappings.append(mapping) }
+      let lineEnd = newline(bytes, from: lineStart)
+      let file = lineEnd > lineStart && bytes[lineEnd - 1] != 0x20 && bytes[lineEnd - 1] != 0x5D
+      if filesToo || !file, let mapping = line(UnsafeRawBufferPointer(rebasing: bytes[lineStart..<lineEnd])) {
+        mappings.append(mapping)
+      }
       lineStart = lineEnd + 1
     }
     return mappings
+  }
+
+  /// The index of the first newline at or after `start`, or the end of `bytes`; memchr, because a
+  /// byte loop in a debug build costs more than the kernel takes to write the file.
+  static func newline(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+    guard let base = bytes.baseAddress, start < bytes.count,
+      let found = memchr(base + start, 0x0A, bytes.count - start)
+    else { return bytes.count }
+    return base.distance(to: UnsafeRawPointer(found))
   }
 
   /// `start-end perms offset dev inode [path]`, or nil for a line of another shape.
