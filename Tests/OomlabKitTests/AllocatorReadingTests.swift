@@ -64,7 +64,10 @@ import Testing
       guard row > 0, let previous = ages[row - 1] else { continue }
       let taken = times[row] - age, takenBefore = times[row - 1] - previous
       #expect(taken >= takenBefore - 0.002, "row \(row): a reading taken at \(taken) s after one taken at \(takenBefore) s")
-      if abs(taken - takenBefore) <= 0.002 {
+      // Readings are an interval apart or more, except the worker's own just before its first and
+      // after its last step, which can follow another within the 2 ms the rounding of t and age allows.
+      let ownReading = ["start", "end"].contains(csv.column("step")[row]) || ["start", "end"].contains(csv.column("step")[row - 1])
+      if abs(taken - takenBefore) <= 0.002 && !ownReading {
         #expect(reading(row) == reading(row - 1), "row \(row): one reading, two sets of figures")
         if times[row] - times[row - 1] >= 0.002 { repeated += 1 }
       }
