@@ -33,6 +33,7 @@ fi
 build="$(mktemp -d)"
 trap 'rm -rf "$build"' EXIT
 cc -O2 -o "$build/native-blocks" scripts/calibration/native-blocks.c
+cc -O2 -o "$build/native-trim" scripts/calibration/native-trim.c
 cc -O2 -pthread -o "$build/arena-churn" scripts/calibration/arena-churn.c
 cc -O2 -o "$build/jemalloc-decay" scripts/calibration/jemalloc-decay.c
 cc -O2 -shared -fPIC -I/usr/include/node -o "$build/payload.node" scripts/calibration/payload.c

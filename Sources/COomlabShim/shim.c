@@ -189,18 +189,19 @@ const char *oomlab_malloc_provider(void) {
   return info.dli_fname;
 }
 
-// Counts `<heap nr=` entries in malloc_info's XML: glibc exposes the arena count nowhere else.
-static uint64_t glibc_arena_count(void) {
+char *oomlab_glibc_malloc_info(void) {
+  if (oomlab_jemalloc_present()) return NULL;
   char *buffer = NULL;
   size_t size = 0;
   FILE *stream = open_memstream(&buffer, &size);
-  if (!stream) return 0;
-  malloc_info(0, stream);
+  if (!stream) return NULL;
+  int failed = malloc_info(0, stream);
   fclose(stream);
-  uint64_t count = 0;
-  for (const char *p = buffer; p && (p = strstr(p, "<heap nr=")); p += 9) count++;
-  free(buffer);
-  return count;
+  if (failed) {
+    free(buffer);
+    return NULL;
+  }
+  return buffer;
 }
 
 int oomlab_glibc_read_stats(oomlab_glibc_stats *out) {
@@ -210,7 +211,6 @@ int oomlab_glibc_read_stats(oomlab_glibc_stats *out) {
   out->in_use = mi.uordblks;
   out->free = mi.fordblks;
   out->mmapped = mi.hblkhd;
-  out->arenas = glibc_arena_count();
   return 0;
 }
 

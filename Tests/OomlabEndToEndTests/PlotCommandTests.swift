@@ -86,7 +86,7 @@ let matplotlibUnavailable: String? = {
     #expect(allocator.contains { $0.hasPrefix("oom-kill at ") }, "\(allocator)")
     #expect(allocator.contains { $0.contains("limit 128 MiB") }, "\(allocator)")
     #expect(allocator.contains("buffers"))
-    #expect(allocator.contains("frag_ratio = active / allocated"))
+    #expect(allocator.contains("frag_ratio = resident / allocated"))
     // The start row, before any step, holds well under the ratio's floor.
     #expect(allocator.contains("allocated < 5 MiB: ratio not meaningful"), "\(allocator)")
 

@@ -196,7 +196,8 @@ class Calibration:
             ratio = statistics.median(model) / statistics.median(real) if statistics.median(real) else float("inf")
             verdict = "PASS" if abs(ratio - 1) <= tolerance else "FAIL"
             scale = MIB if unit == "MiB" else 1
-            shown = tuple(" ".join(f"{v / scale:.1f}" for v in values) for values in (real, model))
+            digits = 2 if unit == "ratio" else 1
+            shown = tuple(" ".join(f"{v / scale:.{digits}f}" for v in values) for values in (real, model))
             ratio = f"{ratio:.3f}"
         self.rows.append((pair, figure, shown[0], shown[1], ratio, "equal" if unit == "outcome" else f"±{tolerance:.0%}", verdict, note))
         print(f"  {figure}: real {shown[0]}, model {shown[1]}, ratio {ratio or '-'}: {verdict}", file=sys.stderr)
@@ -247,6 +248,30 @@ class Calibration:
                           at_step(rows, 1, "allocator_allocated_bytes") - number(rows[0], "allocator_allocated_bytes")))
         self.compare(name, "RSS growth (MiB)", [r[0] for r in real], [m[0] for m in model], 0.01)
         self.compare(name, "allocated bytes, mallinfo2 (MiB)", [r[1] for r in real], [m[1] for m in model], 0.01)
+
+    def native_trim(self):
+        name = "glibc, 1 M x 1 KiB, 90% freed at random, then trim"
+        print(name, file=sys.stderr)
+        program = os.path.join(self.build, "native-trim")
+        real = []
+        for _ in range(self.runs):
+            f = [int(v) for v in watch([program, "1000000", "1024"])["out"].split()]
+            real.append(((f[2] - f[0]) * 1024, (f[3] - f[0]) * 1024, (f[3] - f[0]) * 1024 / (f[5] - f[4])))
+        yaml = ("name: native-trim\nsample: 50ms\nallocator: glibc\nsteps:\n  - native: { count: 1000000, size: 1KiB, as: small }\n"
+                "  - free: { what: small, fraction: 0.9, pattern: random, seed: 7 }\n  - hold: 200ms\n  - trim\n  - hold: 200ms\n")
+        model = []
+        for _ in range(self.runs):
+            rows = oomlab(self.binary, yaml, self.work)["rows"]
+            start = number(rows[0], "rss_bytes")
+            # The end row's allocator reading is taken after the last step, so its frag_ratio is fresh.
+            model.append((at_step(rows, 2, "rss_bytes") - start, number(rows[-1], "rss_bytes") - start,
+                          number(rows[-1], "frag_ratio")))
+        self.compare(name, "RSS growth after the free (MiB)", [r[0] for r in real], [m[0] for m in model], 0.10)
+        self.compare(name, "RSS growth after the trim (MiB)", [r[1] for r in real], [m[1] for m in model], 0.10)
+        self.compare(name, "frag_ratio after the trim", [r[2] for r in real], [m[2] for m in model], 0.10, unit="ratio",
+                     note="the real program's ratio is its VmRSS growth over its mallinfo2 allocated growth; "
+                          "oomlab's is the end row's frag_ratio, resident/allocated, with resident read by mincore "
+                          "from glibc's heap mappings.")
 
     def arena_churn(self):
         name = "glibc, 8 threads churning (arena-churn.yaml)"
@@ -342,6 +367,7 @@ def main():
                  "oomlab's, which collects at the limit.")),
         ("garbage Buffer.alloc(2 MiB).fill(1)", lambda c: c.payloads("garbage Buffer.alloc(2 MiB).fill(1)", "buffer", "buffer: 2MiB")),
         ("glibc, 1 M x 1 KiB native blocks", lambda c: c.native_blocks()),
+        ("glibc, 1 M x 1 KiB, 90% freed at random, then trim", lambda c: c.native_trim()),
         ("glibc, 8 threads churning", lambda c: c.arena_churn()),
         ("jemalloc default decay", lambda c: c.jemalloc_decay(options.jemalloc) if options.jemalloc else print("jemalloc: skipped, not installed", file=sys.stderr)),
     ]

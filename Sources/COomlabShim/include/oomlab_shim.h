@@ -117,11 +117,14 @@ typedef struct {
   uint64_t in_use;    ///< bytes in chunks handed out (uordblks)
   uint64_t free;      ///< bytes in free chunks (fordblks)
   uint64_t mmapped;   ///< bytes in chunks served directly by mmap (hblkhd)
-  uint64_t arenas;    ///< number of arenas (heaps) listed by malloc_info
 } oomlab_glibc_stats;
 
 /// Reads glibc's statistics; returns 0 on success, -1 when this process's malloc is not glibc's.
 int oomlab_glibc_read_stats(oomlab_glibc_stats *out);
+
+/// Returns glibc's `malloc_info` XML as a NUL-terminated string the caller frees, or NULL when this
+/// process's malloc is not glibc's. Swift has no FILE stream to hand it, which `open_memstream` provides.
+char *oomlab_glibc_malloc_info(void);
 
 /// jemalloc statistics, in bytes, read through `mallctl` after refreshing `epoch`.
 typedef struct {

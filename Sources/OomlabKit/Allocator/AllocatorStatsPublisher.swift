@@ -47,6 +47,7 @@ final class AllocatorStatsPublisher: @unchecked Sendable {
     page.store(.allocatorRetainedBytes, stats.retained)
     page.store(.allocatorMetadataBytes, stats.metadata ?? UInt64.max)
     page.store(.allocatorArenas, arenas ?? UInt64.max)
+    page.store(.allocatorStatsTakenAt, stats.takenAt)
     page.store(.allocatorStatsValid, 1)
   }
 }

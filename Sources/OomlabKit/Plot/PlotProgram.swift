@@ -33,8 +33,9 @@ MINIMUM_MATPLOTLIB = (3, 6)
 BAD_INPUT = 2
 NO_MATPLOTLIB = 3
 
-# Below this many bytes allocated, active/allocated says more about the allocator's fixed costs than about
-# fragmentation; Redis's MEMORY DOCTOR declines to judge an instance under the same 5 MiB.
+# Below this many bytes allocated, resident/allocated says more about the allocator's fixed costs than about
+# fragmentation; Redis's MEMORY DOCTOR declines to judge an instance under the same 5 MiB. The summary's peak
+# frag_ratio uses the same floor (AllocatorStats.ratioFloorBytes; a test keeps the two equal).
 RATIO_FLOOR_BYTES = 5 * 1024 * 1024
 
 KiB, MiB, GiB = 1024, 1024**2, 1024**3
@@ -794,7 +795,7 @@ def draw_allocator(figure, run):
     meaningful = [ratios.get(t, math.nan) if a >= RATIO_FLOOR_BYTES else math.nan for t, a in zip(times, allocated)]
     faint = [ratios.get(t, math.nan) for t in times]
     ratio.plot(times, faint, color=BLUE, linewidth=1.0, linestyle=":", alpha=0.6)
-    ratio.plot(times, meaningful, color=BLUE, linewidth=2.0, label="frag_ratio = active / allocated")
+    ratio.plot(times, meaningful, color=BLUE, linewidth=2.0, label="frag_ratio = resident / allocated")
     rss_ratio = dict(zip(*run.series(key, "allocator_rss_ratio")))
     if rss_ratio:
         ratio.plot(times, [rss_ratio.get(t, math.nan) if a >= RATIO_FLOOR_BYTES else math.nan
@@ -815,7 +816,7 @@ def draw_allocator(figure, run):
     values = finite(meaningful) + finite([rss_ratio.get(t, math.nan) for t in times])
     ratio.set_ylim(0, max(values + [1.0]) * 1.15 + 0.1)
     ratio.set_ylabel("ratio")
-    ratio.set_title("Fragmentation: bytes in pages the allocator uses per byte handed out")
+    ratio.set_title("Fragmentation: resident allocator bytes per byte handed out")
     ratio.margins(x=0.01)
     legend_outside(ratio)
 

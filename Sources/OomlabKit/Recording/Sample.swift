@@ -41,6 +41,8 @@ package struct Sample {
   package var node: NodeReport?
   /// Seconds between that report and this sample.
   package var nodeReportAge: Double?
+  /// Seconds between the worker's allocator reading in `counters` and this sample's time.
+  package var allocatorAge: Double?
 
   /// Creates an empty sample.
   package init() {}

@@ -27,6 +27,10 @@ package enum SharedCounter: Int, CaseIterable, Sendable {
   case externalBytes
   case gcCount
   case objectsLive
+  /// Of `gcCount`, the scavenges of the young generation.
+  case scavengeCount
+  /// What the heap compares with its limit: old-space pages' usable bytes plus large objects.
+  case oldGenerationCapacityBytes
   /// Odd while the worker rewrites the allocator statistics below, even when they form one reading.
   case allocatorStatsSequence
   /// 1 when the allocator statistics below are valid.
@@ -37,6 +41,8 @@ package enum SharedCounter: Int, CaseIterable, Sendable {
   case allocatorRetainedBytes
   case allocatorMetadataBytes
   case allocatorArenas
+  /// When the worker began the reading above, nanoseconds on CLOCK_MONOTONIC.
+  case allocatorStatsTakenAt
   /// How many `trim` steps found an allocator they cannot trim.
   case trimUnsupported
   /// The length of the failure message stored after the slots.

@@ -20,8 +20,13 @@ package struct Peaks: Codable, Equatable {
   package var arrayBuffersBytes: UInt64 = 0
   /// Collections at the last sample (a count, so its last value is its highest).
   package var gcCount: UInt64 = 0
-  /// Highest allocator_active_bytes / allocator_allocated_bytes seen, nil when the allocator never reported.
+  /// Highest frag_ratio (allocator_resident_bytes / allocator_allocated_bytes) over the rows with at least
+  /// `AllocatorStats.ratioFloorBytes` allocated; nil when no such row had both figures.
   package var fragRatio: Double?
+  /// Seconds into the run of the first row that showed `fragRatio`.
+  package var fragRatioAtSeconds: Double?
+  /// How old the allocator reading behind `fragRatio` was in that row (allocator_age_seconds).
+  package var fragRatioAgeSeconds: Double?
   /// VmRSS at the last sample.
   package var finalRssBytes: UInt64 = 0
 
@@ -33,10 +38,14 @@ package struct Peaks: Codable, Equatable {
       threads = max(threads, status.threads)
       finalRssBytes = status.rss
     }
-    if let active = sample.allocatorValue(.allocatorActiveBytes),
-      let allocated = sample.allocatorValue(.allocatorAllocatedBytes), allocated > 0
+    // Strictly greater: rows repeating one reading keep the first, where that reading was youngest.
+    if let resident = sample.allocatorValue(.allocatorResidentBytes),
+      let allocated = sample.allocatorValue(.allocatorAllocatedBytes), allocated >= AllocatorStats.ratioFloorBytes,
+      case let ratio = Double(resident) / Double(allocated), ratio > fragRatio ?? 0
     {
-      fragRatio = max(fragRatio ?? 0, Double(active) / Double(allocated))
+      fragRatio = ratio
+      fragRatioAtSeconds = sample.seconds
+      fragRatioAgeSeconds = sample.allocatorAge
     }
     buffersLiveBytes = max(buffersLiveBytes, sample.counter(.buffersLiveBytes) ?? 0)
     nativeLiveBytes = max(nativeLiveBytes, sample.counter(.nativeLiveBytes) ?? 0)

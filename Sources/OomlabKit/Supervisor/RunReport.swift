@@ -120,7 +120,10 @@ extension RunReport {
         lines.append("  peak heap: used \(ByteSize.format(p.heapUsedBytes)), total \(ByteSize.format(p.heapTotalBytes)), external \(ByteSize.format(p.externalBytes)), array buffers \(ByteSize.format(p.arrayBuffersBytes))  [Node's process.memoryUsage()]")
       }
       if let ratio = p.fragRatio {
-        lines.append("  peak frag_ratio \(String(format: "%.2f", ratio)) (active/allocated)  [allocator]")
+        // The reading's age is said, not hidden: on a big glibc heap it can be most of a second old.
+        let when = p.fragRatioAtSeconds.map { " at \(String(format1: $0)) s" } ?? ""
+        let age = p.fragRatioAgeSeconds.map { ", from an allocator reading \(String(format: "%.2f", $0)) s old" } ?? ""
+        lines.append("  peak frag_ratio \(String(format: "%.2f", ratio))\(when)\(age) (resident/allocated, rows with \(ByteSize.format(AllocatorStats.ratioFloorBytes)) or more allocated)  [allocator]")
       }
       if process.trimUnsupported > 0 { lines.append("  trim: unsupported by this allocator (\(process.trimUnsupported) step(s) did nothing)") }
       if let message = process.message { lines.append((command == nil ? "  worker said: " : "  said: ") + message) }

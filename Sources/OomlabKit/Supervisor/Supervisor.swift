@@ -73,11 +73,12 @@ package enum Supervisor {
       for worker in workers where worker.isRunning { try enforcement.admit(worker.pid) }
     }
     func sampleAll(_ chosen: [WorkerHandle], forceRollup: Bool) {
-      let seconds = elapsed()
+      let now = Clock.now()
+      let seconds = Double(now - start) / 1e9
       let reading = enforcement?.cgroup?.read()
       for worker in chosen {
         sample(
-          worker, scenario: scenario, allocatorName: options.allocator.description, seconds: seconds, csv: csv,
+          worker, scenario: scenario, allocatorName: options.allocator.description, seconds: seconds, at: now, csv: csv,
           forceRollup: forceRollup, cgroup: reading, enforcement: enforcement)
       }
     }
@@ -94,11 +95,12 @@ package enum Supervisor {
       let waiting = workers.filter { $0.isRunning && $0.page.state == .running }
         .compactMap { worker in StepBoundary.pending(on: worker.page).map { (worker, $0) } }
       guard !waiting.isEmpty else { return }
-      let seconds = elapsed()
+      let now = Clock.now()
+      let seconds = Double(now - start) / 1e9
       let reading = enforcement?.cgroup?.read()
       for (worker, boundary) in waiting {
         sample(
-          worker, scenario: scenario, allocatorName: options.allocator.description, seconds: seconds, csv: csv,
+          worker, scenario: scenario, allocatorName: options.allocator.description, seconds: seconds, at: now, csv: csv,
           forceRollup: false, cgroup: reading, enforcement: enforcement, boundary: boundary)
         boundary.release(on: worker.page)
       }
@@ -150,11 +152,12 @@ package enum Supervisor {
     return result
   }
 
-  /// Samples one worker and writes its row: a `start` row before its first step, an `end` row once it has run
-  /// them all, a row of the step boundary it waits at, else a `tick`.
+  /// Samples one worker and writes its row, whose time is `seconds` into the run and `now` on CLOCK_MONOTONIC:
+  /// a `start` row before its first step, an `end` row once it has run them all, a row of the step boundary it
+  /// waits at, else a `tick`.
   static func sample(
-    _ worker: WorkerHandle, scenario: Scenario, allocatorName: String, seconds: Double, csv: CSVWriter, forceRollup: Bool,
-    cgroup: CgroupReading?, enforcement: LimitEnforcement?, boundary: StepBoundary? = nil
+    _ worker: WorkerHandle, scenario: Scenario, allocatorName: String, seconds: Double, at now: UInt64, csv: CSVWriter,
+    forceRollup: Bool, cgroup: CgroupReading?, enforcement: LimitEnforcement?, boundary: StepBoundary? = nil
   ) {
     let state = worker.page.state
     // Whatever the probe manages, a finished worker is released: it waits for this before exiting.
@@ -173,6 +176,10 @@ package enum Supervisor {
     sample.allocator = allocatorName
     guard probe.read(into: &sample, now: Clock.now(), forceRollup: forceRollup || state == .completed) else { return }
     sample.counters = worker.page.snapshot()
+    // A reading published after the row's time but before the snapshot is as fresh as the row.
+    if let takenAt = sample.allocatorValue(.allocatorStatsTakenAt), takenAt > 0 {
+      sample.allocatorAge = Double(now > takenAt ? now - takenAt : 0) / 1e9
+    }
     // At a boundary the step is the boundary's: a `repeat` ends while its last nested step is published.
     let stepPlusOne = boundary.map { $0.stepIndex + 1 } ?? Int(sample.counter(.stepIndexPlusOne) ?? 0)
     if stepPlusOne > 0 && stepPlusOne <= scenario.stepKinds.count {

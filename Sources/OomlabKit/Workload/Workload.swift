@@ -129,6 +129,8 @@ package final class Workload {
     shared.store(.externalBytes, figures.externalBytes)
     shared.store(.gcCount, figures.collections)
     shared.store(.objectsLive, figures.liveObjects)
+    shared.store(.scavengeCount, figures.scavenges)
+    shared.store(.oldGenerationCapacityBytes, figures.oldCapacityBytes)
     if figures.payloadBytes != publishedPayloadBytes {
       shared.add(.nativeLiveBytes, Int64(figures.payloadBytes) - Int64(publishedPayloadBytes))
       publishedPayloadBytes = figures.payloadBytes
