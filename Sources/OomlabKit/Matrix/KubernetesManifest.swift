@@ -187,7 +187,7 @@ public struct KubernetesManifest {
   static let failureRules: [Node] = [
     .map([("action", .str("FailJob")), ("onExitCodes", exitCodes([2]))]),
     .map([("action", .str("FailIndex")), ("onExitCodes", exitCodes([1, 137]))]),
-    .map([("action", .str("Ignore")), ("onPodConditions", .seq([.map([("type", .str("DisruptionTarget"))])]))]),
+    .map([("action", .str("Ignore")), ("onPodConditions", .seq([.map([("type", .str("DisruptionTarget")), ("status", .str("True"))])]))]),
   ]
 
   static func exitCodes(_ codes: [Int]) -> Node {
