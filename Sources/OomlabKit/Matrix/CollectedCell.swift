@@ -15,7 +15,7 @@ public struct CollectedCell: Sendable {
   public var identity: String {
     let csv = MatrixSummary.header.firstIndex(of: "csv")!
     guard let row = rows.first else { return "" }
-    return row[csv].isEmpty ? row.prefix(6).joined(separator: "\u{1F}") : row[csv]
+    return row[csv].isEmpty ? "the failed cell " + CSVLine.join(Array(row.prefix(6))) : row[csv]
   }
 
   /// The place of the cell in the matrix's order.

@@ -173,7 +173,10 @@ public struct KubernetesManifest {
           // One retry per cell, for what a node did (exit status 3 and the like); verdicts are not retried.
           ("backoffLimitPerIndex", .int(1)), ("backoffLimit", .int(indices.count)),
           ("podFailurePolicy", .map([("rules", .seq(Self.failureRules))])),
-          ("template", .map([("metadata", .map([("labels", .map(labels))])), ("spec", podSpec)])),
+          (
+            "template",
+            .map([("metadata", .map([("labels", .map([("app.kubernetes.io/name", .str(Self.prefix))] + labels))])), ("spec", podSpec)])
+          ),
         ])
       ),
     ])
