@@ -169,8 +169,9 @@ struct Matrix: ParsableCommand {
       rows += MatrixSummary.rows(cell, report: report)
       finished += 1
     }
-    let summary = MatrixSummary.text(rows)
-    try summary.write(toFile: (out as NSString).appendingPathComponent("summary.csv"), atomically: true, encoding: .utf8)
+    // Whole or absent, never through a symbolic link, and a refusal in words (a pod's read-only results folder).
+    try OutputFile.replace(
+      (out as NSString).appendingPathComponent("summary.csv"), with: Array(MatrixSummary.text(rows).utf8), flag: "--out")
     print(Self.table(rows))
     if status == .interrupted { printError("interrupted: \(finished) of \(resolved.count) cells finished") }
     if framed, let (index, cell, _) = resolved.first, status != .interrupted {

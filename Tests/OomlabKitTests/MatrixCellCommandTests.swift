@@ -103,4 +103,17 @@ import Testing
     #expect(result.stderr.contains(message), "\(result.stderr)")
     #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
   }
+
+  /// A summary.csv that cannot be written (here a folder in its place; in a pod, a read-only results folder) is
+  /// refused in words with the errno, not as a Foundation error domain.
+  @Test func aSummaryThatCannotBeWrittenIsRefusedInWords() throws {
+    let directory = try MatrixCommandTests.folder(Self.files)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try FileManager.default.createDirectory(
+      at: directory.appendingPathComponent("out/summary.csv"), withIntermediateDirectories: true)
+    let result = try OomlabProcess.invoke(["matrix", "a.yaml", "--enforce", "simulated", "--cell", "0", "--out", "out"], directory: directory)
+    #expect(result.status == ExitStatus.environment.rawValue, "\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.contains("out/summary.csv: Is a directory (errno 21)"), "\(result.stderr)")
+    #expect(!result.stderr.contains("NSCocoaErrorDomain"), "\(result.stderr)")
+  }
 }
