@@ -209,7 +209,8 @@ struct Matrix: ParsableCommand {
     var taken = Set<String>()
     for path in paths {
       // ConfigMap keys are file names of [-._a-zA-Z0-9]; two files of one name are numbered.
-      let name = String((path as NSString).lastPathComponent.map { $0.isLetter && $0.isASCII || $0.isNumber && $0.isASCII || "-._".contains($0) ? $0 : "_" })
+      let name = String(
+        (path as NSString).lastPathComponent.map { ($0.isASCII && ($0.isLetter || $0.isNumber)) || "-._".contains($0) ? $0 : "_" })
       var key = name
       var suffix = 1
       while !taken.insert(key).inserted {

@@ -57,7 +57,8 @@ public enum CellFrames {
     }
     if let current = open {
       throw .malformedFrame(
-        source: source, line: current.line, problem: "\(current.header.name) of cell \(current.header.index) has no end marker (the log is cut short)")
+        source: source, line: current.line,
+        problem: "\(current.header.name) of cell \(current.header.index) has no end marker (the log is cut short)")
     }
     return files
   }
@@ -73,7 +74,8 @@ public enum CellFrames {
     init(_ rest: String, source: String, line: Int) throws(CollectError) {
       let words = rest.split(separator: " ").map(String.init)
       let bad = CollectError.malformedFrame(
-        source: source, line: line, problem: "a marker line that is not \"K of N begin NAME SIZE bytes base64 ===\" or \"K of N end NAME ===\"")
+        source: source, line: line,
+        problem: "a marker line that is not \"K of N begin NAME SIZE bytes base64 ===\" or \"K of N end NAME ===\"")
       guard words.count >= 5, let index = Int(words[0]), words[1] == "of", let count = Int(words[2]), index >= 0,
         index < count, words.last == "==="
       else { throw bad }
@@ -92,7 +94,8 @@ public enum CellFrames {
       default: throw bad
       }
       guard FramedFile.isPlainName(name) else {
-        throw .malformedFrame(source: source, line: line, problem: "the file name \"\(name.escapingNonPrintable)\" is not a plain file name")
+        throw .malformedFrame(
+          source: source, line: line, problem: "the file name \"\(name.escapingNonPrintable)\" is not a plain file name")
       }
     }
   }
