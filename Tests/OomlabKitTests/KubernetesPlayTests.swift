@@ -14,7 +14,7 @@ import Yams
 struct KubernetesPlayTests {
   static let files = [
     // Grows past either limit: the kernel kills the worker in its container as in its own cgroup.
-    "fill.yaml": "name: fill\nabout: f\nsample: 20ms\nexpect: oom-kill\nsteps:\n  - buffers: { count: 96, size: 4MiB, touch: all, every: 5ms }\n  - hold: 1s\n",
+    "fill.yaml": "name: fill\nabout: f\nsample: 20ms\nexpect: oom-kill\nsteps:\n  - buffers: { count: 80, size: 4MiB, touch: all, every: 10ms }\n  - hold: 1s\n",
     // Stays well under both.
     "small.yaml": "name: small\nabout: s\nsample: 20ms\nsteps:\n  - buffers: { count: 8, size: 4MiB, touch: all }\n  - hold: 100ms\n",
   ]
