@@ -4,7 +4,7 @@
 #   scripts/test.sh [ARGS...]     ARGS go to the host's `swift test`, e.g. --filter Pages
 #
 # As root it installs what the tests need when it is missing (jemalloc and
-# matplotlib and nodejs, via apt-get; jsonschema, via pip); otherwise it says which tests will skip and goes on. It builds
+# matplotlib and nodejs, via apt-get; jsonschema and kubernetes-validate, via pip); otherwise it says which tests will skip and goes on. It builds
 # oomlab, exports OOMLAB_BIN (the binary the tests run), then runs `swift test`.
 # Then scripts/vm-test.sh runs the cgroup suites again in a VM with a pure
 # cgroup v2 kernel (minutes under software emulation); OOMLAB_SKIP_VM=1 skips
@@ -123,6 +123,19 @@ install_jsonschema() {
 }
 
 install_jsonschema
+
+# The Kubernetes tests validate `oomlab matrix --emit kubernetes` against the API's OpenAPI schemas offline with the
+# kubernetes-validate package (it ships the schemas), installed with pip when missing; else those tests skip.
+install_kubernetes_validate() {
+  local python="${OOMLAB_PYTHON:-$(command -v python3 || true)}"
+  if [ -z "$python" ] || "$python" -c 'import kubernetes_validate' 2>/dev/null; then return 0; fi
+  note "installing kubernetes-validate with pip (the Kubernetes manifest tests need it)"
+  if "$python" -m pip install --quiet kubernetes-validate >/dev/null 2>&1; then return 0; fi
+  note "NOTE: could not install kubernetes-validate; the manifest validation test will be skipped"
+  note "      (python3 -m pip install kubernetes-validate)"
+}
+
+install_kubernetes_validate
 
 swift build
 bin_path="$(swift build --show-bin-path)"

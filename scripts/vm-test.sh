@@ -46,7 +46,7 @@ fi
 # limit and victim runs, cgroup create/remove and stale-cgroup cleanup, the allocator and managed-heap
 # runs, the CSV's cross-checks, the fallback paths, the run command, doctor, and the kernel readings.
 # Pure parsers and fake-tree tests say nothing new on another kernel and stay on the host.
-default_filter='Oomlab(Unit|EndToEnd)Tests\.(MemoryLimitRunTests|CgroupRealTests|CgroupStaleTests|AllocatorRunTests|ManagedHeapRunTests|ColumnAgreementTests|LimitFallbackTests|RunCommandTests|DoctorTests|OomBadnessTests|KernelOomReportTests|ContainerLimitRunTests|SupervisorLeafRunTests|OomGroupRunTests|SupervisorSignalTests|CgroupLockTests)/'
+default_filter='Oomlab(Unit|EndToEnd)Tests\.(MemoryLimitRunTests|CgroupRealTests|CgroupStaleTests|AllocatorRunTests|ManagedHeapRunTests|ColumnAgreementTests|LimitFallbackTests|RunCommandTests|DoctorTests|OomBadnessTests|KernelOomReportTests|ContainerLimitRunTests|SupervisorLeafRunTests|OomGroupRunTests|SupervisorSignalTests|CgroupLockTests|KubernetesPlayTests)/'
 if [ "$#" -gt 0 ]; then suite_args=("$@"); else suite_args=(--filter "$default_filter"); fi
 
 virtme_ng_version=1.42

@@ -9,7 +9,7 @@ struct Oomlab: ParsableCommand {
     abstract: "Reproduce and measure why processes get OOM-killed while their heap looks fine.",
     version: "0.1.0",
     subcommands: [
-      Run.self, Exec.self, Attach.self, Matrix.self, Plot.self, Validate.self, List.self, Schema.self, Columns.self,
+      Run.self, Exec.self, Attach.self, Matrix.self, Collect.self, Plot.self, Validate.self, List.self, Schema.self, Columns.self,
       DoctorCommand.self, WorkerCommand.self,
     ])
 

@@ -123,6 +123,20 @@ struct RunArguments<Shape: RunShape>: ParsableArguments {
     timeout.flatMap(DurationValue.parseNanoseconds).flatMap { (1...ScenarioBounds.maximumStepDuration).contains($0) ? $0 : nil }
   }
 
+  /// The options as given, for another `oomlab` to repeat them: all but `--enforce`, which the repeater sets.
+  var repeated: [String] {
+    var words: [String] = []
+    for (flag, value) in [
+      ("--interval", interval), ("--allocator", allocator), ("--memory-limit", memoryLimit), ("--heap-limit", heapLimit),
+      ("--arena-max", arenaMax), ("--timeout", timeout),
+    ] {
+      if let value { words += [flag, value] }
+    }
+    for conf in mallocConf { words += ["--malloc-conf", conf] }
+    if let oomGroup { words.append(oomGroup ? "--oom-group" : "--no-oom-group") }
+    return words
+  }
+
   /// The sampling interval asked for, in nanoseconds.
   var intervalNanoseconds: UInt64? { interval.flatMap(SampleInterval.parse) }
 

@@ -16,7 +16,7 @@ import Testing
       allocator: allocator, memoryLimit: memoryLimit, heapLimit: heapLimit, arenaMax: arenaMax, mallocConf: mallocConf)
   }
 
-  @Test func everyAxisIsCrossedInTheOrderGiven() throws {
+  @Test func everyAxisIsCrossed() throws {
     let plan = try MatrixPlan(
       scenarios: [try Self.scenario()],
       axes: try Self.axes(memoryLimit: "256Mi,1g", heapLimit: "50%,75%,100%", arenaMax: "none,1,4"))
@@ -82,7 +82,8 @@ import Testing
   @Test func aShareOfNoLimitIsSkipped() throws {
     let plan = try MatrixPlan(
       scenarios: [try Self.scenario()], axes: try Self.axes(memoryLimit: "none,512Mi", heapLimit: "75%,128MiB"))
-    #expect(plan.cells.map(\.base) == ["s-glibc-none-heap128MiB", "s-glibc-512MiB-heap75%", "s-glibc-512MiB-heap128MiB"])
+    // In the matrix's order: limits ascending with none last, sizes before shares.
+    #expect(plan.cells.map(\.base) == ["s-glibc-512MiB-heap128MiB", "s-glibc-512MiB-heap75%", "s-glibc-none-heap128MiB"])
     #expect(plan.notes == ["skipped 1 cell: --heap-limit 75% is a share of the memory limit, and the limit is none"])
   }
 
@@ -90,6 +91,28 @@ import Testing
     #expect(throws: MatrixUsageError.noCells(notes: ["skipped 1 cell: --malloc-conf \"dirty_decay_ms:0\" is jemalloc's, not glibc's"])) {
       _ = try MatrixPlan(scenarios: [try Self.scenario()], axes: try Self.axes(mallocConf: ["dirty_decay_ms:0"]))
     }
+  }
+
+  @Test func theOrderIsTheSameWhateverOrderTheInputsCameIn() throws {
+    let (a, b) = (try Self.scenario(name: "a"), try Self.scenario(name: "b"))
+    let one = try MatrixPlan(
+      scenarios: [b, a],
+      axes: try Self.axes(memoryLimit: "none,1g,256Mi", heapLimit: "75%,64Mi", arenaMax: "4,none,1"))
+    let other = try MatrixPlan(
+      scenarios: [a, b],
+      axes: try Self.axes(memoryLimit: "256Mi,none,1g", heapLimit: "64Mi,75%", arenaMax: "1,4,none"))
+    #expect(one.cells.map(\.base) == other.cells.map(\.base))
+    #expect(one.cells.map(\.base).prefix(7) == [
+      "a-glibc-256MiB-heap64MiB", "a-glibc-256MiB-heap64MiB-arenas1", "a-glibc-256MiB-heap64MiB-arenas4",
+      "a-glibc-256MiB-heap75%", "a-glibc-256MiB-heap75%-arenas1", "a-glibc-256MiB-heap75%-arenas4",
+      "a-glibc-1GiB-heap64MiB",
+    ])
+    #expect(one.cells.last?.base == "b-glibc-none-heap64MiB-arenas4")
+    // A summary row sorts where its cell does, which is how `collect` restores the order.
+    let rows = one.cells.map { MatrixSummary.failedRow($0) }
+    #expect(rows.reversed().sorted { MatrixCellKey(row: $0)! < MatrixCellKey(row: $1)! } == rows)
+    #expect(one.limits == [256 << 20, 1 << 30, nil])
+    #expect(one.indices(limit: nil).map { one.cells[$0].limitName } == Array(repeating: "none", count: 6))
   }
 
   @Test func cellsThatWouldShareANameAreNumbered() throws {

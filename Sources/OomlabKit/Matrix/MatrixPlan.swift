@@ -1,5 +1,6 @@
 /// Every cell of a matrix, resolved before the first runs: each scenario crossed with every value of every
-/// axis, in the order the scenarios and values were given.
+/// axis, in the order of `MatrixCellKey`, whatever order the scenarios and values were given in, so that a
+/// cell's index (`--cell K`) names the same cell on every machine.
 package struct MatrixPlan {
   /// The cells that run, each with a file name of its own.
   package let cells: [MatrixCell]
@@ -37,8 +38,25 @@ package struct MatrixPlan {
     }
     let notes = skipped.map { "skipped \(String(count: $0.count, "cell")): \($0.reason)" }
     guard !cells.isEmpty else { throw .noCells(notes: notes) }
-    self.cells = Self.named(cells)
+    // A stable sort: cells equal in every setting and path (none, after deduplication) keep their order.
+    let ordered = cells.enumerated().sorted { a, b in
+      let (ka, kb) = (MatrixCellKey(a.element), MatrixCellKey(b.element))
+      return ka != kb ? ka < kb : a.offset < b.offset
+    }.map(\.element)
+    self.cells = Self.named(ordered)
     self.notes = notes
+  }
+
+  /// The memory limits of the cells, each once, in the cells' order: nil stands for none.
+  package var limits: [UInt64?] {
+    var seen: [UInt64?] = []
+    for cell in cells where !seen.contains(cell.limit) { seen.append(cell.limit) }
+    return seen
+  }
+
+  /// The indices in `cells` of the cells whose memory limit is `limit` (nil for none), ascending.
+  package func indices(limit: UInt64?) -> [Int] {
+    cells.indices.filter { cells[$0].limit == limit }
   }
 
   /// An axis's values, or the one value "the scenario's own" (nil) where the command line gives none.

@@ -6,6 +6,10 @@ package enum MatrixUsageError: Error, Equatable, StatusReporting {
   case badItem(flag: String, item: String, expected: String)
   /// Every cell combined an axis value with an allocator or a limit it does not apply to.
   case noCells(notes: [String])
+  /// A `--cell` that is not the index of a cell (of `--cell-limit`'s cells, when `within` names that limit).
+  case cellOutOfRange(cell: String, count: Int, within: String?)
+  /// A `--cell-limit` no cell has.
+  case noCellWithLimit(limit: String, limits: [String])
 
   package var description: String {
     switch self {
@@ -15,6 +19,11 @@ package enum MatrixUsageError: Error, Equatable, StatusReporting {
       return item.isEmpty ? "\(flag) is empty: give \(expected)" : "\(flag) expects \(expected), got \"\(item.escapingNonPrintable)\""
     case .noCells(let notes):
       return "the matrix has no cell that can run: " + notes.joined(separator: "; ")
+    case .cellOutOfRange(let cell, let count, let within):
+      return "--cell expects an index from 0 to \(count - 1), as the matrix has \(String(count: count, "cell"))"
+        + (within.map { " with memory limit \($0)" } ?? "") + ", got \"\(cell.escapingNonPrintable)\" (--list-cells numbers them)"
+    case .noCellWithLimit(let limit, let limits):
+      return "--cell-limit \(limit): no cell has that memory limit; the cells' limits are \(limits.joined(separator: ", "))"
     }
   }
 

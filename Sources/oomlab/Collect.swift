@@ -1,0 +1,54 @@
+import ArgumentParser
+import OomlabKit
+
+struct Collect: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Rebuild one matrix folder from per-cell outputs: folders of a volume, or saved `kubectl logs`.",
+    discussion: """
+      A SOURCE is a folder, searched for summary.csv files and the cell files they name (a volume's folders, \
+      or whole matrix folders), or a file holding framed cells (`oomlab matrix --cell K --framed` output, as \
+      `kubectl logs` returns it). --out gets every cell's CSV and JSON summary and one summary.csv in the \
+      matrix's order, as `oomlab matrix` writes them; `oomlab plot` reads it. A cell found twice is reported \
+      and the first kept. Framed logs say how many cells the matrix has; for folders, --cells says it. \
+      Exit status: 0 every cell there and matched, 1 some cell did not match, 3 some cell could not run, \
+      2 bad usage, a damaged source, no cell found, or cells missing without --allow-missing (nothing written).
+      """)
+
+  @Argument(help: "Folders and saved logs holding the cells.")
+  var sources: [String]
+
+  @Option(help: "Folder to rebuild the matrix in; absent or empty.")
+  var out: String
+
+  @Option(help: "How many cells the matrix has (`oomlab matrix ... --list-cells | wc -l`), to report missing ones.")
+  var cells: Int?
+
+  @Flag(help: "Write the cells found even when some are missing.")
+  var allowMissing = false
+
+  func validate() throws {
+    if let cells, cells < 1 { throw ValidationError("--cells expects 1 or more, got \(cells)") }
+  }
+
+  func run() throws {
+    let collector = try MatrixCollector(sources: sources, expected: cells)
+    for duplicate in collector.duplicates { printError("note: duplicated cell: \(duplicate)") }
+    if let expected = collector.expected, collector.missingCount > 0 {
+      let missing =
+        collector.missingIndices.isEmpty
+        ? String(count: collector.missingCount, "cell")
+        : (collector.missingIndices.count == 1 ? "cell " : "cells ")
+          + collector.missingIndices.map(String.init).joined(separator: ", ")
+      guard allowMissing else { throw CollectError.missingCells(missing: missing, expected: expected) }
+      printError("note: \(missing) of \(expected) missing")
+    }
+    try collector.write(to: out)
+    let rows = collector.rows
+    print(Matrix.table(rows))
+    let header = MatrixSummary.header
+    let (outcome, matched) = (header.firstIndex(of: "outcome")!, header.firstIndex(of: "matched")!)
+    let status: ExitStatus =
+      rows.contains { $0[outcome] == "failed" } ? .environment : rows.contains { $0[matched] != "true" } ? .mismatched : .matched
+    throw ExitCode(status.rawValue)
+  }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+
+@testable import OomlabKit
+import OomlabTestSupport
+
+/// `oomlab collect` rebuilds the matrix folder `oomlab matrix` would have written from cells run one by one,
+/// whether they come as framed logs or as a volume's folders, and refuses to guess at missing cells.
+@Suite struct CollectCommandTests {
+  static let axes = MatrixCellCommandTests.axes
+
+  /// A folder with the two scenarios and the whole matrix run in `full`.
+  static func fullMatrix() throws -> URL {
+    let directory = try MatrixCommandTests.folder(MatrixCellCommandTests.files)
+    let full = try OomlabProcess.invoke(["matrix", "a.yaml", "b.yaml"] + axes + ["--out", "full"], directory: directory)
+    try #require(full.status == 0, "\(full.stdout)\(full.stderr)")
+    return directory
+  }
+
+  /// Runs cell `k` alone into `out`, with `extra` options; returns its stdout.
+  static func cell(_ k: Int, out: String, extra: [String] = [], in directory: URL) throws -> String {
+    let result = try OomlabProcess.invoke(
+      ["matrix", "b.yaml", "a.yaml"] + axes + ["--cell", "\(k)", "--out", out] + extra, directory: directory)
+    try #require(result.status == 0, "\(result.stdout)\(result.stderr)")
+    return result.stdout
+  }
+
+  /// Whether two summaries are of the same cells in the same order with the same settings and outcomes.
+  static func sameCells(_ a: CSVTable, _ b: CSVTable) -> Bool {
+    let kept = ["scenario", "allocator", "limit", "heap_limit", "arena_max", "malloc_conf", "process", "outcome", "matched", "csv"]
+    return kept.allSatisfy { a.column($0) == b.column($0) } && a.header == b.header
+  }
+
+  @Test func framedLogsBecomeTheWholeMatrix() throws {
+    let directory = try Self.fullMatrix()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var logs: [String] = []
+    // In reverse, and two cells to a log, with kubectl's prefixes: the order comes from the cells themselves.
+    for k in stride(from: 11, through: 0, by: -2) {
+      let text = try Self.cell(k, out: "c\(k)", extra: ["--framed"], in: directory)
+        + Self.cell(k - 1, out: "c\(k - 1)", extra: ["--framed"], in: directory)
+      let log = "log\(k).txt"
+      try text.split(separator: "\n").map { "2026-11-25T20:00:00Z \($0)" }.joined(separator: "\n")
+        .write(to: directory.appendingPathComponent(log), atomically: true, encoding: .utf8)
+      logs.append(log)
+    }
+    let result = try OomlabProcess.invoke(["collect"] + logs + ["--out", "merged"], directory: directory)
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    let merged = try MatrixCommandTests.summary(directory.appendingPathComponent("merged"))
+    let full = try MatrixCommandTests.summary(directory.appendingPathComponent("full"))
+    #expect(Self.sameCells(merged, full), "\(merged.rows)\n\(full.rows)")
+    let files = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("merged").path).sorted()
+    #expect(files == (try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("full").path).sorted()))
+    // Each file is the cell's own, byte for byte.
+    for name in files where name != "summary.csv" {
+      let merged = FileManager.default.contents(atPath: directory.appendingPathComponent("merged/\(name)").path)
+      let k = try #require(full.column("csv").firstIndex(of: name.replacingOccurrences(of: ".json", with: ".csv")))
+      #expect(merged == FileManager.default.contents(atPath: directory.appendingPathComponent("c\(k)/\(name)").path), "\(name)")
+    }
+  }
+
+  @Test func aVolumesFoldersBecomeTheWholeMatrixAndAMissingCellIsAnError() throws {
+    let directory = try Self.fullMatrix()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    for k in 0..<12 where k != 4 { _ = try Self.cell(k, out: "volume/job/\(k)", in: directory) }
+    let refused = try OomlabProcess.invoke(["collect", "volume", "--cells", "12", "--out", "merged"], directory: directory)
+    #expect(refused.status == ExitStatus.badInput.rawValue, "\(refused.stdout)\(refused.stderr)")
+    #expect(refused.stderr.contains("the matrix has 12 cells and 1 cell missing; --allow-missing collects the rest"), "\(refused.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("merged").path))
+    let partial = try OomlabProcess.invoke(
+      ["collect", "volume", "--cells", "12", "--allow-missing", "--out", "partial"], directory: directory)
+    #expect(partial.status == 0, "\(partial.stdout)\(partial.stderr)")
+    #expect(try MatrixCommandTests.summary(directory.appendingPathComponent("partial")).rows.count == 11)
+    _ = try Self.cell(4, out: "volume/job/4", in: directory)
+    // The same cell twice (the whole matrix folder holds them all again) is reported and the first kept.
+    let whole = try OomlabProcess.invoke(["collect", "volume", "full", "--cells", "12", "--out", "merged"], directory: directory)
+    #expect(whole.status == 0, "\(whole.stdout)\(whole.stderr)")
+    #expect(whole.stderr.components(separatedBy: "note: duplicated cell:").count - 1 == 12, "\(whole.stderr)")
+    let merged = try MatrixCommandTests.summary(directory.appendingPathComponent("merged"))
+    #expect(Self.sameCells(merged, try MatrixCommandTests.summary(directory.appendingPathComponent("full"))))
+  }
+
+  @Test func aMissingFramedCellIsNamedByItsIndex() throws {
+    let directory = try Self.fullMatrix()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let text = try Self.cell(2, out: "c2", extra: ["--framed"], in: directory)
+    try text.write(to: directory.appendingPathComponent("one.log"), atomically: true, encoding: .utf8)
+    let result = try OomlabProcess.invoke(["collect", "one.log", "--out", "merged"], directory: directory)
+    #expect(result.status == ExitStatus.badInput.rawValue)
+    #expect(result.stderr.contains("the matrix has 12 cells and cells 0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11 missing"), "\(result.stderr)")
+  }
+
+  @Test(arguments: [
+    ("nothing", "nothing: cannot read it"),
+    ("empty", "no cell found in \"empty\""),
+    ("bad.log", "bad.log:2: a marker line that is not"),
+  ])
+  func unusableSourcesWriteNothing(source: String, message: String) throws {
+    let directory = try MatrixCommandTests.folder(["bad.log": "hello\n=== oomlab cell x of 2 begin a 1 bytes base64 ===\n"])
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try FileManager.default.createDirectory(at: directory.appendingPathComponent("empty"), withIntermediateDirectories: false)
+    let result = try OomlabProcess.invoke(["collect", source, "--out", "merged"], directory: directory)
+    #expect(result.status == ExitStatus.badInput.rawValue, "\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.contains(message), "\(result.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("merged").path))
+  }
+
+  @Test func anOutputFolderWithFilesIsRefused() throws {
+    let directory = try Self.fullMatrix()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let result = try OomlabProcess.invoke(["collect", "full", "--out", "full"], directory: directory)
+    #expect(result.status == ExitStatus.badInput.rawValue, "\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.contains("--out \"full\" exists and is not an empty folder"), "\(result.stderr)")
+  }
+
+  /// `oomlab plot` draws a collected matrix as it draws one `matrix` wrote.
+  @Test(.enabled(if: matplotlibUnavailable == nil, "\(matplotlibUnavailable ?? "")"))
+  func aCollectedMatrixIsDrawn() throws {
+    let directory = try Self.fullMatrix()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let result = try OomlabProcess.invoke(["collect", "full", "--out", "merged"], directory: directory)
+    try #require(result.status == 0, "\(result.stdout)\(result.stderr)")
+    let texts = try PlotCommandTests.draw("merged", kind: "matrix", in: directory)
+    #expect(texts.filter { $0 == "completed" }.count == 12, "one outcome badge per cell: \(texts)")
+  }
+}
