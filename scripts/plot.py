@@ -651,6 +651,21 @@ HEAP_LINES = [("heap_total_bytes", "heap total (committed)", ORANGE, (0, (4, 2))
               ("external_bytes", "external (reported to the heap)", PURPLE, (0, (1, 1.5)))]
 
 
+def finish(figure, run, subtitle, strip, lanes, panels, top, foot, footer):
+    """Titles the figure, draws the step strip over `panels` with the subtitle above it (or above `top`, the first
+    panel, when there is no strip), then the footer, and labels the steps once the layout is final."""
+    title(figure, run)
+    if strip is not None:
+        draw_steps(strip, lanes, panels)
+        strip.set_title(subtitle, fontsize=10, color="#444444")
+    else:
+        top.set_title(subtitle + "\n" + top.get_title(), fontsize=10)
+    if foot is not None:
+        draw_footer(figure, foot, footer)
+    if strip is not None:
+        label_steps(figure, strip, lanes)
+
+
 def draw_timeline(figure, run):
     """What the kernel saw beside what the worker held (and its managed heap, when it had one), over time, with
     the limits, the steps and the end."""
@@ -732,16 +747,7 @@ def draw_timeline(figure, run):
 
     for ax in panels:
         legend_outside(ax)
-    title(figure, run)
-    if strip is not None:
-        draw_steps(strip, lanes, panels)
-        strip.set_title(run.subtitle(), fontsize=10, color="#444444")
-    else:
-        kernel.set_title(run.subtitle() + "\n" + kernel.get_title(), fontsize=10)
-    if foot is not None:
-        draw_footer(figure, foot, footer)
-    if strip is not None:
-        label_steps(figure, strip, lanes)
+    finish(figure, run, run.subtitle(), strip, lanes, panels, kernel, foot, footer)
 
 
 ALLOCATOR = [("allocator_allocated_bytes", "allocated", BLUE, "-"),
@@ -814,19 +820,10 @@ def draw_allocator(figure, run):
         outcome = report.get("outcome") or run.outcome
         mark_end(memory, end, None, outcome, "%s at %.2f s" % (outcome, end))
         mark_end(ratio, end, None, outcome, None)
-    title(figure, run)
     others = len(run.keys) - 1
     subtitle = run.subtitle() + ("  ·  process %s; %d other%s not shown" % (
         run.label(key), others, "s" if others > 1 else "") if others else "")
-    if strip is not None:
-        draw_steps(strip, lanes, [memory, ratio])
-        strip.set_title(subtitle, fontsize=10, color="#444444")
-    else:
-        memory.set_title(subtitle + "\n" + memory.get_title(), fontsize=10)
-    if foot is not None:
-        draw_footer(figure, foot, footer)
-    if strip is not None:
-        label_steps(figure, strip, lanes)
+    finish(figure, run, subtitle, strip, lanes, [memory, ratio], memory, foot, footer)
 
 
 PROCESS_COLOURS = [BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION, YELLOW, BROWN]
@@ -886,17 +883,8 @@ def draw_processes(figure, run):
         mark_end(memory, end, rss / size if rss is not None else None, outcome,
                  "victim %s: %s at %.2f s" % (run.label(victim_key), outcome, end))
         mark_end(score, end, value_at(s_times, s_values, last), outcome, None)
-    title(figure, run)
     subtitle = run.subtitle() + "  ·  %d process%s" % (len(run.keys), "es" if len(run.keys) > 1 else "")
-    if strip is not None:
-        draw_steps(strip, lanes, [memory, score])
-        strip.set_title(subtitle, fontsize=10, color="#444444")
-    else:
-        memory.set_title(subtitle + "\n" + memory.get_title(), fontsize=10)
-    if foot is not None:
-        draw_footer(figure, foot, footer)
-    if strip is not None:
-        label_steps(figure, strip, lanes)
+    finish(figure, run, subtitle, strip, lanes, [memory, score], memory, foot, footer)
 
 
 def draw_matrix(figure, matrix):

@@ -43,18 +43,6 @@ package enum Enforcement: Equatable, Sendable, CustomStringConvertible {
   }
 }
 
-extension Enforcement: Codable {
-  package init(from decoder: any Decoder) throws {
-    let container = try decoder.singleValueContainer()
-    let text = try container.decode(String.self)
-    guard let enforcement = Enforcement(description: text) else {
-      throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown enforcement \"\(text)\"")
-    }
-    self = enforcement
-  }
-
-  package func encode(to encoder: any Encoder) throws {
-    var container = encoder.singleValueContainer()
-    try container.encode(description)
-  }
+extension Enforcement: DescribedCodable {
+  package static let noun = "enforcement"
 }

@@ -1,5 +1,7 @@
 /// An outcome is written in the JSON summary as the summary prints it: `oom-kill`, `signalled (SIGKILL)`.
-extension Outcome: Codable {
+extension Outcome: DescribedCodable {
+  package static let noun = "outcome"
+
   /// Every outcome without a signal, for reading names back: a new outcome needs its place here, or a JSON
   /// summary that names it does not decode (RunReportTests reads each of these back).
   static let unsignalled: [Outcome] = [
@@ -18,19 +20,5 @@ extension Outcome: Codable {
     // Linux numbers signals 1...64; `SignalName.of` names each, as `signal N` where it has no name.
     guard let signal = (1...64).map(Int32.init).first(where: { SignalName.of($0) == name }) else { return nil }
     self = .signalled(signal)
-  }
-
-  package init(from decoder: any Decoder) throws {
-    let container = try decoder.singleValueContainer()
-    let text = try container.decode(String.self)
-    guard let outcome = Outcome(description: text) else {
-      throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown outcome \"\(text)\"")
-    }
-    self = outcome
-  }
-
-  package func encode(to encoder: any Encoder) throws {
-    var container = encoder.singleValueContainer()
-    try container.encode(description)
   }
 }

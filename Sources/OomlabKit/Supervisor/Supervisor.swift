@@ -174,8 +174,11 @@ package enum Supervisor {
     sample.process = worker.name
     sample.pid = worker.pid
     sample.allocator = allocatorName
-    guard probe.read(into: &sample, now: Clock.now(), forceRollup: forceRollup || state == .completed) else { return }
+    // The worker's own figures first, the kernel's after: what the worker says it has mapped or touched is
+    // then already in the kernel's reading of the same row, even when it maps between the two (a region
+    // counted as reserved with a VmSize that lacks it would contradict itself).
     sample.counters = worker.page.snapshot()
+    guard probe.read(into: &sample, now: Clock.now(), forceRollup: forceRollup || state == .completed) else { return }
     // A reading published after the row's time but before the snapshot is as fresh as the row.
     if let takenAt = sample.allocatorValue(.allocatorStatsTakenAt), takenAt > 0 {
       sample.allocatorAge = Double(now > takenAt ? now - takenAt : 0) / 1e9
