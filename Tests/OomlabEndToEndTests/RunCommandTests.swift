@@ -142,14 +142,16 @@ struct RunCommandTests {
       name: leak
       sample: 50ms
       steps:
-        - leak: { rate: 100MiB/s, block: 1MiB, for: 2s }
+        - leak: { rate: 20MiB/s, block: 1MiB, for: 2s }
       """)
     defer { result.cleanUp() }
     #expect(result.status == 0, "\(result.stderr)")
     let csv = try #require(result.csv)
     let live = csv.numbers("native_live_bytes")
     let final = try #require(live.last)
-    #expect(abs(final - 200 * MiB) <= 20 * MiB)
+    // A rate every machine keeps up with, emulated ones included (a TCG guest under load has fallen to
+    // 44 MiB/s of touched blocks): the leak is paced by the clock, so a slower worker leaks less.
+    #expect(abs(final - 40 * MiB) <= 4 * MiB, "leaked \(final / MiB) MiB")
     var rises = 0
     for (a, b) in zip(live, live.dropFirst()) where b > a { rises += 1 }
     #expect(rises >= 10, "native_live_bytes rose across \(rises) rows")

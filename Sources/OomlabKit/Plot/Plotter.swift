@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Glibc
+import Synchronization
 
 /// Draws charts by running the embedded plotting program under the first python3 that has matplotlib.
 package struct Plotter {
@@ -123,12 +124,10 @@ package struct Plotter {
 }
 
 /// The two streams of a child, filled by two reader threads.
-private final class Collected: @unchecked Sendable {
-  private let lock = NSLock()
-  private var output = Data()
-  private var errors = Data()
+private final class Collected: Sendable {
+  private let streams = Mutex((output: Data(), errors: Data()))
 
-  func set(output data: Data) { lock.withLock { output = data } }
-  func set(errors data: Data) { lock.withLock { errors = data } }
-  var values: (Data, Data) { lock.withLock { (output, errors) } }
+  func set(output data: Data) { streams.withLock { $0.output = data } }
+  func set(errors data: Data) { streams.withLock { $0.errors = data } }
+  var values: (Data, Data) { streams.withLock { ($0.output, $0.errors) } }
 }

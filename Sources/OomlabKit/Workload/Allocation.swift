@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One live allocation the worker holds, with what it costs.
 ///
@@ -42,28 +43,25 @@ struct Allocation {
 }
 
 /// Interns `as:` names so each allocation stores two bytes instead of a String.
-final class AllocationNames: @unchecked Sendable {
+final class AllocationNames: Sendable {
   static let shared = AllocationNames()
-  private let lock = NSLock()
-  private var names: [String] = []
-  private var ids: [String: UInt16] = [:]
+  private let table = Mutex((names: [String](), ids: [String: UInt16]()))
 
   /// The id of `name`; 0 means no name.
   func id(_ name: String?) -> UInt16 {
     guard let name else { return 0 }
-    lock.lock()
-    defer { lock.unlock() }
-    if let id = ids[name] { return id }
-    names.append(name)
-    let id = UInt16(names.count)
-    ids[name] = id
-    return id
+    return table.withLock { table in
+      if let id = table.ids[name] { return id }
+      table.names.append(name)
+      let id = UInt16(table.names.count)
+      table.ids[name] = id
+      return id
+    }
   }
 
+  /// The name an id stands for; nil for 0.
   func name(_ id: UInt16) -> String? {
     guard id > 0 else { return nil }
-    lock.lock()
-    defer { lock.unlock() }
-    return names[Int(id) - 1]
+    return table.withLock { $0.names[Int(id) - 1] }
   }
 }
