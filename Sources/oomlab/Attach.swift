@@ -45,9 +45,6 @@ struct Attach: ParsableCommand {
       target, csvPath: csv ?? Run.defaultCSVName("\(target.name)-\(pid)"), csvIsGenerated: csv == nil,
       summaryPath: summary, duration: duration.flatMap(DurationValue.parseNanoseconds),
       interval: interval.flatMap(SampleInterval.parse))
-    let result = try Supervisor.attach(options)
-    // Standard output is for data (the CSV or the JSON with `-`): the text is for the person watching.
-    FileHandle.standardError.write(Data((result.report.text + "\n").utf8))
-    throw ExitCode(result.exitCode)
+    try Supervisor.attach(options).exit()
   }
 }

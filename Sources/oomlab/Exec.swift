@@ -73,15 +73,10 @@ struct Exec: ParsableCommand {
     request.oomScoreAdj = oomScoreAdj
     request.runtime = runtime
     var execOptions = try ExecOptions.resolve(request, environment: ProcessInfo.processInfo.environment)
-    let statusLine = StatusLine(quiet: options.quiet)
-    // Also when the run throws: the error is printed on a clean line.
-    defer { statusLine.clear() }
-    execOptions.statusLine = statusLine
-    let result = try Supervisor.exec(execOptions)
-    statusLine.clear()
-    // Standard output is the command's: the summary never mixes with it.
-    FileHandle.standardError.write(Data((result.report.text + "\n").utf8))
-    throw ExitCode(result.exitCode)
+    try StatusLine.during(quiet: options.quiet) { line in
+      execOptions.statusLine = line
+      return try Supervisor.exec(execOptions)
+    }.exit()
   }
 }
 

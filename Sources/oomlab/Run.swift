@@ -23,15 +23,10 @@ struct Run: ParsableCommand {
     var request = options.request(csvPath: csv ?? Self.defaultCSVName(scenario.name), summaryPath: summary)
     request.csvPathIsGenerated = csv == nil
     var runOptions = try RunOptions.resolve(scenario, request, environment: ProcessInfo.processInfo.environment)
-    let statusLine = StatusLine(quiet: options.quiet)
-    // Also when the run throws: the error is printed on a clean line.
-    defer { statusLine.clear() }
-    runOptions.statusLine = statusLine
-    let result = try Supervisor.run(runOptions)
-    statusLine.clear()
-    // Standard output is for data (the CSV or the JSON with `-`): the text is for the person watching.
-    FileHandle.standardError.write(Data((result.report.text + "\n").utf8))
-    throw ExitCode(result.exitCode)
+    try StatusLine.during(quiet: options.quiet) { line in
+      runOptions.statusLine = line
+      return try Supervisor.run(runOptions)
+    }.exit()
   }
 
   static func defaultCSVName(_ name: String) -> String {
