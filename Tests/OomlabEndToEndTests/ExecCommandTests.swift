@@ -94,10 +94,11 @@ import OomlabTestSupport
     #expect(result.stderr.contains("FATAL ERROR: "), "Node's stderr passes through")
     let node = try #require(result.firstProcess)
     #expect(node.message?.contains("JavaScript heap out of memory") == true)
-    // The last report no older than two intervals: a stale one would not say where the heap ended.
-    let fresh = try #require(result.csv?.rows(ofPid: node.pid).last { Double($0["node_report_age_seconds"] ?? "") ?? 1 <= 0.04 })
-    let heapUsed = try #require(Double(fresh["heap_used_bytes"] ?? ""))
-    #expect(abs(heapUsed - 64 * MiB) <= 0.15 * 64 * MiB, "heap_used \(heapUsed / MiB) MiB at \(fresh["t_seconds"] ?? "")")
+    // Reports no older than two intervals, the highest of them: a stale report would not say where the heap
+    // ended, and the last one can fall just after one of the collections V8 runs back to back near its limit.
+    let fresh = try #require(result.csv?.rows(ofPid: node.pid).filter { Double($0["node_report_age_seconds"] ?? "") ?? 1 <= 0.04 })
+    let heapUsed = try #require(fresh.compactMap { Double($0["heap_used_bytes"] ?? "") }.max(), "no fresh report")
+    #expect(abs(heapUsed - 64 * MiB) <= 0.15 * 64 * MiB, "highest fresh heap_used \(heapUsed / MiB) MiB")
   }
 
   @Test(
