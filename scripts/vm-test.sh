@@ -50,7 +50,9 @@ default_filter='Oomlab(Unit|EndToEnd)Tests\.(MemoryLimitRunTests|CgroupRealTests
 if [ "$#" -gt 0 ]; then suite_args=("$@"); else suite_args=(--filter "$default_filter"); fi
 
 virtme_ng_version=1.42
-memory=4G
+# 6 GiB: the suites below run side by side and several fill limits of 256-512 MiB at once; with 4 GiB,
+# no swap and the root on 9p, one full run stalled for 14 minutes (memory pressure is the likely cause).
+memory=6G
 cpus=2
 kvm_probe_seconds=30
 budget="${OOMLAB_VM_TIMEOUT:-1800}"
