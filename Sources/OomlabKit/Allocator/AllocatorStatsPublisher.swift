@@ -11,6 +11,8 @@ final class AllocatorStatsPublisher: @unchecked Sendable {
   /// Held while publishing: the worker's main thread publishes at step boundaries while this thread runs, and
   /// two writers would break the sequence lock.
   private let publishing = NSLock()
+  /// When the published reading was taken; guarded by `publishing`.
+  private var publishedTakenAt: UInt64 = 0
 
   init(page: SharedPage, interval: UInt64) {
     self.page = page
@@ -38,6 +40,10 @@ final class AllocatorStatsPublisher: @unchecked Sendable {
   func publish(_ stats: AllocatorStats, arenas: UInt64?) {
     publishing.lock()
     defer { publishing.unlock() }
+    // This thread's mallinfo2 can take a tenth of a second on a fragmented heap, and a step boundary's reading
+    // taken meanwhile is published first: the older one must not replace it and make the figures go back in time.
+    guard stats.takenAt >= publishedTakenAt else { return }
+    publishedTakenAt = stats.takenAt
     // A sequence lock: the supervisor never takes allocated from one reading and active from the next.
     page.beginWriting(.allocatorStatsSequence)
     defer { page.endWriting(.allocatorStatsSequence) }
