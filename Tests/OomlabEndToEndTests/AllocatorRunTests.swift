@@ -64,16 +64,19 @@ struct AllocatorRunTests {
     let allocated = csv.column("allocator_allocated_bytes")
     let active = csv.column("allocator_active_bytes")
     let resident = csv.column("allocator_resident_bytes")
-    var checked = 0
+    let steps = csv.column("step")
+    var quiet = 0
     for i in csv.rows.indices {
       guard let a = Double(allocated[i]), let b = Double(active[i]), let c = Double(resident[i]) else { continue }
-      // jemalloc merges each thread's counters into `stats.allocated` at the epoch refresh while the
-      // worker's main thread keeps allocating, so a row taken mid-growth can show allocated ahead of
-      // active by a few MiB (seen under emulation in the VM lane); 4 MiB covers that, not a real gap.
-      #expect(a <= b + 4 * MiB && b <= c, "row \(i): allocated \(a) active \(b) resident \(c)")
-      checked += 1
+      #expect(b <= c, "row \(i): active \(b) resident \(c)")
+      // While the main thread allocates, jemalloc's epoch refresh adds up an arena's active pages before its
+      // bins' live regions, so a reading taken mid-growth can show allocated ahead of active (by up to 6.7 MiB
+      // in 80 runs here); once the worker holds still, one reading is one state and allocated <= active.
+      guard steps[i] != "native" else { continue }
+      #expect(a <= b, "row \(i) (\(steps[i])): allocated \(a) active \(b)")
+      quiet += 1
     }
-    #expect(checked >= 5)
+    #expect(quiet >= 4, "only \(quiet) rows were taken while the worker held still")
     // The allocator's resident growth matches the kernel's anonymous RSS growth within 10%.
     let residentGrowth = try #require(Double(resident.last!)) - (try #require(resident.compactMap(Double.init).first))
     let anon = csv.numbers("rss_anon_bytes")

@@ -35,6 +35,7 @@ import Testing
     let rollup = SmapsRollup.parse(Self.sample)
     #expect(rollup.pss == 371_530 * 1024)
     #expect(rollup.anonHuge == 262_144 * 1024)
+    #expect(rollup.pssAnon == 351_004 * 1024)
   }
 
   @Test func theSimilarlyNamedPssLinesDoNotOverwritePss() {
@@ -81,6 +82,13 @@ import Testing
     var copy = Self.sample
     let fromBytes = copy.withUTF8 { SmapsRollup.parse(UnsafeRawBufferPointer($0)) }
     #expect(fromBytes == SmapsRollup.parse(Self.sample))
+  }
+
+  @Test func aKernelWithoutPssAnonLeavesItUnknownNotZero() {
+    // Linux 5.4's rollup has Pss but none of its components.
+    let rollup = SmapsRollup.parse("Rss:  1736 kB\nPss:  291 kB\nAnonymous:  112 kB\nAnonHugePages:  0 kB\n")
+    #expect(rollup.pss == 291 * 1024)
+    #expect(rollup.pssAnon == nil)
   }
 
   @Test func emptyTextGivesZeroes() {
