@@ -259,8 +259,24 @@ probe=$(mktemp -d) && rmdir "$probe" || fail "the guest's temporary directory is
 cd "$repo" || fail "cannot enter $repo"
 export OOMLAB_BIN="$oomlab_bin"
 start=$(date +%s)
+# One run once went silent for 14 minutes: when the log stops growing for 3 minutes, say what the guest is
+# doing (memory, the busiest processes, tasks blocked in the kernel) so the next stall has a cause.
+(
+  last=-1
+  while sleep 180; do
+    size=$(stat -c %s "$run_dir/suite.log" 2>/dev/null || echo 0)
+    if [ "$size" = "$last" ]; then
+      echo "guest watchdog: no test output for 180 s; MemAvailable $(awk '/^MemAvailable:/ {print $2, $3}' /proc/meminfo)"
+      ps -eo pid,ppid,stat,rss,pcpu,etimes,args --sort=-pcpu | head -15 | cut -c1-160
+      echo w > /proc/sysrq-trigger 2>/dev/null && dmesg | tail -40 | cut -c1-160
+    fi
+    last=$size
+  done
+) &
+watchdog=$!
 swift test --skip-build "${suite_args[@]}" 2>&1 | tee "$run_dir/suite.log"
 status=${PIPESTATUS[0]}
+kill "$watchdog" 2>/dev/null
 echo "guest suite finished with status $status in $(( $(date +%s) - start )) s"
 echo "$status" > "$run_dir/status"
 GUEST
