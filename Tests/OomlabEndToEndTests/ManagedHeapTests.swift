@@ -505,6 +505,28 @@ struct ManagedHeapRunTests {
     #expect(result.stderr.contains("heap limit 16.0 MiB"))
   }
 
+  @Test func aFatalCollectionUnderBufferPressureEndsTheRunAtThatBuffer() throws {
+    // 100 objects of 64 KiB fill 34 old pages, past the 8 MiB limit once collected; the buffer that
+    // takes external memory past 64 MiB runs that full collection, and Node dies there, not 35 buffers later.
+    let result = try OomlabProcess.run(
+      """
+      name: buffer-pressure
+      sample: 10ms
+      heap-limit: 8MiB
+      expect: heap-oom
+      steps:
+        - objects: { count: 100, size: 64KiB }
+        - buffers: { count: 100, size: 1MiB, touch: 0.25, every: 5ms }
+      """)
+    defer { result.cleanUp() }
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    #expect(result.outcome == .heapOom)
+    let csv = try #require(result.csv)
+    // Rows come every 10 ms, two buffers apart, so the last one may miss the fatal buffer by a few.
+    let buffers = try #require(csv.max("buffers_live_bytes"))
+    #expect(buffers >= 40 * MiB && buffers <= 70 * MiB, "buffers reached \(buffers / MiB) MiB")
+  }
+
   @Test func aHeapLimitShareWithoutAMemoryLimitIsRefused() throws {
     let result = try OomlabProcess.run("name: h\nsteps:\n  - gc\n", arguments: ["--heap-limit", "75%"])
     defer { result.cleanUp() }

@@ -37,7 +37,7 @@ package final class ManagedHeap {
   /// Bytes of the old, large and new-large pages mapped.
   private var mappedPageBytes: UInt64 = 0
   /// A heap-out-of-memory that a collection outside an allocation met (a `buffers` step's
-  /// external pressure); the worker ends with it after the step.
+  /// external pressure); the worker throws it right after the buffer that caused it.
   package private(set) var pendingOutOfMemory: HeapOutOfMemory?
 
   /// New space, reserved and committed by the first regular object: until then the heap maps nothing.
