@@ -175,7 +175,8 @@ package enum CSVSchema {
 
   static func allocator(_ name: String, _ counter: SharedCounter, _ source: String, _ meaning: String) -> CSVColumn {
     CSVColumn(name: name, unit: name.hasSuffix("_bytes") ? "bytes" : "count", source: "worker: \(source)",
-      meaning: meaning + "; empty for exec and attach", value: { CSVValue($0.allocatorValue(counter)) })
+      meaning: meaning + "; empty for exec and attach, and in a row whose reading the worker was rewriting throughout",
+      value: { CSVValue($0.allocatorValue(counter)) })
   }
 
   static func ratio(_ sample: Sample, _ numerator: SharedCounter, _ denominator: SharedCounter) -> CSVValue {
