@@ -200,6 +200,35 @@ struct AllocatorRunTests {
     #expect(after >= min(cArenas + 1, automatic) && after <= min(cArenas + 2, automatic), "after: \(after) arenas, C: \(cArenas)")
   }
 
+  @Test func thousandsOfMappingsLeaveGlibcsMmapThresholdAlone() throws {
+    // 8,000 pages regions are 8,000 mappings. Blocks of 150 KiB are above glibc's 128 KiB mmap threshold: freeing
+    // them unmaps them, unless the worker's own reading of its maps freed an mmapped array and raised the threshold.
+    let result = try OomlabProcess.run(
+      """
+      name: own-mallocs
+      sample: 20ms
+      steps:
+        - repeat:
+            times: 8000
+            steps:
+              - pages: { size: 4KiB }
+        - hold: 200ms
+        - native: { count: 20, size: 150KiB, as: big }
+        - free: { what: big, fraction: 0.5, pattern: every-other }
+        - hold: 60ms
+      """, arguments: ["--allocator", "glibc"])
+    defer { result.cleanUp() }
+    #expect(result.status == 0, "\(result.stderr)")
+    let csv = try #require(result.csv)
+    let active = csv.value("allocator_active_bytes", atStepIndex: 4)
+    let retained = csv.value("allocator_retained_bytes", atStepIndex: 4)
+    let (activeBefore, activeAfter) = (try #require(active.first), try #require(active.last))
+    let (retainedBefore, retainedAfter) = (try #require(retained.first), try #require(retained.last))
+    // Ten blocks of 150 KiB freed: 1.5 MiB unmapped, none of it kept in free chunks.
+    #expect(activeBefore - activeAfter >= 1 * MiB, "active went from \(activeBefore) to \(activeAfter)")
+    #expect(retainedAfter - retainedBefore <= 0.5 * MiB, "retained went from \(retainedBefore) to \(retainedAfter)")
+  }
+
   @Test func aDefeatedPreloadFailsLoudly() throws {
     // A library that is not a malloc stands in for jemalloc: the worker must notice glibc still serves malloc.
     let notAMalloc = ["/lib/x86_64-linux-gnu/libz.so.1", "/usr/lib/x86_64-linux-gnu/libz.so.1", "/lib/aarch64-linux-gnu/libz.so.1"]
