@@ -43,8 +43,11 @@ package final class ManagedHeap {
   /// New space, reserved and committed by the first regular object: until then the heap maps nothing.
   private var newSpace: NewSpace?
   /// Old, large and new-large pages by slot; a slot is nil once its page is unmapped, and reused.
-  private var pages: [HeapPage?] = []
-  private var freeSlots: [Int] = []
+  ///
+  /// Mapped, not malloc'ed: at 56 bytes a page, a Swift array of a few thousand pages is an
+  /// mmapped chunk whose free when it grows raises glibc's mmap threshold for the scenario's own blocks.
+  private let pages = MappedArray<HeapPage?>()
+  private let freeSlots = MappedArray<Int>()
   private var nextSequence: UInt64 = 0
   /// The old-space page promotions continue in.
   private var currentOld: Int?
@@ -71,7 +74,7 @@ package final class ManagedHeap {
 
   deinit {
     forEachObject { if let payload = $0.payload { free(payload) } }
-    for page in pages.compactMap({ $0 }) { munmap(page.base, Int(page.mappedBytes)) }
+    for slot in pages.indices { if let page = pages[slot] { munmap(page.base, Int(page.mappedBytes)) } }
   }
 
   /// The old, large and new-large pages currently mapped (semi-space pages not included).
