@@ -39,6 +39,16 @@ int oomlab_signal_ignored(int sig) {
 static void spawn_child(const char *path, char *const argv[], char *const envp[], const oomlab_spawn_options *o,
                         int report_fd) {
   int report[2] = {0, 0};
+  // The report pipe may have got a descriptor the targets below include (3, 4, ...): moved above
+  // them first, so no dup2 replaces it and an execve failure reaches the parent, not the program.
+  int moved = fcntl(report_fd, F_DUPFD_CLOEXEC, 64);
+  if (moved < 0) {
+    report[0] = OOMLAB_SPAWN_DESCRIPTORS;
+    report[1] = errno;
+    (void)!write(report_fd, report, sizeof report);
+    _exit(127);
+  }
+  report_fd = moved;
   struct sigaction defaults;
   memset(&defaults, 0, sizeof defaults);
   defaults.sa_handler = SIG_DFL;
