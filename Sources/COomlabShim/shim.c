@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,16 @@ int oomlab_signal_ignored(int sig) {
 static void spawn_child(const char *path, char *const argv[], char *const envp[], const oomlab_spawn_options *o,
                         int report_fd) {
   int report[2] = {0, 0};
+  // The report pipe may have got a descriptor the targets below include (3, 4, ...): moved above
+  // them first, so no dup2 replaces it and an execve failure reaches the parent, not the program.
+  int moved = fcntl(report_fd, F_DUPFD_CLOEXEC, 64);
+  if (moved < 0) {
+    report[0] = OOMLAB_SPAWN_DESCRIPTORS;
+    report[1] = errno;
+    (void)!write(report_fd, report, sizeof report);
+    _exit(127);
+  }
+  report_fd = moved;
   struct sigaction defaults;
   memset(&defaults, 0, sizeof defaults);
   defaults.sa_handler = SIG_DFL;
@@ -235,6 +246,34 @@ static int read_size(mallctl_fn ctl, const char *name, uint64_t *out) {
   return 0;
 }
 
+typedef int (*mallctlnametomib_fn)(const char *, size_t *, size_t *);
+typedef int (*mallctlbymib_fn)(const size_t *, size_t, void *, size_t *, void *, size_t);
+
+// arenas.narenas is the number of arena slots (4 x CPUs, plus one for huge allocations), not arenas
+// made: jemalloc creates one when a thread first allocates, up to that many, as glibc adds one per
+// contending thread. Counted by MIB, without a name to parse per arena.
+static uint64_t count_initialized_arenas(mallctl_fn ctl) {
+  static mallctlnametomib_fn to_mib;
+  static mallctlbymib_fn by_mib;
+  if (!to_mib) to_mib = (mallctlnametomib_fn)dlsym(RTLD_DEFAULT, "mallctlnametomib");
+  if (!by_mib) by_mib = (mallctlbymib_fn)dlsym(RTLD_DEFAULT, "mallctlbymib");
+  unsigned narenas = 0;
+  size_t len = sizeof(narenas);
+  size_t mib[3], miblen = 3;
+  if (!to_mib || !by_mib || ctl("arenas.narenas", &narenas, &len, NULL, 0) != 0
+      || to_mib("arena.0.initialized", mib, &miblen) != 0) {
+    return UINT64_MAX;
+  }
+  uint64_t initialized = 0;
+  for (unsigned i = 0; i < narenas; i++) {
+    bool yes = false;
+    len = sizeof(yes);
+    mib[1] = i;
+    if (by_mib(mib, miblen, &yes, &len, NULL, 0) == 0 && yes) initialized++;
+  }
+  return initialized;
+}
+
 int oomlab_jemalloc_read_stats(oomlab_jemalloc_stats *out) {
   mallctl_fn ctl = find_mallctl();
   if (!ctl) return -1;
@@ -247,9 +286,7 @@ int oomlab_jemalloc_read_stats(oomlab_jemalloc_stats *out) {
   read_size(ctl, "stats.resident", &out->resident);
   read_size(ctl, "stats.retained", &out->retained);
   read_size(ctl, "stats.metadata", &out->metadata);
-  unsigned narenas = 0;
-  len = sizeof(narenas);
-  if (ctl("arenas.narenas", &narenas, &len, NULL, 0) == 0) out->arenas = narenas;
+  out->arenas = count_initialized_arenas(ctl);
   return 0;
 }
 

@@ -126,6 +126,109 @@ struct AllocatorRunTests {
     #expect(one == 1)
   }
 
+  /// A C program with a main thread and N threads that each keep a block, printing jemalloc's arena slots
+  /// (`opt.narenas`) and how many arenas it has initialized, both read through mallctl by name.
+  static let jemallocArenasProgram = """
+    #include <dlfcn.h>
+    #include <pthread.h>
+    #include <stdbool.h>
+    #include <stdio.h>
+    #include <stdlib.h>
+    typedef int (*mallctl_fn)(const char *, void *, size_t *, void *, size_t);
+    static pthread_barrier_t barrier;
+    static void *volatile kept[64];
+    static void *work(void *slot) {
+      kept[(long)slot] = malloc(1000);
+      pthread_barrier_wait(&barrier);
+      pthread_barrier_wait(&barrier);
+      return NULL;
+    }
+    int main(int argc, char **argv) {
+      int n = atoi(argv[1]);
+      mallctl_fn ctl = (mallctl_fn)dlsym(RTLD_DEFAULT, "mallctl");
+      if (!ctl || n > 63) return 1;
+      kept[0] = malloc(100);
+      pthread_barrier_init(&barrier, NULL, n + 1);
+      pthread_t threads[64];
+      for (long i = 0; i < n; i++) pthread_create(&threads[i], NULL, work, (void *)(i + 1));
+      pthread_barrier_wait(&barrier);
+      unsigned slots = 0, automatic = 0, initialized = 0;
+      size_t length = sizeof slots;
+      ctl("arenas.narenas", &slots, &length, NULL, 0);
+      length = sizeof automatic;
+      ctl("opt.narenas", &automatic, &length, NULL, 0);
+      for (unsigned i = 0; i < slots; i++) {
+        char name[64];
+        bool yes = false;
+        length = sizeof yes;
+        snprintf(name, sizeof name, "arena.%u.initialized", i);
+        if (ctl(name, &yes, &length, NULL, 0) == 0 && yes) initialized++;
+      }
+      printf("%u %u\\n", automatic, initialized);
+      pthread_barrier_wait(&barrier);
+      for (int i = 0; i < n; i++) pthread_join(threads[i], NULL);
+      return 0;
+    }
+    """
+
+  @Test(.enabled(if: jemallocPath != nil && CProgram.unavailable == nil, "needs jemalloc and a C compiler"))
+  func jemallocArenasCountTheArenasThreadsMadeLikeACProgram() throws {
+    let program = try CProgram(Self.jemallocArenasProgram, flags: ["-pthread"])
+    defer { program.cleanUp() }
+    let c = try program.run(["3"], environment: ["LD_PRELOAD": try #require(jemallocPath)])
+      .split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    try #require(c.count == 2)
+    let (automatic, cArenas) = (c[0], c[1])
+    // jemalloc gives each thread that allocates an arena of its own until it has made opt.narenas.
+    #expect(cArenas == min(4, automatic), "a main thread and 3 others made \(cArenas) arenas")
+    let result = try OomlabProcess.run(
+      """
+      name: je-arenas
+      sample: 20ms
+      steps:
+        - hold: 60ms
+        - native: { count: 30000, size: [64, 2KiB], threads: 3 }
+        - hold: 60ms
+      """, arguments: ["--allocator", "jemalloc"])
+    defer { result.cleanUp() }
+    #expect(result.status == 0, "\(result.stderr)")
+    let csv = try #require(result.csv)
+    // The worker has the statistics thread on top: one arena more than the C program, not the slot count.
+    let before = try #require(csv.value("allocator_arenas", atStepIndex: 0).last)
+    let after = try #require(csv.last("allocator_arenas"))
+    #expect(before >= 1 && before <= 2, "before the native threads: \(before) arenas")
+    #expect(after >= min(cArenas + 1, automatic) && after <= min(cArenas + 2, automatic), "after: \(after) arenas, C: \(cArenas)")
+  }
+
+  @Test func thousandsOfMappingsLeaveGlibcsMmapThresholdAlone() throws {
+    // 8,000 pages regions are 8,000 mappings. Blocks of 150 KiB are above glibc's 128 KiB mmap threshold: freeing
+    // them unmaps them, unless the worker's own reading of its maps freed an mmapped array and raised the threshold.
+    let result = try OomlabProcess.run(
+      """
+      name: own-mallocs
+      sample: 20ms
+      steps:
+        - repeat:
+            times: 8000
+            steps:
+              - pages: { size: 4KiB }
+        - hold: 200ms
+        - native: { count: 20, size: 150KiB, as: big }
+        - free: { what: big, fraction: 0.5, pattern: every-other }
+        - hold: 60ms
+      """, arguments: ["--allocator", "glibc"])
+    defer { result.cleanUp() }
+    #expect(result.status == 0, "\(result.stderr)")
+    let csv = try #require(result.csv)
+    let active = csv.value("allocator_active_bytes", atStepIndex: 4)
+    let retained = csv.value("allocator_retained_bytes", atStepIndex: 4)
+    let (activeBefore, activeAfter) = (try #require(active.first), try #require(active.last))
+    let (retainedBefore, retainedAfter) = (try #require(retained.first), try #require(retained.last))
+    // Ten blocks of 150 KiB freed: 1.5 MiB unmapped, none of it kept in free chunks.
+    #expect(activeBefore - activeAfter >= 1 * MiB, "active went from \(activeBefore) to \(activeAfter)")
+    #expect(retainedAfter - retainedBefore <= 0.5 * MiB, "retained went from \(retainedBefore) to \(retainedAfter)")
+  }
+
   @Test func aDefeatedPreloadFailsLoudly() throws {
     // A library that is not a malloc stands in for jemalloc: the worker must notice glibc still serves malloc.
     let notAMalloc = ["/lib/x86_64-linux-gnu/libz.so.1", "/usr/lib/x86_64-linux-gnu/libz.so.1", "/lib/aarch64-linux-gnu/libz.so.1"]

@@ -69,10 +69,25 @@ import Testing
     #expect(mappings[1].name == .anonymous && mappings[1].readWrite)
     #expect(mappings[2].name == .anonymous && !mappings[2].readWrite)
     #expect(mappings[5].name == .other && !mappings[5].readWrite)
-    // Without files, the library's line is skipped unparsed and every other line kept.
+  }
+
+  @Test func onlyTheLinesThatCanBeHeapsAreKept() {
+    let mappings = ProcMapping.parse(Self.maps)
+    // The brk heap, the aligned sub-heap and the reservation after it; not the stack, its guard or the library.
     var text = Self.maps
-    let withoutFiles = text.withUTF8 { ProcMapping.parse(UnsafeRawBufferPointer($0), filesToo: false) }
-    #expect(withoutFiles == Array(mappings.prefix(5)))
+    let candidates = text.withUTF8 {
+      ProcMapping.parseHeapCandidates(UnsafeRawBufferPointer($0), alignment: GlibcHeaps.heapMaxSize)
+    }
+    #expect(candidates == Array(mappings.prefix(3)))
+    #expect(GlibcHeaps.ranges(candidates, MallocInfo.parse(Self.mallocInfo)) == GlibcHeaps.ranges(mappings, MallocInfo.parse(Self.mallocInfo)))
+    // Thousands of unaligned mappings, as `pages` steps make, add nothing.
+    var many = Self.maps
+    for index in 1...5000 {
+      let start: UInt64 = 0x7e00_0000_0000 + UInt64(index) * 0x3000
+      many += "\(String(start, radix: 16))-\(String(start + 0x1000, radix: 16)) rw-p 00000000 00:00 0 \n"
+    }
+    let fewer = many.withUTF8 { ProcMapping.parseHeapCandidates(UnsafeRawBufferPointer($0), alignment: GlibcHeaps.heapMaxSize) }
+    #expect(fewer == candidates)
   }
 
   @Test func theHeapsAreTheBrkHeapAndTheSubHeapsMallocInfoAccountsFor() {

@@ -62,6 +62,27 @@ struct HarnessOverheadTests {
     }.flatMap { Double(csv.column(column)[$0]) }
   }
 
+  @Test func blocksOfVaryingSizesPartlyWrittenCostNoMoreRecordsThanWholeOnes() throws {
+    // 300,000 blocks of 16 to 48 bytes: the records are a word each whether the blocks are written whole or half,
+    // where a record per block of its own touched bytes would add some 40 bytes a block (12 MiB) to the half case.
+    func peak(_ touch: String) throws -> Double {
+      let result = try OomlabProcess.run(
+        """
+        name: varying
+        sample: 20ms
+        steps:
+          - native: { count: 300000, size: [16, 48], touch: \(touch), seed: 4 }
+          - hold: 40ms
+        """)
+      defer { result.cleanUp() }
+      #expect(result.status == 0, "\(result.stderr)")
+      let csv = try #require(result.csv)
+      return try #require(csv.max("rss_bytes")) - (try #require(csv.first("rss_bytes")))
+    }
+    let whole = try peak("1"), half = try peak("0.5")
+    #expect(half <= whole + 2 * MiB, "RSS grew \(half / MiB) MiB with touch 0.5, \(whole / MiB) MiB with touch 1")
+  }
+
   @Test func heapObjectsCostMallocNothing() throws {
     let result = try OomlabProcess.run(
       """

@@ -36,4 +36,23 @@ import Testing
     }
     #expect(try #require(capacity.last) >= 100_000 * 1024 - young, "100 MiB kept, capacity \(capacity.last!)")
   }
+
+  @Test func aHoldRunsTheScavengeTaskNewSpacePastEightyPercentPosted() throws {
+    // 900 dead objects of 1 KiB pass 80% of new space's first 1 MiB semi-space without filling it: V8 posts a
+    // scavenge task, which runs once the program waits.
+    let result = try OomlabProcess.run(
+      """
+      name: hold-scavenge
+      sample: 20ms
+      steps:
+        - objects: { count: 900, size: 1KiB, garbage: true }
+        - hold: 60ms
+      """)
+    defer { result.cleanUp() }
+    #expect(result.status == 0, "\(result.stderr)")
+    let csv = try #require(result.csv)
+    #expect(csv.value("scavenge_count", atStepIndex: 0).last == 0, "the objects step filled new space")
+    #expect(csv.value("scavenge_count", atStep: "end").last == 1)
+    #expect(csv.value("heap_used_bytes", atStep: "end").last == 0)
+  }
 }

@@ -505,6 +505,54 @@ struct ManagedHeapRunTests {
     #expect(result.stderr.contains("heap limit 16.0 MiB"))
   }
 
+  @Test func aFatalCollectionUnderBufferPressureEndsTheRunAtThatBuffer() throws {
+    // 100 objects of 64 KiB fill 34 old pages, past the 8 MiB limit once collected; the buffer that
+    // takes external memory past 64 MiB runs that full collection, and Node dies there, not 35 buffers later.
+    let result = try OomlabProcess.run(
+      """
+      name: buffer-pressure
+      sample: 10ms
+      heap-limit: 8MiB
+      expect: heap-oom
+      steps:
+        - objects: { count: 100, size: 64KiB }
+        - buffers: { count: 100, size: 1MiB, touch: 0.25, every: 5ms }
+      """)
+    defer { result.cleanUp() }
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    #expect(result.outcome == .heapOom)
+    let csv = try #require(result.csv)
+    // Rows come every 10 ms, two buffers apart, so the last one may miss the fatal buffer by a few.
+    let buffers = try #require(csv.max("buffers_live_bytes"))
+    #expect(buffers >= 40 * MiB && buffers <= 70 * MiB, "buffers reached \(buffers / MiB) MiB")
+  }
+
+  @Test func aHeapOfThousandsOfPagesLeavesGlibcsMmapThresholdAlone() throws {
+    // 4,200 large objects are 4,200 heap pages (about 600 MiB). Blocks of 130 KiB are above glibc's 128 KiB mmap
+    // threshold: freeing them unmaps them, unless the heap's own record of its pages had been an mmapped chunk,
+    // freed as it grew, which raises the threshold.
+    let result = try OomlabProcess.run(
+      """
+      name: heap-pages
+      sample: 50ms
+      steps:
+        - objects: { count: 4200, size: 129KiB }
+        - native: { count: 20, size: 130KiB, as: big }
+        - free: { what: big, fraction: 0.5, pattern: every-other }
+        - hold: 40ms
+      """, arguments: ["--allocator", "glibc"])
+    defer { result.cleanUp() }
+    #expect(result.status == 0, "\(result.stderr)")
+    let csv = try #require(result.csv)
+    let active = csv.value("allocator_active_bytes", atStepIndex: 2)
+    let retained = csv.value("allocator_retained_bytes", atStepIndex: 2)
+    let (activeBefore, activeAfter) = (try #require(active.first), try #require(active.last))
+    let (retainedBefore, retainedAfter) = (try #require(retained.first), try #require(retained.last))
+    // Ten blocks of 130 KiB freed: 1.3 MiB unmapped, none of it kept in free chunks.
+    #expect(activeBefore - activeAfter >= 1 * MiB, "active went from \(activeBefore) to \(activeAfter)")
+    #expect(retainedAfter - retainedBefore <= 0.5 * MiB, "retained went from \(retainedBefore) to \(retainedAfter)")
+  }
+
   @Test func aHeapLimitShareWithoutAMemoryLimitIsRefused() throws {
     let result = try OomlabProcess.run("name: h\nsteps:\n  - gc\n", arguments: ["--heap-limit", "75%"])
     defer { result.cleanUp() }

@@ -133,7 +133,7 @@ typedef struct {
   uint64_t resident;
   uint64_t retained;
   uint64_t metadata;
-  uint64_t arenas;    ///< arenas.narenas
+  uint64_t arenas;    ///< arenas whose arena.<i>.initialized is true, UINT64_MAX when unknown
 } oomlab_jemalloc_stats;
 
 /// Reads jemalloc's statistics; returns 0 on success, -1 when `mallctl` is not available.

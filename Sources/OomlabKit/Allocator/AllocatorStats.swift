@@ -13,7 +13,7 @@ package struct AllocatorStats: Equatable, Sendable {
   package var retained: UInt64
   /// jemalloc `stats.metadata`; glibc: unknown.
   package var metadata: UInt64?
-  /// Arenas: jemalloc `arenas.narenas`; glibc the `<heap nr=` entries of `malloc_info`.
+  /// Arenas made: jemalloc's initialized arenas; glibc the `<heap nr=` entries of `malloc_info`.
   package var arenas: UInt64?
   /// When the reading began, nanoseconds on CLOCK_MONOTONIC: the figures describe the heap no earlier than this.
   package var takenAt: UInt64 = 0
@@ -31,7 +31,7 @@ package struct AllocatorStats: Equatable, Sendable {
       guard oomlab_jemalloc_read_stats(&je) == 0 else { return nil }
       return AllocatorStats(
         allocated: je.allocated, active: je.active, resident: je.resident, retained: je.retained,
-        metadata: je.metadata, arenas: je.arenas, takenAt: takenAt)
+        metadata: je.metadata, arenas: je.arenas == UInt64.max ? nil : je.arenas, takenAt: takenAt)
     }
     guard AllocatorIdentity.current().isGlibc else { return nil }
     var mi = oomlab_glibc_stats()

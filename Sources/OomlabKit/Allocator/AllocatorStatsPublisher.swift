@@ -3,7 +3,8 @@ import Foundation
 /// A worker thread that copies the allocator's statistics into the shared page at the sampling interval.
 ///
 /// mallinfo2 walks every free chunk and takes each arena's lock, so its cost grows with
-/// fragmentation; the publisher backs off to keep that cost under a tenth of the interval.
+/// fragmentation; the publisher waits at least ten times a reading's cost before the next, so
+/// reading takes under a tenth of the time between readings (which then exceeds the interval).
 final class AllocatorStatsPublisher: @unchecked Sendable {
   let page: SharedPage
   let interval: UInt64

@@ -55,7 +55,7 @@ enum GlibcHeaps {
       let info = MallocInfo.parse(UnsafeRawBufferPointer(start: text, count: strlen(text)))
       free(text)
       arenas = UInt64(info.heaps.count)
-      guard let mappings = withFile("/proc/self/maps", { ProcMapping.parse($0, filesToo: false) }) else { return (nil, arenas) }
+      guard let mappings = withFile("/proc/self/maps", { ProcMapping.parseHeapCandidates($0, alignment: heapMaxSize) }) else { return (nil, arenas) }
       if let ranges = ranges(mappings, info) {
         return (residentBytes(ranges), arenas)
       }

@@ -37,14 +37,17 @@ package final class ManagedHeap {
   /// Bytes of the old, large and new-large pages mapped.
   private var mappedPageBytes: UInt64 = 0
   /// A heap-out-of-memory that a collection outside an allocation met (a `buffers` step's
-  /// external pressure); the worker ends with it after the step.
+  /// external pressure); the worker throws it right after the buffer that caused it.
   package private(set) var pendingOutOfMemory: HeapOutOfMemory?
 
   /// New space, reserved and committed by the first regular object: until then the heap maps nothing.
   private var newSpace: NewSpace?
   /// Old, large and new-large pages by slot; a slot is nil once its page is unmapped, and reused.
-  private var pages: [HeapPage?] = []
-  private var freeSlots: [Int] = []
+  ///
+  /// Mapped, not malloc'ed: at 56 bytes a page, a Swift array of a few thousand pages is an
+  /// mmapped chunk whose free when it grows raises glibc's mmap threshold for the scenario's own blocks.
+  private let pages = MappedArray<HeapPage?>()
+  private let freeSlots = MappedArray<Int>()
   private var nextSequence: UInt64 = 0
   /// The old-space page promotions continue in.
   private var currentOld: Int?
@@ -71,7 +74,7 @@ package final class ManagedHeap {
 
   deinit {
     forEachObject { if let payload = $0.payload { free(payload) } }
-    for page in pages.compactMap({ $0 }) { munmap(page.base, Int(page.mappedBytes)) }
+    for slot in pages.indices { if let page = pages[slot] { munmap(page.base, Int(page.mappedBytes)) } }
   }
 
   /// The old, large and new-large pages currently mapped (semi-space pages not included).

@@ -30,21 +30,42 @@ package struct ProcMapping: Equatable, Sendable {
     return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
   }
 
-  /// Parses the raw bytes of /proc/PID/maps; lines of another shape are skipped, and so are file
-  /// mappings when `filesToo` is false.
-  ///
-  /// Bytes rather than Strings, and no path kept, because the worker reads the file at the
-  /// allocator's cadence, inside the malloc it measures. The kernel ends an unnamed mapping's line
-  /// with the space after its inode and a special one with `]`, so a file's line is known by its
-  /// last byte and need not be parsed.
-  package static func parse(_ bytes: UnsafeRawBufferPointer, filesToo: Bool = true) -> [ProcMapping] {
+  /// Parses the raw bytes of /proc/PID/maps; lines of another shape are skipped.
+  package static func parse(_ bytes: UnsafeRawBufferPointer) -> [ProcMapping] {
     var mappings: [ProcMapping] = []
     var lineStart = 0
     while lineStart < bytes.count {
       let lineEnd = newline(bytes, from: lineStart)
+      if let mapping = line(UnsafeRawBufferPointer(rebasing: bytes[lineStart..<lineEnd])) { mappings.append(mapping) }
+      lineStart = lineEnd + 1
+    }
+    return mappings
+  }
+
+  /// Parses only the lines that can be glibc's heaps: `[heap]`, anonymous read-write mappings that
+  /// start at a multiple of `alignment` and are no longer than it, and the line after each of those
+  /// (where a sub-heap's PROT_NONE reservation goes on).
+  ///
+  /// The worker reads the file at the allocator's cadence, inside the malloc it measures: an array
+  /// of every mapping would pass glibc's mmap threshold in a process with a few thousand, and its
+  /// free would raise that threshold for the scenario's own blocks. Bytes rather than Strings, and
+  /// no path kept, for the same reason. The kernel ends an unnamed mapping's line with the space
+  /// after its inode and a special one with `]`, so a file's line is known by its last byte and is
+  /// parsed only when it follows a candidate.
+  package static func parseHeapCandidates(_ bytes: UnsafeRawBufferPointer, alignment: UInt64) -> [ProcMapping] {
+    var mappings: [ProcMapping] = []
+    var lineStart = 0
+    var afterCandidate = false
+    while lineStart < bytes.count {
+      let lineEnd = newline(bytes, from: lineStart)
       let file = lineEnd > lineStart && bytes[lineEnd - 1] != 0x20 && bytes[lineEnd - 1] != 0x5D
-      if filesToo || !file, let mapping = line(UnsafeRawBufferPointer(rebasing: bytes[lineStart..<lineEnd])) {
-        mappings.append(mapping)
+      if afterCandidate || !file, let mapping = line(UnsafeRawBufferPointer(rebasing: bytes[lineStart..<lineEnd])) {
+        let candidate =
+          mapping.name == .anonymous && mapping.readWrite && mapping.start % alignment == 0 && mapping.length <= alignment
+        if afterCandidate || candidate || mapping.name == .brkHeap { mappings.append(mapping) }
+        afterCandidate = candidate
+      } else {
+        afterCandidate = false
       }
       lineStart = lineEnd + 1
     }

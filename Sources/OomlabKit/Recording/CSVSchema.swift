@@ -109,8 +109,9 @@ package enum CSVSchema {
       "managed heap bytes of objects not yet collected, reachable or garbage (Node's heapUsed)"),
     heap("heap_total_bytes", .heapTotalBytes, "process.memoryUsage().heapTotal",
       "managed heap memory committed with mmap: new space's two semi-spaces, old-space pages and large-object pages (Node's heapTotal); falls when a collection releases pages"),
-    heap("heap_limit_bytes", .heapLimitBytes, "v8.getHeapStatistics().heap_size_limit",
-      "the heap limit (`--heap-limit`, `heap-limit:`, else 4 GiB; Node: --max-old-space-size plus the young generation): old-space pages' usable bytes plus large objects above it after a full collection is `heap-oom`, as V8 compares its old-generation capacity"),
+    heap("heap_limit_bytes", .heapLimitBytes,
+      "v8.getHeapStatistics().heap_size_limit, the old generation's limit plus the young generation's reservation (three semi-spaces: 48 MiB more at V8's 16 MiB maximum)",
+      "the old generation's limit, V8's max_old_generation_size (`--heap-limit`, `heap-limit:`, else 4 GiB; Node's --max-old-space-size): old-space pages' usable bytes plus large objects above it after a full collection is `heap-oom`, as V8 compares its old-generation capacity; under exec Node tells only heap_size_limit, which adds the young generation"),
     heap("external_bytes", .externalBytes, "process.memoryUsage().external",
       "memory outside the heap reported to it: `objects` payloads with `external: true` and `buffers` (Node's external)"),
     CSVColumn(name: "array_buffers_bytes", unit: "bytes", source: "exec: Node's process.memoryUsage().arrayBuffers",
@@ -144,8 +145,8 @@ package enum CSVSchema {
     allocator("allocator_metadata_bytes", .allocatorMetadataBytes, "jemalloc `stats.metadata`; glibc: empty",
       "bytes of the allocator's own bookkeeping"),
     allocator("allocator_arenas", .allocatorArenas,
-      "jemalloc `arenas.narenas`; glibc `<heap nr=` entries of `malloc_info`",
-      "arenas in use: glibc adds one per contending thread up to arena_max"),
+      "jemalloc: the arenas of `arenas.narenas` whose `arena.<i>.initialized` is true; glibc `<heap nr=` entries of `malloc_info`",
+      "arenas made so far: glibc adds one per contending thread up to arena_max, jemalloc one per thread up to narenas (4 x CPUs) and one for its first huge allocation"),
     CSVColumn(name: "allocator_age_seconds", unit: "seconds",
       source: "supervisor: this row's time minus when the worker began the allocator reading (both CLOCK_MONOTONIC)",
       meaning: "how old this row's allocator_* figures and ratios are: mallinfo2 walks every free chunk, so on a fragmented glibc heap the worker reads at most every ten times that walk's cost and the rows between repeat its last reading; empty for exec and attach",
@@ -175,7 +176,8 @@ package enum CSVSchema {
 
   static func allocator(_ name: String, _ counter: SharedCounter, _ source: String, _ meaning: String) -> CSVColumn {
     CSVColumn(name: name, unit: name.hasSuffix("_bytes") ? "bytes" : "count", source: "worker: \(source)",
-      meaning: meaning + "; empty for exec and attach", value: { CSVValue($0.allocatorValue(counter)) })
+      meaning: meaning + "; empty for exec and attach, and in a row whose reading the worker was rewriting throughout",
+      value: { CSVValue($0.allocatorValue(counter)) })
   }
 
   static func ratio(_ sample: Sample, _ numerator: SharedCounter, _ denominator: SharedCounter) -> CSVValue {

@@ -68,8 +68,9 @@ package final class SharedPage: @unchecked Sendable {
 
   /// Every slot at once, the allocator statistics from a single reading of the worker's.
   ///
-  /// Retried while the worker is rewriting them; after a few tries the latest values are taken
-  /// as they are rather than stall the tick (the worker writes them in microseconds).
+  /// Retried while the worker is rewriting them; after a few tries the row goes without them
+  /// (marked not valid) rather than stall the tick or mix two readings (the worker writes them in
+  /// microseconds).
   package func snapshot() -> [UInt64] {
     var values: [UInt64] = []
     for _ in 0..<100 {
@@ -78,6 +79,7 @@ package final class SharedPage: @unchecked Sendable {
       oomlab_acquire_fence()
       if before & 1 == 0 && load(.allocatorStatsSequence) == before { return values }
     }
+    values[SharedCounter.allocatorStatsValid.rawValue] = 0
     return values
   }
 

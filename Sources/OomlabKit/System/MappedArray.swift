@@ -38,6 +38,9 @@ final class MappedArray<Element: BitwiseCopyable> {
     }
   }
 
+  /// The valid indices, `0..<count`.
+  var indices: Range<Int> { 0..<count }
+
   /// Whether the array holds nothing.
   var isEmpty: Bool { count == 0 }
 
@@ -58,6 +61,9 @@ final class MappedArray<Element: BitwiseCopyable> {
     count -= 1
     return base![count]
   }
+
+  /// Removes and returns the last element, or nil when the array is empty.
+  func popLast() -> Element? { count > 0 ? removeLast() : nil }
 
   /// Keeps the elements for which `keep` is true, in order, and returns how many were dropped.
   @discardableResult

@@ -14,6 +14,9 @@ struct Allocation {
   let bytes: UInt64
   /// The bytes of it the scenario wrote.
   let touched: UInt64
+  /// The share of `bytes` written, when `touched` is `Workload.touchedBytes(bytes, touch)`: lets a
+  /// run of blocks of varying sizes store it once instead of each block's touched bytes.
+  let touch: Double?
 
   init(
     kind: AllocationKind, name: String?, address: UnsafeMutableRawPointer?, bytes: UInt64, touched: UInt64,
@@ -24,15 +27,20 @@ struct Allocation {
     self.address = address ?? thread.map { UnsafeMutableRawPointer($0) }
     self.bytes = bytes
     self.touched = touched
+    self.touch = nil
   }
 
-  /// Rebuilds an allocation from its stored parts.
-  init(kind: AllocationKind, nameID: UInt16, address: UnsafeMutableRawPointer?, bytes: UInt64, touched: UInt64) {
+  /// Rebuilds an allocation from its stored parts, or makes one whose touched bytes came from the share `touch`.
+  init(
+    kind: AllocationKind, nameID: UInt16, address: UnsafeMutableRawPointer?, bytes: UInt64, touched: UInt64,
+    touch: Double? = nil
+  ) {
     self.kind = kind
     self.nameID = nameID
     self.address = address
     self.bytes = bytes
     self.touched = touched
+    self.touch = touch
   }
 
   /// The `as:` name of the step that made it.

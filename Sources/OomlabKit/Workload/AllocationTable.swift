@@ -3,7 +3,8 @@
 ///
 /// Each allocation's address takes one word; its kind, name, size and touched bytes are stored
 /// once for a run of consecutive allocations that share them. A run whose sizes differ
-/// (`native` with `size: [MIN, MAX]`, written whole) keeps them in a column of 32-bit words.
+/// (`native` with `size: [MIN, MAX]`) keeps them in a column of 32-bit words, and the share of
+/// each that was written once.
 /// 1 M native blocks of 1 KiB cost 8 MiB of records (0.8% of their bytes), where 32-byte
 /// `Allocation`s in a Swift array cost 32–64 MiB of the very malloc the run measures.
 /// Not thread-safe; `Workload` locks around it.
@@ -12,7 +13,7 @@ final class AllocationTable {
   struct Run: BitwiseCopyable {
     var kind: AllocationKind
     var nameID: UInt16
-    /// Sizes are per allocation, in `sizes` from `sizeStart`; each allocation was written whole.
+    /// Sizes are per allocation, in `sizes` from `sizeStart`; each had `touch` of it written.
     var varying: Bool
     /// The index of the run's first allocation.
     var start: Int
@@ -22,6 +23,8 @@ final class AllocationTable {
     /// Every member's touched bytes, unless `varying`.
     var touched: UInt64
     var sizeStart: Int
+    /// The share of each member written, when `varying`: its touched bytes are `Workload.touchedBytes(size, touch)`.
+    var touch: Double
   }
 
   private let addresses = MappedArray<UInt>()
@@ -36,7 +39,6 @@ final class AllocationTable {
   func append(_ allocation: Allocation) -> Int {
     let index = addresses.count
     addresses.append(UInt(bitPattern: allocation.address))
-    let whole = allocation.touched == allocation.bytes && allocation.bytes <= UInt64(UInt32.max)
     // A pages region is settled after it is recorded, so it keeps a run of its own.
     if allocation.kind != .pages, var last = runs.last, last.kind == allocation.kind, last.nameID == allocation.nameID {
       if !last.varying && last.bytes == allocation.bytes && last.touched == allocation.touched {
@@ -44,9 +46,15 @@ final class AllocationTable {
         runs[runs.count - 1] = last
         return index
       }
-      if whole && (last.varying || (last.count == 1 && last.touched == last.bytes && last.bytes <= UInt64(UInt32.max))) {
+      // A share that gives both the run's touched bytes and this one's, from their sizes.
+      let touch = last.varying ? last.touch : (allocation.touch ?? 1)
+      func derived(_ bytes: UInt64, _ touched: UInt64) -> Bool {
+        bytes <= UInt64(UInt32.max) && Workload.touchedBytes(bytes, touch) == touched
+      }
+      if derived(allocation.bytes, allocation.touched) && (last.varying || (last.count == 1 && derived(last.bytes, last.touched))) {
         if !last.varying {
           last.varying = true
+          last.touch = touch
           last.sizeStart = sizes.count
           sizes.append(UInt32(last.bytes))
         }
@@ -59,7 +67,7 @@ final class AllocationTable {
     runs.append(
       Run(
         kind: allocation.kind, nameID: allocation.nameID, varying: false, start: index, count: 1,
-        bytes: allocation.bytes, touched: allocation.touched, sizeStart: 0))
+        bytes: allocation.bytes, touched: allocation.touched, sizeStart: 0, touch: 1))
     return index
   }
 
@@ -117,7 +125,7 @@ final class AllocationTable {
     let bytes = run.varying ? UInt64(sizes[run.sizeStart + index - run.start]) : run.bytes
     return Allocation(
       kind: run.kind, nameID: run.nameID, address: UnsafeMutableRawPointer(bitPattern: addresses[index]), bytes: bytes,
-      touched: run.varying ? bytes : run.touched)
+      touched: run.varying ? Workload.touchedBytes(bytes, run.touch) : run.touched)
   }
 
   /// The position in `runs` of the run holding `index`, by binary search on the runs' starts.

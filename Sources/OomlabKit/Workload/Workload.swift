@@ -45,8 +45,6 @@ package final class Workload {
         post(.stepStart, planned)
       }
       try planned.step.run(self)
-      // External pressure from a `buffers` step may have run a fatal collection outside any allocation.
-      if let outOfMemory = heap.pendingOutOfMemory { throw outOfMemory }
       if posted { post(.stepEnd, planned) }
     }
   }
@@ -68,13 +66,15 @@ package final class Workload {
   /// Records an allocation and publishes its cost: the one way a step registers what it holds.
   ///
   /// Safe from several threads for `native`, whose threads allocate together; returns the
-  /// allocation's place for `settle(_:touched:)`.
+  /// allocation's place for `settle(_:touched:)`. Throws when a buffer's external pressure ran a
+  /// full collection that found the heap past its limit: Node dies at that allocation, not later.
   @discardableResult
-  func record(_ allocation: Allocation) -> Int {
+  func record(_ allocation: Allocation) throws(HeapOutOfMemory) -> Int {
     liveLock.lock()
     let index = live.append(allocation)
     liveLock.unlock()
     publish(allocation, sign: 1)
+    if let outOfMemory = heap.pendingOutOfMemory { throw outOfMemory }
     return index
   }
 

@@ -41,7 +41,7 @@ package struct Buffers: Step {
     for i in 0..<count {
       if i > 0 && every > 0 { Clock.sleep(nanoseconds: every) }
       let (block, touched) = try workload.mallocBlock(bytes, touch: touch)
-      workload.record(
+      try workload.record(
         Allocation(kind: .buffers, name: name, address: block, bytes: bytes, touched: touched, thread: nil))
     }
   }

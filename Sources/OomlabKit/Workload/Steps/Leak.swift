@@ -68,7 +68,7 @@ package struct Leak: Step {
         workload.publishHeap()
       } else {
         let (address, touched) = try workload.mallocBlock(block, touch: 1)
-        workload.record(Allocation(kind: of, name: name, address: address, bytes: block, touched: touched, thread: nil))
+        try workload.record(Allocation(kind: of, name: name, address: address, bytes: block, touched: touched, thread: nil))
       }
       leaked += block
     }

@@ -127,7 +127,7 @@ package struct Native: Step {
           ? size.lowerBound : size.lowerBound + generator.next() % (size.upperBound - size.lowerBound + 1)
         let (block, touched) = try workload.mallocBlock(bytes, touch: touch)
         batch.initializeElement(
-          at: filled, to: Allocation(kind: .native, nameID: nameID, address: block, bytes: bytes, touched: touched))
+          at: filled, to: Allocation(kind: .native, nameID: nameID, address: block, bytes: bytes, touched: touched, touch: touch))
         filled += 1
         if filled == batchSize {
           workload.record(UnsafeBufferPointer(rebasing: batch[..<filled]))

@@ -75,7 +75,7 @@ package struct Pages: Step {
     let bytes = try workload.bytes(size)
     let region = try map(bytes, workload)
     // The reservation counts from the moment it is mapped, before the first page is touched.
-    let slot = workload.record(
+    let slot = try workload.record(
       Allocation(kind: .pages, name: name, address: region, bytes: bytes, touched: 0, thread: nil))
     let page = workload.pageSize
     let pages = (bytes + page - 1) / page

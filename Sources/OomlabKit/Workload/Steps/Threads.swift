@@ -47,7 +47,7 @@ package struct Threads: Step {
         let what = "pthread_create with a \(stack)-byte stack failed: \(ErrnoName.explain(code))"
         throw code == EAGAIN || code == ENOMEM ? WorkloadError.allocationFailed(what) : WorkloadError.failed(what)
       }
-      workload.record(
+      try workload.record(
         Allocation(kind: .threads, name: name, address: nil, bytes: stack, touched: touch, thread: thread))
     }
   }
