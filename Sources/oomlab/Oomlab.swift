@@ -22,18 +22,18 @@ struct Oomlab: ParsableCommand {
       try command.run()
     } catch let error as any StatusReporting {
       // oomlab's own errors say what went wrong and which status that is.
-      FileHandle.standardError.write(Data("oomlab: \(error)\n".utf8))
+      FileIO.writeToStandardError("oomlab: \(error)\n")
       Foundation.exit(error.status.rawValue)
     } catch {
       // ArgumentParser's usage errors (64) are oomlab's bad usage (2); its ExitCode and help pass through.
       let code = exitCode(for: error)
       if code == .failure && !(error is ExitCode) {
         // Not ArgumentParser's and not oomlab's own kind: something the environment did (status 3).
-        FileHandle.standardError.write(Data("oomlab: \(error)\n".utf8))
+        FileIO.writeToStandardError("oomlab: \(error)\n")
         Foundation.exit(ExitStatus.of(error).rawValue)
       }
       guard code == .validationFailure else { exit(withError: error) }
-      FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+      FileIO.writeToStandardError(fullMessage(for: error) + "\n")
       Foundation.exit(ExitStatus.badInput.rawValue)
     }
   }

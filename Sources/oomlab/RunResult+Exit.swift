@@ -8,7 +8,7 @@ extension RunResult {
   /// Standard output is for data (the CSV or the JSON with `-`, or exec's command): the text is for the
   /// person watching.
   func exit() throws -> Never {
-    FileHandle.standardError.write(Data((report.text + "\n").utf8))
+    FileIO.writeToStandardError(report.text + "\n")
     throw ExitCode(exitCode)
   }
 }

@@ -41,7 +41,7 @@ extension Supervisor {
       } catch {
         if writeError == nil {
           writeError = "\(error)"
-          FileHandle.standardError.write(Data("oomlab: \(error)\n".utf8))
+          FileIO.writeToStandardError("oomlab: \(error)\n")
         }
       }
     }

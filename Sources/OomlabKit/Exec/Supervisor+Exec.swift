@@ -155,7 +155,7 @@ extension Supervisor {
         // Said once: the writer records nothing more after a failure.
         if writeError == nil {
           writeError = "\(error)"
-          FileHandle.standardError.write(Data("oomlab: \(error)\n".utf8))
+          FileIO.writeToStandardError("oomlab: \(error)\n")
         }
       }
       if let enforcement, enforcement.kind == .simulated {

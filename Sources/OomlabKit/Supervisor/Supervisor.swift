@@ -205,7 +205,7 @@ package enum Supervisor {
     do {
       try csv.write(sample)
     } catch {
-      FileHandle.standardError.write(Data("oomlab: \(error)\n".utf8))
+      FileIO.writeToStandardError("oomlab: \(error)\n")
     }
     worker.peaks.update(sample)
     worker.lastSample = sample

@@ -1,0 +1,116 @@
+import Foundation
+import Glibc
+import Testing
+
+@testable import OomlabKit
+import OomlabTestSupport
+
+/// How run, exec and attach end when their outputs fail: a closed standard error, a reader that goes
+/// away, a summary that cannot be written; and the exit status each of those gives.
+@Suite struct ExitPathTests {
+  static let short = """
+    name: short
+    about: a few buffers, held briefly
+    steps:
+      - buffers: { count: 4, size: 1MiB }
+      - hold: 300ms
+    """
+
+  static let holding = """
+    name: holding
+    about: holds long enough for its reader to go away
+    steps:
+      - native: { count: 4, size: 1MiB, touch: all }
+      - hold: 20s
+    """
+
+  /// A pipe whose reader is already gone: every write to it fails with EPIPE.
+  static func closedPipe() throws -> FileHandle {
+    let pipe = Pipe()
+    try pipe.fileHandleForReading.close()
+    return pipe.fileHandleForWriting
+  }
+
+  /// Runs oomlab with `stderr` as its standard error and its standard output to a file.
+  static func run(_ arguments: [String], in directory: URL, stderr: FileHandle) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: OomlabProcess.binary)
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    let out = directory.appendingPathComponent("stdout.txt")
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    process.standardOutput = try FileHandle(forWritingTo: out)
+    process.standardError = stderr
+    try process.run()
+    try stderr.close()
+    process.waitUntilExit()
+    return process
+  }
+
+  /// `run ... --csv - 2>&1 | head -1`: the CSV's reader, which is standard error's too, goes away after the header.
+  @Test func aReaderOfBothOutputsThatGoesAwayEndsTheRunAsInterruptedAndLeavesNoCgroup() throws {
+    let directory = try OomlabProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let scenario = directory.appendingPathComponent("holding.yaml")
+    try Self.holding.write(to: scenario, atomically: true, encoding: .utf8)
+    let limited = cgroupUnavailable == nil
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: OomlabProcess.binary)
+    process.arguments = ["run", scenario.path, "--csv", "-", "--interval", "20ms"] + (limited ? ["--memory-limit", "64MiB"] : [])
+    process.currentDirectoryURL = directory
+    let both = Pipe()
+    process.standardOutput = both
+    process.standardError = both
+    try process.run()
+    try both.fileHandleForWriting.close()
+    var header = Data()
+    while !header.contains(0x0A) {
+      let chunk = both.fileHandleForReading.availableData
+      if chunk.isEmpty { break }
+      header.append(chunk)
+    }
+    try both.fileHandleForReading.close()
+    process.waitUntilExit()
+    #expect(String(decoding: header, as: UTF8.self).hasPrefix("t_seconds,"))
+    #expect(process.terminationReason == .exit, "the supervisor died of signal \(process.terminationStatus)")
+    #expect(process.terminationStatus == ExitStatus.interrupted.rawValue)
+    if limited {
+      #expect(MemoryLimitRunTests.leftoverCgroups(ofSupervisor: process.processIdentifier).isEmpty)
+    }
+  }
+
+  /// With the CSV and the summary in files, a closed standard error loses only the text summary.
+  @Test func aClosedStandardErrorLosesOnlyTheTextSummary() throws {
+    let directory = try OomlabProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try Self.short.write(to: directory.appendingPathComponent("short.yaml"), atomically: true, encoding: .utf8)
+    let process = try Self.run(
+      ["run", "short.yaml", "--csv", "out.csv", "--summary", "out.json"], in: directory, stderr: try Self.closedPipe())
+    #expect(process.terminationReason == .exit, "oomlab died of signal \(process.terminationStatus)")
+    #expect(process.terminationStatus == ExitStatus.matched.rawValue)
+    let report = try RunReport.decode(Data(contentsOf: directory.appendingPathComponent("out.json")))
+    #expect(report.outcome == .completed)
+  }
+
+  /// A worker that reports its failure on a closed standard error still fails, rather than dying of the report.
+  @Test(.enabled(if: !canLowerOomScoreAdj, "this process may lower oom_score_adj, so no worker fails on it"))
+  func aWorkerReportingOnAClosedStandardErrorStillFails() throws {
+    let directory = try OomlabProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try """
+      name: cannot-run
+      about: its oom_score_adj cannot be lowered, so the worker fails and says why
+      processes:
+        - name: agent
+          oom-score-adj: -998
+          steps:
+            - hold: 100ms
+      """.write(to: directory.appendingPathComponent("cannot.yaml"), atomically: true, encoding: .utf8)
+    let process = try Self.run(
+      ["run", "cannot.yaml", "--csv", "out.csv", "--summary", "out.json"], in: directory, stderr: try Self.closedPipe())
+    #expect(process.terminationReason == .exit, "oomlab died of signal \(process.terminationStatus)")
+    #expect(process.terminationStatus == ExitStatus.environment.rawValue)
+    let report = try RunReport.decode(Data(contentsOf: directory.appendingPathComponent("out.json")))
+    #expect(report.processes.first?.outcome == .failed, "\(report.processes)")
+  }
+}
