@@ -20,14 +20,18 @@ struct Oomlab: ParsableCommand {
       // Before anything can start a thread (the allocator lookup runs ldconfig through Foundation).
       if command is Run || command is Matrix || command is Exec || command is Attach { Supervisor.takeSignals() }
       try command.run()
+    } catch let code as ExitCode {
+      // A status oomlab chose (a run's verdict, exec's command's own status) passes through unchanged,
+      // 64 included, which ArgumentParser would otherwise take for its usage error.
+      Foundation.exit(code.rawValue)
     } catch let error as any StatusReporting {
       // oomlab's own errors say what went wrong and which status that is.
       FileIO.writeToStandardError("oomlab: \(error)\n")
       Foundation.exit(error.status.rawValue)
     } catch {
-      // ArgumentParser's usage errors (64) are oomlab's bad usage (2); its ExitCode and help pass through.
+      // ArgumentParser's usage errors (64) are oomlab's bad usage (2); its help passes through.
       let code = exitCode(for: error)
-      if code == .failure && !(error is ExitCode) {
+      if code == .failure {
         // Not ArgumentParser's and not oomlab's own kind: something the environment did (status 3).
         FileIO.writeToStandardError("oomlab: \(error)\n")
         Foundation.exit(ExitStatus.of(error).rawValue)

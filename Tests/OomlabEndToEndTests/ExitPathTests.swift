@@ -113,4 +113,13 @@ import OomlabTestSupport
     let report = try RunReport.decode(Data(contentsOf: directory.appendingPathComponent("out.json")))
     #expect(report.processes.first?.outcome == .failed, "\(report.processes)")
   }
+
+  /// Without --expect, exec exits as its command did, 64 (ArgumentParser's usage status) included.
+  @Test(arguments: [64, 65, 2])
+  func execPassesTheCommandsExitStatusOn(code: Int32) throws {
+    let result = try RealPrograms.exec(["sh", "-c", "exit \(code)"])
+    defer { result.cleanUp() }
+    #expect(result.status == code, "\(result.stderr)")
+    #expect(result.stderr.contains("exit status \(code)"), "\(result.stderr)")
+  }
 }
