@@ -47,6 +47,32 @@ import OomlabTestSupport
     return process
   }
 
+  /// Runs oomlab with its standard output to a pipe that is closed after `lines` lines, like `| head -N`;
+  /// returns the process, its standard error and how long it ran.
+  static func runUntilTheReaderLeaves(_ arguments: [String], in directory: URL, lines: Int) throws -> (Process, String, Double) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: OomlabProcess.binary)
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    let out = Pipe()
+    let errors = directory.appendingPathComponent("stderr.txt")
+    _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+    process.standardOutput = out
+    process.standardError = try FileHandle(forWritingTo: errors)
+    let start = Date()
+    try process.run()
+    try out.fileHandleForWriting.close()
+    var read = Data()
+    while read.count(where: { $0 == 0x0A }) < lines {
+      let chunk = out.fileHandleForReading.availableData
+      if chunk.isEmpty { break }
+      read.append(chunk)
+    }
+    try out.fileHandleForReading.close()
+    process.waitUntilExit()
+    return (process, try String(contentsOf: errors, encoding: .utf8), Date().timeIntervalSince(start))
+  }
+
   /// `run ... --csv - 2>&1 | head -1`: the CSV's reader, which is standard error's too, goes away after the header.
   @Test func aReaderOfBothOutputsThatGoesAwayEndsTheRunAsInterruptedAndLeavesNoCgroup() throws {
     let directory = try OomlabProcess.temporaryDirectory()
@@ -121,5 +147,38 @@ import OomlabTestSupport
     defer { result.cleanUp() }
     #expect(result.status == code, "\(result.stderr)")
     #expect(result.stderr.contains("exit status \(code)"), "\(result.stderr)")
+  }
+
+  /// A reader that goes away while no tick is due: the step boundary's row fails, and the run ends at once
+  /// as interrupted, not 20 s later as completed with an incomplete CSV (status 3).
+  @Test func aReaderThatGoesAwayBetweenTicksEndsTheRunAtOnceAsInterrupted() throws {
+    let directory = try OomlabProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try """
+      name: between-ticks
+      about: its rows after the start come from step boundaries only, the first half a second in
+      sample: 30s
+      steps:
+        - hold: 500ms
+        - hold: 20s
+      """.write(to: directory.appendingPathComponent("between.yaml"), atomically: true, encoding: .utf8)
+    let (process, stderr, seconds) = try Self.runUntilTheReaderLeaves(
+      ["run", "between.yaml", "--csv", "-"], in: directory, lines: 2)
+    #expect(process.terminationReason == .exit && process.terminationStatus == ExitStatus.interrupted.rawValue, "\(stderr)")
+    #expect(stderr.contains("outcome   interrupted") && stderr.contains("the CSV's reader went away"), "\(stderr)")
+    #expect(seconds < 10, "the run went on for \(seconds) s after its reader left")
+  }
+
+  /// exec's command is stopped when the CSV's reader goes away, and oomlab says 130 as run does, not the
+  /// command's 143 from the SIGTERM it was sent.
+  @Test func execEndsWith130WhenTheCSVsReaderGoesAway() throws {
+    let directory = try OomlabProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let (process, stderr, seconds) = try Self.runUntilTheReaderLeaves(
+      ["exec", "--csv", "-", "--stdout", "command.txt", "--interval", "50ms", "--", "sleep", "20"], in: directory,
+      lines: 1)
+    #expect(process.terminationReason == .exit && process.terminationStatus == ExitStatus.interrupted.rawValue, "\(stderr)")
+    #expect(stderr.contains("the CSV's reader went away"), "\(stderr)")
+    #expect(seconds < 10, "the command ran for \(seconds) s after the reader left")
   }
 }

@@ -25,6 +25,7 @@ extension Supervisor {
     let csv = options.csv
     try csv.start()
     var writeError: String?
+    var interrupt: Int32?
 
     /// Marks the process ended the moment its pidfd says so, reading its status while it is a zombie.
     func checkRoot() {
@@ -44,9 +45,9 @@ extension Supervisor {
           FileIO.writeToStandardError("oomlab: \(error)\n")
         }
       }
+      if interrupt == nil { interrupt = Self.readerWentAway(csv) }
     }
 
-    var interrupt: Int32?
     let stopAt = options.duration.map { Clock.after($0, from: start) } ?? .max
     tick(forceRollup: true)
     SamplingLoop(interval: options.interval).run(
@@ -60,10 +61,7 @@ extension Supervisor {
         }
       },
       settle: checkRoot,
-      tick: {
-        tick(forceRollup: false)
-        if csv.failure?.errno == EPIPE { interrupt = SIGPIPE }
-      })
+      tick: { tick(forceRollup: false) })
     let duration = elapsed()
     // Processes that ended since the last tick are marked so, not left to pass for running.
     for member in tree.running where member.hasExited {
@@ -95,7 +93,7 @@ extension Supervisor {
       treePeakAtSeconds: tree.peakTotalAt, victim: outcome == .oomKill ? "\(target.name) (pid \(target.pid))" : nil,
       notes: notes)
     if let path = options.summaryPath { try Self.writeJSON(report, to: path) }
-    let status: ExitStatus = interrupt != nil ? .interrupted : csv.failure != nil ? .environment : .matched
+    let status = Self.status(interrupted: interrupt != nil, failed: false, csv: csv, matched: true)
     return RunResult(report: report, status: status)
   }
 }

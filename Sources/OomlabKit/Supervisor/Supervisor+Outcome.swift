@@ -78,17 +78,8 @@ extension Supervisor {
       intervalSeconds: Double(options.interval) / 1e9, processes: processes,
       victim: outcome == .completed ? nil : decisive.map { $0.0.name },
       notes: (enforcement?.notes ?? []) + (timedOut ? [Self.timeoutNote(options.timeout, stopped: "the workers still running were killed")] : []))
-    let status: ExitStatus
-    if outcome == .interrupted {
-      status = .interrupted
-    } else if anyFailed || options.csv.failure != nil {
-      // A process that could not run (no CAP_SYS_RESOURCE for its oom_score_adj, say), or a CSV
-      // that could not be recorded whole, makes the run say nothing about the scenario, even when
-      // a process reached the expected end.
-      status = .environment
-    } else {
-      status = matched ? .matched : .mismatched
-    }
+    // A process that could not run (no CAP_SYS_RESOURCE for its oom_score_adj, say) is a failure to run.
+    let status = Self.status(interrupted: outcome == .interrupted, failed: anyFailed, csv: options.csv, matched: matched)
     return RunResult(report: report, status: status)
   }
 

@@ -48,6 +48,10 @@ package enum Supervisor {
     func reapAll() { workers.forEach { _ = $0.reap(at: elapsed()) } }
 
     var interrupted: Int32?
+    // Checked after every write of rows, so that the loop ends at once.
+    func checkReader() {
+      if interrupted == nil { interrupted = Self.readerWentAway(csv) }
+    }
     // The timeout counts from the start of the run, the workers' start-up included.
     let timeoutAt = options.timeout.map { Clock.after($0, from: start) } ?? .max
     var timedOut = false
@@ -81,6 +85,7 @@ package enum Supervisor {
           worker, scenario: scenario, allocatorName: options.allocator.description, seconds: seconds, at: now, csv: csv,
           forceRollup: forceRollup, cgroup: reading, enforcement: enforcement)
       }
+      checkReader()
     }
     var status = LiveStatus()
     func showStatus() {
@@ -104,6 +109,7 @@ package enum Supervisor {
           forceRollup: false, cgroup: reading, enforcement: enforcement, boundary: boundary)
         boundary.release(on: worker.page)
       }
+      checkReader()
     }
     if interrupted == nil {
       sampleAll(workers.filter(\.isRunning), forceRollup: true)
@@ -132,19 +138,19 @@ package enum Supervisor {
       tick: {
         // A worker that has had its `end` row is exiting: it gets no second one.
         sampleAll(workers.filter { $0.isRunning && !$0.acknowledged }, forceRollup: false)
-        // The CSV's reader went away (`| head`): nobody is listening, so the run ends as interrupted.
-        if csv.failure?.errno == EPIPE { interrupted = SIGPIPE }
         showStatus()
       })
     if timedOut {
       // The CSV ends with the workers as the timeout found them.
       sampleAll(workers.filter { $0.isRunning && !$0.acknowledged }, forceRollup: true)
     }
+    checkReader()
     for worker in workers where worker.isRunning { worker.kill(at: elapsed()) }
 
-    let result = Self.report(
+    var result = Self.report(
       workers, scenario: scenario, options: options, interrupted: interrupted, timedOut: timedOut,
       duration: elapsed(), enforcement: enforcement)
+    if interrupted == SIGPIPE { result.report.notes.append("the CSV's reader went away: the workers were killed") }
     status.seconds = result.report.durationSeconds
     status.outcome = result.report.outcome.description
     options.statusLine?.update(status, force: true)

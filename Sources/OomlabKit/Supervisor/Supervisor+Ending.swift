@@ -1,0 +1,21 @@
+import Glibc
+
+extension Supervisor {
+  /// SIGPIPE once the CSV's reader went away (`| head`), else nil.
+  ///
+  /// Nobody is listening any more, so run, exec and attach all end as interrupted (status 130), checked
+  /// after every write of rows: a run whose last rows failed must not pass for completed or go on unread.
+  static func readerWentAway(_ csv: CSVWriter) -> Int32? {
+    csv.failure?.errno == EPIPE ? SIGPIPE : nil
+  }
+
+  /// The status of a run, an exec or an attach: 130 when interrupted (a reader that went away included),
+  /// 3 when something could not run or be recorded whole (`failed`, the CSV, the JSON summary), else
+  /// whether the outcome matched.
+  static func status(interrupted: Bool, failed: Bool, csv: CSVWriter, matched: Bool) -> ExitStatus {
+    if interrupted { return .interrupted }
+    // Such a run says nothing sure about the scenario, even when a process reached the expected end.
+    if failed || csv.failure != nil { return .environment }
+    return matched ? .matched : .mismatched
+  }
+}
