@@ -181,4 +181,31 @@ import OomlabTestSupport
     #expect(stderr.contains("the CSV's reader went away"), "\(stderr)")
     #expect(seconds < 10, "the command ran for \(seconds) s after the reader left")
   }
+
+  /// `--summary - | true`: the JSON cannot be written, yet the text summary gives the outcome and says so; status 3.
+  @Test(arguments: [
+    ["run", "short.yaml", "--csv", "out.csv", "--summary", "-"],
+    ["exec", "--csv", "out.csv", "--summary", "-", "--stdout", "command.txt", "--expect", "completed", "--", "true"],
+  ])
+  func aSummaryThatCannotBeWrittenStillLeavesTheTextSummary(command: [String]) throws {
+    let directory = try OomlabProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try Self.short.write(to: directory.appendingPathComponent("short.yaml"), atomically: true, encoding: .utf8)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: OomlabProcess.binary)
+    process.arguments = command
+    process.currentDirectoryURL = directory
+    let errors = directory.appendingPathComponent("stderr.txt")
+    _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+    let stdout = try Self.closedPipe()
+    process.standardOutput = stdout
+    process.standardError = try FileHandle(forWritingTo: errors)
+    try process.run()
+    try stdout.close()
+    process.waitUntilExit()
+    let stderr = try String(contentsOf: errors, encoding: .utf8)
+    #expect(process.terminationReason == .exit && process.terminationStatus == ExitStatus.environment.rawValue, "\(stderr)")
+    #expect(stderr.contains("outcome   completed"), "\(stderr)")
+    #expect(stderr.contains("the JSON summary was not written") && stderr.contains("EPIPE"), "\(stderr)")
+  }
 }

@@ -85,15 +85,15 @@ extension Supervisor {
     if tree.unseen > 0 {
       notes.append("\(tree.unseen) process\(tree.unseen == 1 ? "" : "es") ended before a tick could sample it: no rows")
     }
-    let report = RunReport(
+    var report = RunReport(
       scenario: target.name, file: target.executable, command: target.commandLine, allocator: "", tuning: [:],
       limitBytes: nil, heapLimitBytes: nil, enforcement: nil, outcome: outcome, expected: nil,
       matched: true, durationSeconds: duration, csv: csv.path, csvIncomplete: csv.incompleteReason,
       intervalSeconds: Double(options.interval) / 1e9, processes: verdict.processes(), treePeakRssBytes: tree.peakTotalRss,
       treePeakAtSeconds: tree.peakTotalAt, victim: outcome == .oomKill ? "\(target.name) (pid \(target.pid))" : nil,
       notes: notes)
-    if let path = options.summaryPath { try Self.writeJSON(report, to: path) }
-    let status = Self.status(interrupted: interrupt != nil, failed: false, csv: csv, matched: true)
+    let summaryWritten = Self.writeSummary(&report, to: options.summaryPath)
+    let status = Self.status(interrupted: interrupt != nil, failed: !summaryWritten, csv: csv, matched: true)
     return RunResult(report: report, status: status)
   }
 }

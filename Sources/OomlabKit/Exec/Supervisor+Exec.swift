@@ -310,7 +310,7 @@ extension Supervisor {
       notes.append("no Node process reported its heap: node was not started, or started through child_process, which does not pass the report descriptor on")
     }
     let victim = outcome == .completed ? nil : (verdict.decisive?.member ?? rootEnd?.member).map { "\($0.name) (pid \($0.pid))" }
-    let report = RunReport(
+    var report = RunReport(
       scenario: commandName,
       file: options.executable, command: options.command, allocator: options.allocator?.description ?? "",
       tuning: options.tuning, limitBytes: enforcement?.limit ?? options.limit, heapLimitBytes: nil,
@@ -319,8 +319,11 @@ extension Supervisor {
       intervalSeconds: Double(options.interval) / 1e9, processes: verdict.processes(), treePeakRssBytes: tree.peakTotalRss,
       treePeakAtSeconds: tree.peakTotalAt, victim: victim, notes: notes)
 
+    // Written before the status is decided, which a summary that could not be written makes 3.
+    let summaryWritten = Self.writeSummary(&report, to: options.summaryPath)
     let status = Self.status(
-      interrupted: outcome == .interrupted, failed: allocatorFailure != nil, csv: options.csv, matched: matched)
+      interrupted: outcome == .interrupted, failed: allocatorFailure != nil || !summaryWritten, csv: options.csv,
+      matched: matched)
     let exitCode: Int32
     if options.expect != nil {
       exitCode = status.rawValue
@@ -341,7 +344,6 @@ extension Supervisor {
     live.seconds = duration
     live.outcome = outcome.description
     options.statusLine?.update(live, force: true)
-    if let path = options.summaryPath { try Self.writeJSON(report, to: path) }
     return RunResult(report: report, status: status, exitCode: exitCode)
   }
 

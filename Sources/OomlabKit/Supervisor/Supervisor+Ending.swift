@@ -18,4 +18,19 @@ extension Supervisor {
     if failed || csv.failure != nil { return .environment }
     return matched ? .matched : .mismatched
   }
+
+  /// Writes the JSON summary to `path`, when one was asked for, and says whether that succeeded.
+  ///
+  /// A failure (a closed reader of `--summary -`, a full disk) is noted in `report` instead of thrown, so
+  /// that the text summary, and the outcome it gives, are still printed.
+  static func writeSummary(_ report: inout RunReport, to path: String?) -> Bool {
+    guard let path else { return true }
+    do {
+      try writeJSON(report, to: path)
+      return true
+    } catch {
+      report.notes.append("the JSON summary was not written: \(error)")
+      return false
+    }
+  }
 }

@@ -154,7 +154,10 @@ package enum Supervisor {
     status.seconds = result.report.durationSeconds
     status.outcome = result.report.outcome.description
     options.statusLine?.update(status, force: true)
-    if let path = options.summaryPath { try Self.writeJSON(result.report, to: path) }
+    if !Self.writeSummary(&result.report, to: options.summaryPath) {
+      result.status = Self.status(interrupted: result.status == .interrupted, failed: true, csv: csv, matched: false)
+      result.exitCode = result.status.rawValue
+    }
     return result
   }
 
