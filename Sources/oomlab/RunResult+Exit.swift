@@ -14,8 +14,8 @@ extension RunResult {
 }
 
 extension StatusLine {
-  /// Runs `body` with a status line on standard error (none with `quiet` or off a terminal), cleared when
-  /// the run ends or throws, so that the summary or the error is printed on a clean line.
+  /// Runs `body` with a status line on standard error (none with `quiet` or off a terminal); a run ends
+  /// its line with its outcome, and one that throws has it cleared, so that the error starts a clean line.
   static func during(quiet: Bool, _ body: (StatusLine) throws -> RunResult) throws -> RunResult {
     let line = StatusLine(quiet: quiet)
     defer { line.clear() }

@@ -343,7 +343,7 @@ extension Supervisor {
     }
     live.seconds = duration
     live.outcome = outcome.description
-    options.statusLine?.update(live, force: true)
+    options.statusLine?.finish(live)
     return RunResult(report: report, status: status, exitCode: exitCode)
   }
 

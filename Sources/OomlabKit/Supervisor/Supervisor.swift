@@ -153,7 +153,7 @@ package enum Supervisor {
     if interrupted == SIGPIPE { result.report.notes.append("the CSV's reader went away: the workers were killed") }
     status.seconds = result.report.durationSeconds
     status.outcome = result.report.outcome.description
-    options.statusLine?.update(status, force: true)
+    options.statusLine?.finish(status)
     if !Self.writeSummary(&result.report, to: options.summaryPath) {
       result.status = Self.status(interrupted: result.status == .interrupted, failed: true, csv: csv, matched: false)
       result.exitCode = result.status.rawValue
