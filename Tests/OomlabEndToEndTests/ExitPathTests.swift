@@ -208,4 +208,41 @@ import OomlabTestSupport
     #expect(stderr.contains("outcome   completed"), "\(stderr)")
     #expect(stderr.contains("the JSON summary was not written") && stderr.contains("EPIPE"), "\(stderr)")
   }
+
+  /// A worker still starting when the start-up deadline (30 s) passes is killed and reported as failed,
+  /// status 3, not as `signalled (SIGKILL)`, which `expect: signalled` would have matched. A preloaded
+  /// library whose constructor sleeps in the worker, and only there, holds it before it starts.
+  @Test(.enabled(if: CProgram.unavailable == nil, "\(CProgram.unavailable ?? "")"))
+  func aWorkerThatDoesNotStartInTimeFails() throws {
+    let library = try CProgram(
+      """
+      #include <fcntl.h>
+      #include <string.h>
+      #include <unistd.h>
+      __attribute__((constructor)) static void slowStart(void) {
+        char line[4096];
+        int fd = open("/proc/self/cmdline", O_RDONLY);
+        if (fd < 0) return;
+        ssize_t n = read(fd, line, sizeof line);
+        close(fd);
+        for (ssize_t i = 0; i + 8 <= n; i++) {
+          if (memcmp(line + i, "__worker", 8) == 0) { sleep(120); return; }
+        }
+      }
+      """, flags: ["-shared", "-fPIC"])
+    defer { library.cleanUp() }
+    let result = try OomlabProcess.run(
+      """
+      name: slow-start
+      about: its worker is held in a library's constructor past the start-up deadline
+      expect: signalled
+      steps:
+        - hold: 100ms
+      """, environment: ["LD_PRELOAD": library.executable.path])
+    defer { result.cleanUp() }
+    #expect(result.status == ExitStatus.environment.rawValue, "\(result.stderr)")
+    #expect(result.firstProcess?.outcome == .failed, "\(result.stderr)")
+    #expect(result.firstProcess?.message?.contains("did not start within 30 s") == true, "\(result.stderr)")
+    #expect(result.report?.matched == false)
+  }
 }

@@ -14,6 +14,7 @@ extension Supervisor {
       }
     }
     guard let signal = worker.terminatingSignal else { return (.failed, "the worker's end is unknown") }
+    if worker.killedAtStartup { return (.failed, "did not start within \(startupTimeout / 1_000_000_000) s: killed") }
     if signal == SIGKILL && worker.killedBySimulatedLimit { return (.simulatedOomKill, "killed by the supervisor at RSS >= the simulated limit") }
     if signal == SIGKILL && oomConfirmed { return (.oomKill, nil) }
     if interrupted && signal == SIGKILL { return (.interrupted, nil) }

@@ -69,7 +69,11 @@ package enum Supervisor {
     }
     timedOut = Clock.now() >= timeoutAt && workers.contains(where: { $0.isRunning })
     for worker in workers where worker.isRunning {
-      if worker.page.state == .starting { worker.kill(at: elapsed()) }
+      if worker.page.state == .starting {
+        // Neither the run's timeout nor an interrupt: the start-up's own deadline, a failure to run.
+        worker.killedAtStartup = !timedOut && interrupted == nil
+        worker.kill(at: elapsed())
+      }
       worker.probe = try? ProcessProbe(pid: worker.pid, rollupInterval: max(options.interval, 500_000_000))
     }
 
