@@ -26,6 +26,16 @@ package enum Supervisor {
       try LimitEnforcement.prepare(limit: $0, mode: options.enforce, oomGroup: options.oomGroup)
     }
     defer { enforcement?.tearDown() }
+    if let enforcement, case .container = enforcement.kind, enforcement.limit != options.limit,
+      let share = options.limitShares.first
+    {
+      // Resolved against the container's limit the shares would make another scenario than the one
+      // validated and asked for; against the requested one they would not be shares of what binds.
+      throw RunRefusal(
+        status: .environment,
+        description: "\(share) is a share of the memory limit, but \(enforcement.fallbackNote ?? "the container's limit binds"): "
+          + "give the container's limit as --memory-limit, or sizes instead of shares")
+    }
     let csv = options.csv
     try csv.start()
     let start = Clock.now()
