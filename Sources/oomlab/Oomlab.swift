@@ -17,7 +17,7 @@ struct Oomlab: ParsableCommand {
   static func main() {
     do {
       var command = try parseAsRoot()
-      // Before anything can start a thread (the allocator lookup runs ldconfig through Foundation).
+      // Before anything can start a thread (attach's exit watch, exec's copy of stderr), which would inherit none blocked.
       if command is Run || command is Matrix || command is Exec || command is Attach { Supervisor.takeSignals() }
       try command.run()
     } catch let code as ExitCode {

@@ -10,7 +10,6 @@ extension Supervisor {
   /// with the kernel's `Killed process` line for that pid in /dev/kmsg is an `oom-kill`.
   package static func attach(_ options: AttachOptions) throws -> RunResult {
     SignalGate.install()
-    let gate = SignalGate.shared
     let target = options.target
     let kernelLog = KernelLog()
     let tree = ProcessTree(.descendants(of: target.pid), rollupInterval: max(options.interval, 500_000_000))
