@@ -245,4 +245,26 @@ import OomlabTestSupport
     #expect(result.firstProcess?.message?.contains("did not start within 30 s") == true, "\(result.stderr)")
     #expect(result.report?.matched == false)
   }
+
+  /// `| true`: a reader gone before the header is the same interrupt as one that goes later, 130, not 3.
+  @Test func aReaderGoneBeforeTheHeaderIsAnInterruptToo() throws {
+    let directory = try OomlabProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try Self.short.write(to: directory.appendingPathComponent("short.yaml"), atomically: true, encoding: .utf8)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: OomlabProcess.binary)
+    process.arguments = ["run", "short.yaml", "--csv", "-"]
+    process.currentDirectoryURL = directory
+    let errors = directory.appendingPathComponent("stderr.txt")
+    _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+    let stdout = try Self.closedPipe()
+    process.standardOutput = stdout
+    process.standardError = try FileHandle(forWritingTo: errors)
+    try process.run()
+    try stdout.close()
+    process.waitUntilExit()
+    let stderr = try String(contentsOf: errors, encoding: .utf8)
+    #expect(process.terminationReason == .exit && process.terminationStatus == ExitStatus.interrupted.rawValue, "\(stderr)")
+    #expect(stderr.contains("the CSV's reader went away before its header"), "\(stderr)")
+  }
 }

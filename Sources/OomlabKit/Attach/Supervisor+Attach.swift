@@ -22,7 +22,7 @@ extension Supervisor {
     watch.start()
     defer { watch.stop() }
     let csv = options.csv
-    try csv.start()
+    try Self.startRecording(csv)
     var writeError: String?
     var interrupt: Int32?
 

@@ -80,7 +80,7 @@ extension Supervisor {
     // The command is oomlab's unreaped child: its pid cannot be reused, whatever state it is in.
     let root = tree.adopt(pid, parent: nil, at: 0, checkAlive: false)
     do {
-      try csv.start()
+      try Self.startRecording(csv)
     } catch {
       kill(pid, SIGKILL)
       throw error

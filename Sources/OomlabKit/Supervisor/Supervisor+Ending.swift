@@ -9,6 +9,16 @@ extension Supervisor {
     csv.failure?.errno == EPIPE ? SIGPIPE : nil
   }
 
+  /// Writes the CSV's header; a reader gone already (`| true`) ends the command as one that goes later
+  /// does, with status 130, rather than as an environment that cannot write (3).
+  static func startRecording(_ csv: CSVWriter) throws {
+    do {
+      try csv.start()
+    } catch where readerWentAway(csv) != nil {
+      throw RunRefusal(status: .interrupted, description: "the CSV's reader went away before its header: nothing was recorded")
+    }
+  }
+
   /// The status of a run, an exec or an attach: 130 when interrupted (a reader that went away included),
   /// 3 when something could not run or be recorded whole (`failed`, the CSV, the JSON summary), else
   /// whether the outcome matched.

@@ -37,7 +37,7 @@ package enum Supervisor {
           + "give the container's limit as --memory-limit, or sizes instead of shares")
     }
     let csv = options.csv
-    try csv.start()
+    try Self.startRecording(csv)
     let start = Clock.now()
     func elapsed() -> Double { Double(Clock.now() - start) / 1e9 }
 
