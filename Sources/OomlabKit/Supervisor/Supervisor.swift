@@ -164,7 +164,7 @@ package enum Supervisor {
     var result = Self.report(
       workers, scenario: scenario, options: options, interrupted: interrupted, timedOut: timedOut,
       duration: elapsed(), enforcement: enforcement)
-    if interrupted == SIGPIPE { result.report.notes.append("the CSV's reader went away: the workers were killed") }
+    if interrupted == SIGPIPE { result.report.notes.append("the CSV's reader went away: the run stopped there, its workers still running killed") }
     status.seconds = result.report.durationSeconds
     status.outcome = result.report.outcome.description
     options.statusLine?.finish(status)
