@@ -8,7 +8,8 @@ struct Exec: ParsableCommand {
     usage: "oomlab exec [<options>] -- <command> [<argument> ...]",
     discussion: """
       The command's standard input, output and error are oomlab's own; it keeps the terminal and its Ctrl-C. \
-      Exit status: without --expect, the command's own (128+N when signal N ended it, 124 when --timeout did), \
+      Exit status: without --expect, the command's own (128+N when signal N ended it, 124 when --timeout did, \
+      130 when the CSV's reader went away), \
       so oomlab can wrap a command in scripts unchanged; with --expect, run's: 0 matched, 1 mismatched, \
       3 environment, 130 interrupted. Before the command starts, oomlab refuses bad usage with 2 and what \
       this machine cannot do with 3. The summary goes to standard error.

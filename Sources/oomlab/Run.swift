@@ -38,5 +38,5 @@ struct Run: ParsableCommand {
 }
 
 func printError(_ message: String) {
-  FileHandle.standardError.write(Data("oomlab: \(message)\n".utf8))
+  FileIO.writeToStandardError("oomlab: \(message)\n")
 }

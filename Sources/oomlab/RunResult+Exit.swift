@@ -8,14 +8,14 @@ extension RunResult {
   /// Standard output is for data (the CSV or the JSON with `-`, or exec's command): the text is for the
   /// person watching.
   func exit() throws -> Never {
-    FileHandle.standardError.write(Data((report.text + "\n").utf8))
+    FileIO.writeToStandardError(report.text + "\n")
     throw ExitCode(exitCode)
   }
 }
 
 extension StatusLine {
-  /// Runs `body` with a status line on standard error (none with `quiet` or off a terminal), cleared when
-  /// the run ends or throws, so that the summary or the error is printed on a clean line.
+  /// Runs `body` with a status line on standard error (none with `quiet` or off a terminal); a run ends
+  /// its line with its outcome, and one that throws has it cleared, so that the error starts a clean line.
   static func during(quiet: Bool, _ body: (StatusLine) throws -> RunResult) throws -> RunResult {
     let line = StatusLine(quiet: quiet)
     defer { line.clear() }

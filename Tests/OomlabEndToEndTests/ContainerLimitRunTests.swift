@@ -68,4 +68,42 @@ struct ContainerLimitRunTests {
     #expect(csv.malformed.isEmpty && csv.endsWithNewline)
     #expect(try #require(csv.last("cgroup_limit_bytes")) == Double(Self.limit))
   }
+
+  /// A limit the container's replaces is named in the summary, beside the container's, which binds.
+  @Test func theRequestedLimitIsNamedBesideTheContainersThatBinds() throws {
+    let result = try Self.runInContainer(
+      """
+      name: asked-for-less
+      limit: 128MiB
+      steps:
+        - buffers: { count: 2, size: 1MiB }
+      """)
+    defer { result.cleanUp() }
+    try #require(result.status != 97 && result.status != 98, "could not set up the container: \(result.stderr)")
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    let report = try #require(result.report)
+    #expect(report.limitBytes == Self.limit)
+    #expect(
+      report.notes.contains { $0.contains("requested limit of 128.0 MiB") && $0.contains("container's limit of 192.0 MiB") },
+      "\(report.notes)")
+  }
+
+  /// A share of a requested limit that the container's replaces is refused before anything is written:
+  /// it would be a share of neither the limit asked for nor the one that binds.
+  @Test func aShareOfALimitTheContainersReplacesIsRefused() throws {
+    let result = try Self.runInContainer(
+      """
+      name: share-of-what
+      limit: 128MiB
+      heap-limit: 75%
+      steps:
+        - buffers: { count: 2, size: 1MiB }
+      """)
+    defer { result.cleanUp() }
+    try #require(result.status != 97 && result.status != 98, "could not set up the container: \(result.stderr)")
+    #expect(result.status == ExitStatus.environment.rawValue, "\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.contains("heap-limit 75% is a share of the memory limit"), "\(result.stderr)")
+    #expect(result.stderr.contains("container's limit of 192.0 MiB"), "\(result.stderr)")
+    #expect(result.csv == nil && result.summaryJSON == nil, "a refused run left its outputs")
+  }
 }

@@ -31,9 +31,9 @@ struct StatusLineCommandTests {
     #expect(Set(frames).count >= 3, "\(frames)")
     #expect(frames.contains { $0.contains("buffers (growing)") && $0.contains("rss ") }, "\(frames)")
     #expect(frames.last?.hasSuffix("-> completed") == true, "\(frames)")
-    // The line is erased before the summary, which starts on a clean line.
+    // The last frame, with the outcome, stays on its line, which it ends: the summary starts below it.
     let summary = try #require(output.text.range(of: "scenario "))
-    #expect(output.text[..<summary.lowerBound].hasSuffix("\r\u{1B}[K"), "\(output.text)")
+    #expect(output.text[..<summary.lowerBound].hasSuffix("-> completed\u{1B}[K\n"), "\(output.text.debugDescription)")
     #expect(!PseudoTerminal.hasControls(String(output.text[summary.lowerBound...])))
     let csv = try String(contentsOf: directory.appendingPathComponent("out.csv"), encoding: .utf8)
     let json = try String(contentsOf: directory.appendingPathComponent("out.json"), encoding: .utf8)
@@ -93,6 +93,8 @@ struct StatusLineCommandTests {
     #expect(Set(frames).count >= 2, "\(frames)")
     #expect(frames.contains { $0.contains(" sh ") && $0.contains("rss ") }, "\(frames)")
     #expect(frames.last?.hasSuffix("-> completed") == true, "\(frames)")
+    let summary = try #require(output.text.range(of: "command "))
+    #expect(output.text[..<summary.lowerBound].hasSuffix("-> completed\u{1B}[K\n"), "\(output.text.debugDescription)")
     let csv = try String(contentsOf: directory.appendingPathComponent("out.csv"), encoding: .utf8)
     #expect(!PseudoTerminal.hasControls(csv))
   }

@@ -10,7 +10,6 @@ extension Supervisor {
   /// with the kernel's `Killed process` line for that pid in /dev/kmsg is an `oom-kill`.
   package static func attach(_ options: AttachOptions) throws -> RunResult {
     SignalGate.install()
-    let gate = SignalGate.shared
     let target = options.target
     let kernelLog = KernelLog()
     let tree = ProcessTree(.descendants(of: target.pid), rollupInterval: max(options.interval, 500_000_000))
@@ -23,8 +22,9 @@ extension Supervisor {
     watch.start()
     defer { watch.stop() }
     let csv = options.csv
-    try csv.start()
+    try Self.startRecording(csv)
     var writeError: String?
+    var interrupt: Int32?
 
     /// Marks the process ended the moment its pidfd says so, reading its status while it is a zombie.
     func checkRoot() {
@@ -41,12 +41,12 @@ extension Supervisor {
       } catch {
         if writeError == nil {
           writeError = "\(error)"
-          FileHandle.standardError.write(Data("oomlab: \(error)\n".utf8))
+          FileIO.writeToStandardError("oomlab: \(error)\n")
         }
       }
+      if interrupt == nil { interrupt = Self.readerWentAway(csv) }
     }
 
-    var interrupt: Int32?
     let stopAt = options.duration.map { Clock.after($0, from: start) } ?? .max
     tick(forceRollup: true)
     SamplingLoop(interval: options.interval).run(
@@ -60,10 +60,7 @@ extension Supervisor {
         }
       },
       settle: checkRoot,
-      tick: {
-        tick(forceRollup: false)
-        if csv.failure?.errno == EPIPE { interrupt = SIGPIPE }
-      })
+      tick: { tick(forceRollup: false) })
     let duration = elapsed()
     // Processes that ended since the last tick are marked so, not left to pass for running.
     for member in tree.running where member.hasExited {
@@ -87,15 +84,15 @@ extension Supervisor {
     if tree.unseen > 0 {
       notes.append("\(tree.unseen) process\(tree.unseen == 1 ? "" : "es") ended before a tick could sample it: no rows")
     }
-    let report = RunReport(
+    var report = RunReport(
       scenario: target.name, file: target.executable, command: target.commandLine, allocator: "", tuning: [:],
       limitBytes: nil, heapLimitBytes: nil, enforcement: nil, outcome: outcome, expected: nil,
       matched: true, durationSeconds: duration, csv: csv.path, csvIncomplete: csv.incompleteReason,
       intervalSeconds: Double(options.interval) / 1e9, processes: verdict.processes(), treePeakRssBytes: tree.peakTotalRss,
       treePeakAtSeconds: tree.peakTotalAt, victim: outcome == .oomKill ? "\(target.name) (pid \(target.pid))" : nil,
       notes: notes)
-    if let path = options.summaryPath { try Self.writeJSON(report, to: path) }
-    let status: ExitStatus = interrupt != nil ? .interrupted : csv.failure != nil ? .environment : .matched
+    let summaryWritten = Self.writeSummary(&report, to: options.summaryPath)
+    let status = Self.status(interrupted: interrupt != nil, failed: !summaryWritten, csv: csv, matched: true)
     return RunResult(report: report, status: status)
   }
 }

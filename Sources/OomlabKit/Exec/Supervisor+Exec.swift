@@ -80,7 +80,7 @@ extension Supervisor {
     // The command is oomlab's unreaped child: its pid cannot be reused, whatever state it is in.
     let root = tree.adopt(pid, parent: nil, at: 0, checkAlive: false)
     do {
-      try csv.start()
+      try Self.startRecording(csv)
     } catch {
       kill(pid, SIGKILL)
       throw error
@@ -122,6 +122,15 @@ extension Supervisor {
       // The command, were it never sampled, is still oomlab's unreaped child: its pid is its own.
       if root == nil && rootRunning { kill(pid, signal) }
     }
+    // The CSV's reader went away (`| head`): nobody is listening, so the command is asked to stop.
+    func checkReader() {
+      guard interrupt == nil, let signal = Self.readerWentAway(csv) else { return }
+      interrupt = signal
+      if rootRunning {
+        if let root { root.send(SIGTERM) } else { kill(pid, SIGTERM) }
+      }
+      stopAt = Clock.after(ExecOptions.grace)
+    }
     var live = LiveStatus()
     let commandName = options.command.first.map { String($0.split(separator: "/").last ?? Substring($0)) } ?? "exec"
     func tick(forceRollup: Bool) {
@@ -155,9 +164,10 @@ extension Supervisor {
         // Said once: the writer records nothing more after a failure.
         if writeError == nil {
           writeError = "\(error)"
-          FileHandle.standardError.write(Data("oomlab: \(error)\n".utf8))
+          FileIO.writeToStandardError("oomlab: \(error)\n")
         }
       }
+      checkReader()
       if let enforcement, enforcement.kind == .simulated {
         let total = rows.reduce(UInt64(0)) { $0 + ($1.status?.rss ?? 0) }
         if total >= enforcement.limit,
@@ -228,17 +238,8 @@ extension Supervisor {
       checkTimers()
       reap()
     }
-    func sampleTick() {
-      tick(forceRollup: false)
-      // The CSV's reader went away (`| head`): nobody is listening, so the command is asked to stop.
-      if csv.failure?.errno == EPIPE && interrupt == nil {
-        interrupt = SIGPIPE
-        if let root { root.send(SIGTERM) } else { kill(pid, SIGTERM) }
-        stopAt = Clock.after(ExecOptions.grace)
-      }
-    }
     SamplingLoop(interval: options.interval).run(
-      while: { rootRunning }, wake: nextTimer, handle: handle, settle: settle, tick: sampleTick)
+      while: { rootRunning }, wake: nextTimer, handle: handle, settle: settle, tick: { tick(forceRollup: false) })
     let duration = elapsed()
 
     // The command has ended; what it left running goes too, found until nothing of the tree is left.
@@ -309,7 +310,7 @@ extension Supervisor {
       notes.append("no Node process reported its heap: node was not started, or started through child_process, which does not pass the report descriptor on")
     }
     let victim = outcome == .completed ? nil : (verdict.decisive?.member ?? rootEnd?.member).map { "\($0.name) (pid \($0.pid))" }
-    let report = RunReport(
+    var report = RunReport(
       scenario: commandName,
       file: options.executable, command: options.command, allocator: options.allocator?.description ?? "",
       tuning: options.tuning, limitBytes: enforcement?.limit ?? options.limit, heapLimitBytes: nil,
@@ -318,19 +319,19 @@ extension Supervisor {
       intervalSeconds: Double(options.interval) / 1e9, processes: verdict.processes(), treePeakRssBytes: tree.peakTotalRss,
       treePeakAtSeconds: tree.peakTotalAt, victim: victim, notes: notes)
 
-    let status: ExitStatus
-    if outcome == .interrupted {
-      status = .interrupted
-    } else if allocatorFailure != nil || options.csv.failure != nil {
-      status = .environment
-    } else {
-      status = matched ? .matched : .mismatched
-    }
+    // Written before the status is decided, which a summary that could not be written makes 3.
+    let summaryWritten = Self.writeSummary(&report, to: options.summaryPath)
+    let status = Self.status(
+      interrupted: outcome == .interrupted, failed: allocatorFailure != nil || !summaryWritten, csv: options.csv,
+      matched: matched)
     let exitCode: Int32
     if options.expect != nil {
       exitCode = status.rawValue
     } else if allocatorFailure != nil {
       exitCode = ExitStatus.environment.rawValue
+    } else if interrupt == SIGPIPE {
+      // oomlab stopped the command, as for a timeout: the status is the stop's, not the command's.
+      exitCode = ExitStatus.interrupted.rawValue
     } else if timedOut {
       exitCode = ExecOptions.timedOutStatus
     } else if let code = WaitStatus.exitCode(rootStatus) {
@@ -342,8 +343,7 @@ extension Supervisor {
     }
     live.seconds = duration
     live.outcome = outcome.description
-    options.statusLine?.update(live, force: true)
-    if let path = options.summaryPath { try Self.writeJSON(report, to: path) }
+    options.statusLine?.finish(live)
     return RunResult(report: report, status: status, exitCode: exitCode)
   }
 

@@ -31,8 +31,18 @@ package final class StatusLine {
     isEnabled = !quiet && isatty(descriptor) == 1
   }
 
-  /// Draws `status` unless a frame was drawn less than `minimumGap` ago; `force` draws it anyway (the outcome).
-  package func update(_ status: LiveStatus, force: Bool = false) {
+  /// Draws `status` unless a frame was drawn less than `minimumGap` ago.
+  package func update(_ status: LiveStatus) {
+    draw(status, force: false, ending: "")
+  }
+
+  /// Draws the run's last frame, with its outcome, and ends the line there, so that it stays above
+  /// what is printed next (the summary, the next cell's line).
+  package func finish(_ status: LiveStatus) {
+    draw(status, force: true, ending: "\n")
+  }
+
+  private func draw(_ status: LiveStatus, force: Bool, ending: String) {
     // A job in the background draws nothing over the shell that has the terminal now.
     guard isEnabled, tcgetpgrp(descriptor) == getpgrp() else { return }
     let now = Clock.now()
@@ -43,11 +53,12 @@ package final class StatusLine {
       status.cellCount = cell.count
     }
     drawnAt = now
-    showing = true
-    emit("\r" + status.render(width: width()) + Self.eraseToEnd)
+    showing = ending.isEmpty
+    emit("\r" + status.render(width: width()) + Self.eraseToEnd + ending)
   }
 
-  /// Erases the line, so that what is printed next (a summary, an error) starts on a clean line.
+  /// Erases a frame still on the line (a run that threw before its last frame), so that what is printed
+  /// next (a summary, an error) starts on a clean line.
   package func clear() {
     guard isEnabled, showing else { return }
     showing = false

@@ -22,6 +22,8 @@ final class LimitEnforcement {
   private(set) var swapCapped = true
   /// Where the supervisor moved itself to satisfy cgroup v2's no-internal-processes rule, if it did.
   private(set) var leafNote: String?
+  /// What the summary says of a container's limit that replaced another requested limit.
+  private(set) var fallbackNote: String?
   /// The cgroup's oom_kill count before any worker ran.
   private(set) var baselineKills: UInt64 = 0
   let kernelLog: KernelLog?
@@ -83,6 +85,10 @@ final class LimitEnforcement {
         let enforcement = LimitEnforcement(
           kind: .container(where_), limit: container.limit, cgroup: hierarchy.cgroup(at: container.directory))
         enforcement.staleCleanup = stale
+        if container.limit != limit {
+          enforcement.fallbackNote = "the requested limit of \(ByteSize.format(limit)) is not enforced (\(reason)): "
+            + "the container's limit of \(ByteSize.format(container.limit)) is what binds"
+        }
         return enforcement
       }
     } catch {
@@ -131,6 +137,7 @@ final class LimitEnforcement {
   var notes: [String] {
     var notes = staleCleanup.problems.map { "an earlier run's cgroup was left in place: \($0)" }
     if let leafNote { notes.append(leafNote) }
+    if let fallbackNote { notes.append(fallbackNote) }
     if !swapCapped {
       notes.append(
         "swap was not capped: this kernel has no \(cgroup?.version == .v1 ? "memory.memsw.limit_in_bytes" : "memory.swap.max") (swap accounting is off), so the worker may swap instead of being killed")

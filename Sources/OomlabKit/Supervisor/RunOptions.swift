@@ -16,6 +16,8 @@ package struct RunOptions {
   package var limit: UInt64?
   /// The managed heap's limit in bytes (`--heap-limit`, else `heap-limit:`, else V8's 64-bit default).
   package var heapLimit: UInt64 = ManagedHeap.defaultLimit
+  /// The settings given as a share of `limit`, like `heap-limit 75%`, which another limit would change.
+  package var limitShares: [String] = []
   /// Whether the OOM killer takes all workers together (`memory.oom.group`).
   package var oomGroup = false
   /// How the limit is enforced when no cgroup can be created.

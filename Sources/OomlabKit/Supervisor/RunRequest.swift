@@ -72,6 +72,8 @@ extension RunOptions {
     if request.arenaMax != nil { overridden.insert("arena-max") }
     if let first = scenario.problems(limit: options.limit, allocator: choice, overridden: overridden).first { throw first }
     options.heapLimit = try heapLimit(scenario, request, limit: options.limit)
+    options.limitShares = scenario.percentFields.filter { !overridden.contains($0.field) }.map { "\($0.field) \($0.written)" }
+    if let text = request.heapLimit, case .percentOfLimit? = SizeSpec.parse(text) { options.limitShares.append("--heap-limit \(text)") }
     options.enforce = request.enforce
     options.oomGroup = request.oomGroup ?? scenario.oomGroup
     options.allocator = choice

@@ -15,7 +15,8 @@ struct SamplingLoop {
   /// - Parameters:
   ///   - proceeding: Whether the loop goes on.
   ///   - wake: The earliest timer of the caller's own (a grace period, a timeout), which ends the sleep too.
-  ///   - handle: What a wake-up means: a signal that arrived, or a timer that is due (`.timeout`).
+  ///   - handle: What ended a sleep: a signal that arrived, or `.timeout` when the sleep ran its course; a
+  ///     timer already due when the loop would sleep skips the sleep and `handle`, so `settle` checks timers.
   ///   - settle: What is done after the sleep, before the tick (reaping, checking timers), also when the loop ends.
   ///   - tick: One sample; it runs only while `proceeding` holds.
   func run(

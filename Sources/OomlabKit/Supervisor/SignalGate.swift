@@ -6,8 +6,9 @@ import Synchronization
 ///
 /// The signals are blocked process-wide before any other thread exists (`install()` from the
 /// command's entry point), because a signal is delivered to any thread that does not block it:
-/// once Foundation has started a thread with nothing blocked (running ldconfig, say), a SIGCHLD
-/// or SIGINT sent to that thread would be handled there by default and never reach the loop.
+/// once a thread has started with nothing blocked (attach's exit watch, exec's copy of stderr, one a
+/// library starts for itself), a SIGCHLD or SIGINT sent to it would be handled there by default and
+/// never reach the loop.
 /// Waiting in `sigtimedwait` doubles as the sampling sleep: SIGCHLD ends it at once when a worker
 /// changes state, and every catchable terminating signal reaches the loop as an interrupt
 /// instead of killing the supervisor between a cgroup's creation and its removal.

@@ -14,6 +14,7 @@ extension Supervisor {
       }
     }
     guard let signal = worker.terminatingSignal else { return (.failed, "the worker's end is unknown") }
+    if worker.killedAtStartup { return (.failed, "did not start within \(startupTimeout / 1_000_000_000) s: killed") }
     if signal == SIGKILL && worker.killedBySimulatedLimit { return (.simulatedOomKill, "killed by the supervisor at RSS >= the simulated limit") }
     if signal == SIGKILL && oomConfirmed { return (.oomKill, nil) }
     if interrupted && signal == SIGKILL { return (.interrupted, nil) }
@@ -78,17 +79,8 @@ extension Supervisor {
       intervalSeconds: Double(options.interval) / 1e9, processes: processes,
       victim: outcome == .completed ? nil : decisive.map { $0.0.name },
       notes: (enforcement?.notes ?? []) + (timedOut ? [Self.timeoutNote(options.timeout, stopped: "the workers still running were killed")] : []))
-    let status: ExitStatus
-    if outcome == .interrupted {
-      status = .interrupted
-    } else if anyFailed || options.csv.failure != nil {
-      // A process that could not run (no CAP_SYS_RESOURCE for its oom_score_adj, say), or a CSV
-      // that could not be recorded whole, makes the run say nothing about the scenario, even when
-      // a process reached the expected end.
-      status = .environment
-    } else {
-      status = matched ? .matched : .mismatched
-    }
+    // A process that could not run (no CAP_SYS_RESOURCE for its oom_score_adj, say) is a failure to run.
+    let status = Self.status(interrupted: outcome == .interrupted, failed: anyFailed, csv: options.csv, matched: matched)
     return RunResult(report: report, status: status)
   }
 

@@ -26,8 +26,18 @@ package enum Supervisor {
       try LimitEnforcement.prepare(limit: $0, mode: options.enforce, oomGroup: options.oomGroup)
     }
     defer { enforcement?.tearDown() }
+    if let enforcement, case .container = enforcement.kind, enforcement.limit != options.limit,
+      let share = options.limitShares.first
+    {
+      // Resolved against the container's limit the shares would make another scenario than the one
+      // validated and asked for; against the requested one they would not be shares of what binds.
+      throw RunRefusal(
+        status: .environment,
+        description: "\(share) is a share of the memory limit, but \(enforcement.fallbackNote ?? "the container's limit binds"): "
+          + "give the container's limit as --memory-limit, or sizes instead of shares")
+    }
     let csv = options.csv
-    try csv.start()
+    try Self.startRecording(csv)
     let start = Clock.now()
     func elapsed() -> Double { Double(Clock.now() - start) / 1e9 }
 
@@ -48,6 +58,10 @@ package enum Supervisor {
     func reapAll() { workers.forEach { _ = $0.reap(at: elapsed()) } }
 
     var interrupted: Int32?
+    // Checked after every write of rows, so that the loop ends at once.
+    func checkReader() {
+      if interrupted == nil { interrupted = Self.readerWentAway(csv) }
+    }
     // The timeout counts from the start of the run, the workers' start-up included.
     let timeoutAt = options.timeout.map { Clock.after($0, from: start) } ?? .max
     var timedOut = false
@@ -65,7 +79,11 @@ package enum Supervisor {
     }
     timedOut = Clock.now() >= timeoutAt && workers.contains(where: { $0.isRunning })
     for worker in workers where worker.isRunning {
-      if worker.page.state == .starting { worker.kill(at: elapsed()) }
+      if worker.page.state == .starting {
+        // Neither the run's timeout nor an interrupt: the start-up's own deadline, a failure to run.
+        worker.killedAtStartup = !timedOut && interrupted == nil
+        worker.kill(at: elapsed())
+      }
       worker.probe = try? ProcessProbe(pid: worker.pid, rollupInterval: max(options.interval, 500_000_000))
     }
 
@@ -81,6 +99,7 @@ package enum Supervisor {
           worker, scenario: scenario, allocatorName: options.allocator.description, seconds: seconds, at: now, csv: csv,
           forceRollup: forceRollup, cgroup: reading, enforcement: enforcement)
       }
+      checkReader()
     }
     var status = LiveStatus()
     func showStatus() {
@@ -104,6 +123,7 @@ package enum Supervisor {
           forceRollup: false, cgroup: reading, enforcement: enforcement, boundary: boundary)
         boundary.release(on: worker.page)
       }
+      checkReader()
     }
     if interrupted == nil {
       sampleAll(workers.filter(\.isRunning), forceRollup: true)
@@ -132,23 +152,26 @@ package enum Supervisor {
       tick: {
         // A worker that has had its `end` row is exiting: it gets no second one.
         sampleAll(workers.filter { $0.isRunning && !$0.acknowledged }, forceRollup: false)
-        // The CSV's reader went away (`| head`): nobody is listening, so the run ends as interrupted.
-        if csv.failure?.errno == EPIPE { interrupted = SIGPIPE }
         showStatus()
       })
     if timedOut {
       // The CSV ends with the workers as the timeout found them.
       sampleAll(workers.filter { $0.isRunning && !$0.acknowledged }, forceRollup: true)
     }
+    checkReader()
     for worker in workers where worker.isRunning { worker.kill(at: elapsed()) }
 
-    let result = Self.report(
+    var result = Self.report(
       workers, scenario: scenario, options: options, interrupted: interrupted, timedOut: timedOut,
       duration: elapsed(), enforcement: enforcement)
+    if interrupted == SIGPIPE { result.report.notes.append("the CSV's reader went away: the run stopped there, its workers still running killed") }
     status.seconds = result.report.durationSeconds
     status.outcome = result.report.outcome.description
-    options.statusLine?.update(status, force: true)
-    if let path = options.summaryPath { try Self.writeJSON(result.report, to: path) }
+    options.statusLine?.finish(status)
+    if !Self.writeSummary(&result.report, to: options.summaryPath) {
+      result.status = Self.status(interrupted: result.status == .interrupted, failed: true, csv: csv, matched: false)
+      result.exitCode = result.status.rawValue
+    }
     return result
   }
 
@@ -205,7 +228,7 @@ package enum Supervisor {
     do {
       try csv.write(sample)
     } catch {
-      FileHandle.standardError.write(Data("oomlab: \(error)\n".utf8))
+      FileIO.writeToStandardError("oomlab: \(error)\n")
     }
     worker.peaks.update(sample)
     worker.lastSample = sample

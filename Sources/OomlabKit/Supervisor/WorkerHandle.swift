@@ -14,6 +14,8 @@ final class WorkerHandle {
   var acknowledged = false
   /// Set when the supervisor killed the worker to enforce a simulated limit.
   var killedBySimulatedLimit = false
+  /// Set when the supervisor killed the worker for not starting within `Supervisor.startupTimeout`.
+  var killedAtStartup = false
   /// When the worker was reaped, in seconds since the run started.
   var endedAt: Double?
 

@@ -38,6 +38,12 @@ package enum FileIO {
     return (offset, nil)
   }
 
+  /// Writes `text` on standard error, dropping it when that cannot take it (a closed pipe, a full disk):
+  /// a message nobody can read must not end the process that had it to say.
+  package static func writeToStandardError(_ text: String) {
+    _ = writeAll(STDERR_FILENO, Array(text.utf8))
+  }
+
   /// Writes text to an existing file in one write, as cgroup and /proc control files require.
   package static func write(_ path: String, _ text: String) throws {
     let fd = open(path, O_WRONLY | O_CLOEXEC)

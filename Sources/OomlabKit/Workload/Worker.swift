@@ -107,6 +107,9 @@ package enum Worker {
   }
 
   static func report(_ message: String) {
-    FileHandle.standardError.write(Data("oomlab worker: \(message)\n".utf8))
+    // The worker starts with SIGPIPE at its default: a supervisor's stderr whose reader went away
+    // (`2>&1 | head`) would otherwise turn the failure being reported into a death by SIGPIPE.
+    signal(SIGPIPE, SIG_IGN)
+    FileIO.writeToStandardError("oomlab worker: \(message)\n")
   }
 }
