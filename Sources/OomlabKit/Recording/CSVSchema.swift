@@ -95,7 +95,7 @@ package enum CSVSchema {
       "% of the last 10 s in which some task stalled on memory", { $0.psiSomeAvg10.map(CSVValue.ratio) ?? .empty }),
     cgroup("psi_full_avg10", "v2 memory.pressure full avg10 (empty on v1)",
       "% of the last 10 s in which all tasks stalled on memory", { $0.psiFullAvg10.map(CSVValue.ratio) ?? .empty }),
-    cgroup("oom_kill_events", "v2 memory.events oom_kill; v1 memory.oom_control oom_kill",
+    cgroup("oom_kill_events", "v2 memory.events oom_kill; v1 memory.oom_control oom_kill of the workers' own cgroup",
       "OOM kills in the cgroup so far", { CSVValue($0.oomKills) }),
     cgroup("oom_events", "v2 memory.events oom (empty on v1)",
       "times the cgroup reached its limit and reclaim failed, whether or not a process was killed", { CSVValue($0.oomEvents) }),

@@ -80,8 +80,10 @@ final class LimitEnforcement {
       }
       if mode != .cgroup, let container = ContainerLimit.find(in: hierarchy) {
         let where_ = "\(container.directory): limit \(ByteSize.format(container.limit)), \(ByteSize.format(container.usage)) in use at start"
-        let enforcement = LimitEnforcement(
-          kind: .container(where_), limit: container.limit, cgroup: hierarchy.cgroup(at: container.directory))
+        // The worker runs in the supervisor's own cgroup, which may lie below the limited one.
+        let cgroup = hierarchy.cgroup(at: container.directory)
+        cgroup.victimDirectory = hierarchy.ownDirectory
+        let enforcement = LimitEnforcement(kind: .container(where_), limit: container.limit, cgroup: cgroup)
         enforcement.staleCleanup = stale
         return enforcement
       }
