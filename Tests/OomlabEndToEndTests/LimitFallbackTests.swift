@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import OomlabKit
 import OomlabTestSupport
 
 /// The paths taken when no cgroup can be had, forced with an empty stand-in for /proc/self/mountinfo.
@@ -38,6 +39,58 @@ struct LimitFallbackTests {
     #expect(result.stderr.contains("--enforce simulated") == (enforce == "auto"))
     #expect(result.csv == nil, "a refused run writes no CSV")
     #expect(result.summaryJSON == nil)
+  }
+
+  /// A tree of ordinary files standing in for this process's memory hierarchy, found through a stand-in
+  /// mountinfo: the access check passes (the directories are writable) but the new cgroup has no limit
+  /// file to write, as when the kernel refuses the cgroup after the check; an ancestor carries a
+  /// 512 MiB "container" limit.
+  static func refusingTree() throws -> (tree: CgroupFakeTree, own: String, mountinfo: String) {
+    let tree = try CgroupFakeTree()
+    let membership = ProcCgroup.parse(try FileIO.read("/proc/self/cgroup"))
+    let line: String
+    let path: String
+    if let v1 = membership.v1Path(controller: "memory") {
+      path = v1
+      line = "35 31 0:32 / \(tree.path("memory")) rw,relatime - cgroup cgroup rw,memory\n"
+      tree.v1MemoryFiles("memory")
+      tree.v1MemoryFiles("memory" + path, limit: "536870912\n")
+    } else {
+      path = try #require(membership.unifiedPath)
+      line = "41 31 0:38 / \(tree.path("memory")) rw,relatime - cgroup2 cgroup2 rw\n"
+      tree.file("memory/cgroup.controllers", "memory\n")
+      tree.v2MemoryFiles("memory" + path, max: "536870912\n")
+      tree.file("memory" + path + "/cgroup.controllers", "memory\n")
+      tree.file("memory" + path + "/cgroup.subtree_control", "memory\n")
+    }
+    tree.file("mountinfo", line)
+    return (tree, tree.path("memory" + path), tree.path("mountinfo"))
+  }
+
+  @Test(arguments: ["auto", "cgroup"])
+  func aCgroupRefusedAfterTheCheckFallsBackToTheContainer(_ enforce: String) throws {
+    let (tree, own, mountinfo) = try Self.refusingTree()
+    defer { withExtendedLifetime(tree) {} }
+    let result = try OomlabProcess.run(
+      """
+      name: refused
+      limit: 64MiB
+      sample: 20ms
+      steps:
+        - buffers: { count: 2, size: 4MiB, touch: all }
+        - hold: 100ms
+      """, arguments: ["--enforce", enforce], environment: ["OOMLAB_MOUNTINFO": mountinfo])
+    defer { result.cleanUp() }
+    #expect(CgroupDirectory.subdirectories(of: own).isEmpty, "the refused cgroup was left behind")
+    if enforce == "cgroup" {
+      #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
+      #expect(result.stderr.contains("cannot enforce a memory limit of 64.0 MiB"), "\(result.stderr)")
+      return
+    }
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    let report = try #require(result.report)
+    #expect(report.enforcement == .container("\(own): limit 512.0 MiB, 0 B in use at start"))
+    #expect(report.notes.contains { $0.hasPrefix("no cgroup of oomlab's own could be made") }, "\(report.notes)")
   }
 
   @Test func aSimulatedLimitIsEnforcedAndLabelledEverywhere() throws {

@@ -22,6 +22,8 @@ final class LimitEnforcement {
   private(set) var swapCapped = true
   /// Where the supervisor moved itself to satisfy cgroup v2's no-internal-processes rule, if it did.
   private(set) var leafNote: String?
+  /// Why the cgroup of oomlab's own failed after the access check allowed it, when the container's limit is used instead.
+  private(set) var creationNote: String?
   /// The cgroup's oom_kill count before any worker ran.
   private(set) var baselineKills: UInt64 = 0
   let kernelLog: KernelLog?
@@ -59,22 +61,30 @@ final class LimitEnforcement {
         parent = SupervisorLeaf.parent(of: hierarchy)
         access = CgroupLocator.canCreateChild(in: parent, version: hierarchy.version)
       }
+      var creationNote: String?
       switch access {
       case .ok:
-        let cgroup = try hierarchy.createChild(supervisorPid: getpid(), under: parent)
-        let swapCapped: Bool
+        // The access check cannot foresee every refusal (EBUSY from a process arriving, EAGAIN from
+        // cgroup.max.descendants, EPERM from an LSM, a limit the kernel rejects): those fall back too.
         do {
-          swapCapped = try cgroup.setLimit(limit)
-          if oomGroup { try cgroup.setOOMGroup() }
+          let cgroup = try hierarchy.createChild(supervisorPid: getpid(), under: parent)
+          let swapCapped: Bool
+          do {
+            swapCapped = try cgroup.setLimit(limit)
+            if oomGroup { try cgroup.setOOMGroup() }
+          } catch {
+            try? cgroup.remove()
+            throw error
+          }
+          let enforcement = LimitEnforcement(kind: .cgroup, limit: limit, cgroup: cgroup)
+          enforcement.staleCleanup = stale
+          enforcement.swapCapped = swapCapped
+          enforcement.leafNote = leafNote
+          return enforcement
         } catch {
-          try? cgroup.remove()
-          throw error
+          reason = "\(error)"
+          creationNote = "no cgroup of oomlab's own could be made, so the container's limit is used: \(error)"
         }
-        let enforcement = LimitEnforcement(kind: .cgroup, limit: limit, cgroup: cgroup)
-        enforcement.staleCleanup = stale
-        enforcement.swapCapped = swapCapped
-        enforcement.leafNote = leafNote
-        return enforcement
       case .denied(let why):
         reason = why
       }
@@ -85,6 +95,7 @@ final class LimitEnforcement {
         cgroup.victimDirectory = hierarchy.ownDirectory
         let enforcement = LimitEnforcement(kind: .container(where_), limit: container.limit, cgroup: cgroup)
         enforcement.staleCleanup = stale
+        enforcement.creationNote = creationNote
         return enforcement
       }
     } catch {
@@ -133,6 +144,7 @@ final class LimitEnforcement {
   var notes: [String] {
     var notes = staleCleanup.problems.map { "an earlier run's cgroup was left in place: \($0)" }
     if let leafNote { notes.append(leafNote) }
+    if let creationNote { notes.append(creationNote) }
     if !swapCapped {
       notes.append(
         "swap was not capped: this kernel has no \(cgroup?.version == .v1 ? "memory.memsw.limit_in_bytes" : "memory.swap.max") (swap accounting is off), so the worker may swap instead of being killed")
