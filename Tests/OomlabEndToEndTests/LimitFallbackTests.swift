@@ -44,13 +44,13 @@ struct LimitFallbackTests {
   /// A tree of ordinary files standing in for this process's memory hierarchy, found through a stand-in
   /// mountinfo: the access check passes (the directories are writable) but the new cgroup has no limit
   /// file to write, as when the kernel refuses the cgroup after the check; an ancestor carries a
-  /// 512 MiB "container" limit.
-  static func refusingTree() throws -> (tree: CgroupFakeTree, own: String, mountinfo: String) {
+  /// 512 MiB "container" limit. It is of the host's cgroup version unless `v2` says.
+  static func refusingTree(v2: Bool = false) throws -> (tree: CgroupFakeTree, own: String, mountinfo: String) {
     let tree = try CgroupFakeTree()
     let membership = ProcCgroup.parse(try FileIO.read("/proc/self/cgroup"))
     let line: String
     let path: String
-    if let v1 = membership.v1Path(controller: "memory") {
+    if !v2, let v1 = membership.v1Path(controller: "memory") {
       path = v1
       line = "35 31 0:32 / \(tree.path("memory")) rw,relatime - cgroup cgroup rw,memory\n"
       tree.v1MemoryFiles("memory")
@@ -64,7 +64,8 @@ struct LimitFallbackTests {
       tree.file("memory" + path + "/cgroup.subtree_control", "memory\n")
     }
     tree.file("mountinfo", line)
-    return (tree, tree.path("memory" + path), tree.path("mountinfo"))
+    // The root cgroup is the mount point itself, without a trailing slash.
+    return (tree, tree.path("memory" + (path == "/" ? "" : path)), tree.path("mountinfo"))
   }
 
   @Test(arguments: ["auto", "cgroup"])
@@ -91,6 +92,34 @@ struct LimitFallbackTests {
     let report = try #require(result.report)
     #expect(report.enforcement == .container("\(own): limit 512.0 MiB, 0 B in use at start"))
     #expect(report.notes.contains { $0.hasPrefix("no cgroup of oomlab's own could be made") }, "\(report.notes)")
+  }
+
+  static let groupScenario = """
+    name: group
+    limit: 64MiB
+    sample: 20ms
+    oom-group: true
+    steps:
+      - buffers: { count: 2, size: 4MiB, touch: all }
+    """
+
+  @Test func oomGroupWithASimulatedLimitIsBadUsage() throws {
+    let result = try OomlabProcess.run(Self.groupScenario, arguments: ["--enforce", "simulated"])
+    defer { result.cleanUp() }
+    #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.contains("oom-group") && result.stderr.contains("--no-oom-group"), "\(result.stderr)")
+    #expect(result.csv == nil && result.summaryJSON == nil)
+  }
+
+  @Test func oomGroupUnderAContainersLimitIsRefused() throws {
+    let (tree, own, mountinfo) = try Self.refusingTree(v2: true)
+    defer { withExtendedLifetime(tree) {} }
+    let result = try OomlabProcess.run(Self.groupScenario, environment: ["OOMLAB_MOUNTINFO": mountinfo])
+    defer { result.cleanUp() }
+    #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.contains("the container's limit at \(own)"), "\(result.stderr)")
+    #expect(!result.stderr.contains("--enforce simulated"), "a simulation cannot take a group either")
+    #expect(CgroupDirectory.subdirectories(of: own).isEmpty, "the refused cgroup was left behind")
   }
 
   @Test func aSimulatedLimitIsEnforcedAndLabelledEverywhere() throws {

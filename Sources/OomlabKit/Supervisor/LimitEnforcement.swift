@@ -38,6 +38,13 @@ final class LimitEnforcement {
 
   /// Sets up enforcement of `limit`, or throws a refusal that names the missing right.
   static func prepare(limit: UInt64, mode: EnforceMode, oomGroup: Bool = false) throws -> LimitEnforcement {
+    // A bad combination of the user's own choices, whatever the machine: a simulation has no OOM killer to take a group.
+    if oomGroup && mode == .simulated {
+      throw RunRefusal(
+        status: .badInput,
+        description: "oom-group asks the kernel's OOM killer to take every worker at once, and --enforce simulated "
+          + "involves no kernel; use --no-oom-group to simulate, or another --enforce")
+    }
     // Asked for, a simulation is what runs: no cgroup, no container's limit, no kernel involvement.
     if mode == .simulated { return LimitEnforcement(kind: .simulated, limit: limit, cgroup: nil) }
     var reason = ""
@@ -47,6 +54,14 @@ final class LimitEnforcement {
       let environment = ProcessInfo.processInfo.environment
       let locator = CgroupLocator(mountInfoPath: environment["OOMLAB_MOUNTINFO"] ?? "/proc/self/mountinfo")
       let hierarchy = try locator.locate()
+      // Refused before anything is made: v1 has no memory.oom.group, for a cgroup of oomlab's own or a container's.
+      if oomGroup && hierarchy.version == .v1 {
+        throw RunRefusal(
+          status: .environment,
+          description: "cannot take the workers as a group (oom-group): "
+            + CgroupError.needsVersion2(directory: hierarchy.ownDirectory, file: "memory.oom.group").description
+            + "; --no-oom-group runs with the limit alone")
+      }
       // Cgroups of earlier runs whose supervisor died (SIGKILL, a crash) are removed first; only
       // provably abandoned ones, and nothing is killed (see StaleCgroups).
       var parent = SupervisorLeaf.parent(of: hierarchy)
@@ -89,6 +104,13 @@ final class LimitEnforcement {
         reason = why
       }
       if mode != .cgroup, let container = ContainerLimit.find(in: hierarchy) {
+        if oomGroup {
+          throw RunRefusal(
+            status: .environment,
+            description: "cannot take the workers as a group (oom-group): no cgroup of oomlab's own could be made "
+              + "(\(reason)), and the container's limit at \(container.directory) would kill them one at a time "
+              + "(its memory.oom.group would take the supervisor too); --no-oom-group runs under that limit")
+        }
         let where_ = "\(container.directory): limit \(ByteSize.format(container.limit)), \(ByteSize.format(container.usage)) in use at start"
         // The worker runs in the supervisor's own cgroup, which may lie below the limited one.
         let cgroup = hierarchy.cgroup(at: container.directory)
@@ -98,13 +120,16 @@ final class LimitEnforcement {
         enforcement.creationNote = creationNote
         return enforcement
       }
+    } catch let refusal as RunRefusal {
+      throw refusal
     } catch {
       reason = "\(error)"
     }
+    // A simulation cannot take the workers as a group, so it is no way out for oom-group.
     throw RunRefusal(
       status: .environment,
       description: "cannot enforce a memory limit of \(ByteSize.format(limit)): \(reason)"
-        + (mode == .auto ? "; --enforce simulated kills the worker at RSS >= limit instead" : ""))
+        + (mode == .auto && !oomGroup ? "; --enforce simulated kills the worker at RSS >= limit instead" : ""))
   }
 
   /// The `cgroup.procs` a worker writes itself into before it execs, for a cgroup of oomlab's own.
