@@ -45,7 +45,7 @@ struct LimitFallbackTests {
   /// mountinfo: the access check passes (the directories are writable) but the new cgroup has no limit
   /// file to write, as when the kernel refuses the cgroup after the check; an ancestor carries a
   /// 512 MiB "container" limit. It is of the host's cgroup version unless `v2` says.
-  static func refusingTree(v2: Bool = false) throws -> (tree: CgroupFakeTree, own: String, mountinfo: String) {
+  static func refusingTree(v2: Bool = false, delegated: Bool = true) throws -> (tree: CgroupFakeTree, own: String, mountinfo: String) {
     let tree = try CgroupFakeTree()
     let membership = ProcCgroup.parse(try FileIO.read("/proc/self/cgroup"))
     let line: String
@@ -61,7 +61,7 @@ struct LimitFallbackTests {
       tree.file("memory/cgroup.controllers", "memory\n")
       tree.v2MemoryFiles("memory" + path, max: "536870912\n")
       tree.file("memory" + path + "/cgroup.controllers", "memory\n")
-      tree.file("memory" + path + "/cgroup.subtree_control", "memory\n")
+      tree.file("memory" + path + "/cgroup.subtree_control", delegated ? "memory\n" : "")
     }
     tree.file("mountinfo", line)
     // The root cgroup is the mount point itself, without a trailing slash.
@@ -92,6 +92,20 @@ struct LimitFallbackTests {
     let report = try #require(result.report)
     #expect(report.enforcement == .container("\(own): limit 512.0 MiB, 0 B in use at start"))
     #expect(report.notes.contains { $0.hasPrefix("no cgroup of oomlab's own could be made") }, "\(report.notes)")
+  }
+
+  @Test func enablingMemoryForChildrenIsReported() throws {
+    let (tree, own, mountinfo) = try Self.refusingTree(v2: true, delegated: false)
+    defer { withExtendedLifetime(tree) {} }
+    let result = try OomlabProcess.run(
+      "name: enable\nlimit: 64MiB\nsample: 20ms\nsteps:\n  - buffers: { count: 2, size: 4MiB, touch: all }\n",
+      environment: ["OOMLAB_MOUNTINFO": mountinfo])
+    defer { result.cleanUp() }
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    #expect(tree.read(String(own.dropFirst(tree.base.count + 1)) + "/cgroup.subtree_control") == "+memory\n")
+    // The write outlives the run (the cgroup itself then failed here, and the container's limit was used).
+    let notes = try #require(result.report).notes
+    #expect(notes.contains("enabled memory in \(own)/cgroup.subtree_control; left enabled, since other cgroups may rely on it now"), "\(notes)")
   }
 
   static let groupScenario = """

@@ -22,18 +22,22 @@ struct MemoryCgroupV2Tests {
   @Test func createEnablesMemoryInAParentWithoutProcesses() throws {
     let tree = try makeTree(scopeProcs: "")
     let parent = tree.path("cgroup/user.slice/session-2.scope")
-    let cgroup = try MemoryCgroup.create(version: .v2, under: parent, supervisorPid: 4242)
+    var enabled = 0
+    let cgroup = try MemoryCgroup.create(version: .v2, under: parent, supervisorPid: 4242) { enabled += 1 }
     #expect(cgroup.directory == parent + "/oomlab-4242-0")
     #expect(cgroup.version == .v2)
     #expect(tree.read("cgroup/user.slice/session-2.scope/cgroup.subtree_control") == "+memory\n")
+    #expect(enabled == 1, "the write that outlives the run is reported")
     #expect(tree.exists("cgroup/user.slice/session-2.scope/oomlab-4242-0"))
   }
 
   @Test func createLeavesAnEnabledParentAlone() throws {
     let tree = try makeTree(scopeSubtree: "memory\n", scopeProcs: "")
     let parent = tree.path("cgroup/user.slice/session-2.scope")
-    let first = try MemoryCgroup.create(version: .v2, under: parent, supervisorPid: 4242)
-    let second = try MemoryCgroup.create(version: .v2, under: parent, supervisorPid: 4242)
+    var enabled = 0
+    let first = try MemoryCgroup.create(version: .v2, under: parent, supervisorPid: 4242) { enabled += 1 }
+    let second = try MemoryCgroup.create(version: .v2, under: parent, supervisorPid: 4242) { enabled += 1 }
+    #expect(enabled == 0, "nothing was written, so nothing is reported")
     #expect(first.directory.hasSuffix("/oomlab-4242-0"))
     #expect(second.directory.hasSuffix("/oomlab-4242-1"))
     #expect(tree.read("cgroup/user.slice/session-2.scope/cgroup.subtree_control") == "memory\n")

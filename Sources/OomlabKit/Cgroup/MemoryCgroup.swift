@@ -31,9 +31,12 @@ package final class MemoryCgroup {
   }
 
   /// Creates `oomlab-<supervisorPid>-<n>` under `parent`, locked as in use; on v2 it first makes sure
-  /// `parent` hands the memory controller to its children.
-  package static func create(version: CgroupVersion, under parent: String, supervisorPid: Int32) throws -> MemoryCgroup {
-    if version == .v2 { try MemoryDelegation.enable(in: parent) }
+  /// `parent` hands the memory controller to its children, calling `enabledMemory` if it had to write
+  /// `+memory` there (even if the creation then fails, since the write stays).
+  package static func create(
+    version: CgroupVersion, under parent: String, supervisorPid: Int32, enabledMemory: () -> Void = {}
+  ) throws -> MemoryCgroup {
+    if version == .v2, try MemoryDelegation.enable(in: parent) { enabledMemory() }
     let child = try CgroupDirectory.makeChild(under: parent, supervisorPid: supervisorPid)
     return MemoryCgroup(directory: child.path, version: version, lock: child.lock)
   }

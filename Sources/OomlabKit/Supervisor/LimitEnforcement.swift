@@ -22,6 +22,8 @@ final class LimitEnforcement {
   private(set) var swapCapped = true
   /// Where the supervisor moved itself to satisfy cgroup v2's no-internal-processes rule, if it did.
   private(set) var leafNote: String?
+  /// That oomlab wrote `+memory` to a parent's cgroup.subtree_control, which outlives the run.
+  private(set) var delegationNote: String?
   /// Why the cgroup of oomlab's own failed after the access check allowed it, when the container's limit is used instead.
   private(set) var creationNote: String?
   /// The cgroup's oom_kill count before any worker ran.
@@ -77,12 +79,16 @@ final class LimitEnforcement {
         access = CgroupLocator.canCreateChild(in: parent, version: hierarchy.version)
       }
       var creationNote: String?
+      var delegationNote: String?
       switch access {
       case .ok:
         // The access check cannot foresee every refusal (EBUSY from a process arriving, EAGAIN from
         // cgroup.max.descendants, EPERM from an LSM, a limit the kernel rejects): those fall back too.
         do {
-          let cgroup = try hierarchy.createChild(supervisorPid: getpid(), under: parent)
+          let cgroup = try hierarchy.createChild(supervisorPid: getpid(), under: parent) {
+            delegationNote = "enabled memory in \(parent)/cgroup.subtree_control; left enabled, since other cgroups "
+              + "may rely on it now"
+          }
           let swapCapped: Bool
           do {
             swapCapped = try cgroup.setLimit(limit)
@@ -95,6 +101,7 @@ final class LimitEnforcement {
           enforcement.staleCleanup = stale
           enforcement.swapCapped = swapCapped
           enforcement.leafNote = leafNote
+          enforcement.delegationNote = delegationNote
           return enforcement
         } catch {
           reason = "\(error)"
@@ -118,6 +125,7 @@ final class LimitEnforcement {
         let enforcement = LimitEnforcement(kind: .container(where_), limit: container.limit, cgroup: cgroup)
         enforcement.staleCleanup = stale
         enforcement.creationNote = creationNote
+        enforcement.delegationNote = delegationNote
         return enforcement
       }
     } catch let refusal as RunRefusal {
@@ -169,6 +177,7 @@ final class LimitEnforcement {
   var notes: [String] {
     var notes = staleCleanup.problems.map { "an earlier run's cgroup was left in place: \($0)" }
     if let leafNote { notes.append(leafNote) }
+    if let delegationNote { notes.append(delegationNote) }
     if let creationNote { notes.append(creationNote) }
     if !swapCapped {
       notes.append(
