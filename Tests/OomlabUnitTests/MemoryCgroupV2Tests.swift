@@ -152,7 +152,7 @@ struct MemoryCgroupV2Tests {
   @Test func removeKillsWhatIsLeftAndRemovesTheDirectory() throws {
     let tree = try makeTree()
     tree.v2MemoryFiles("cgroup/child")
-    tree.file("cgroup/child/cgroup.procs", "5001\n5002\n\(getpid())\n")
+    tree.file("cgroup/child/cgroup.procs", "5001\n5002\n")
     tree.file("cgroup/child/cgroup.kill")
     let log = RemovalLog()
     let cgroup = MemoryCgroup(directory: tree.path("cgroup/child"), version: .v2)
@@ -160,10 +160,22 @@ struct MemoryCgroupV2Tests {
     _ = cgroup.read()
     try cgroup.remove()
     #expect(!tree.exists("cgroup/child"))
-    // Never this process, even if it were listed.
     #expect(log.signals.map(\.pid) == [5001, 5002])
     #expect(log.signals.allSatisfy { $0.signal == SIGKILL })
     #expect(cgroup.read() == nil)
+  }
+
+  @Test func removeGivesUpAtOnceWhenThisProcessIsInside() throws {
+    let tree = try makeTree()
+    tree.v2MemoryFiles("cgroup/child")
+    tree.file("cgroup/child/cgroup.procs", "5001\n\(getpid())\n")
+    let log = RemovalLog()
+    let cgroup = MemoryCgroup(directory: tree.path("cgroup/child"), version: .v2)
+    cgroup.remover = log.remover
+    #expect(throws: CgroupError.holdsThisProcess(path: tree.path("cgroup/child"))) { try cgroup.remove() }
+    // This process can never leave by being killed, so nothing is killed, waited for or retried.
+    #expect(log.signals.isEmpty && log.rmdirs.isEmpty)
+    #expect(tree.exists("cgroup/child"))
   }
 
   @Test func removeTakesNestedCgroupsFirst() throws {

@@ -32,6 +32,8 @@ struct CgroupRemover: Sendable {
     for child in CgroupDirectory.subdirectories(of: directory) {
       try remove(directory + "/" + child)
     }
+    // This process in it, the cgroup cannot become empty: no wait or retry would help.
+    if CgroupDirectory.processes(in: directory).contains(getpid()) { throw CgroupError.holdsThisProcess(path: directory) }
     var lastError: Int32 = 0
     var tries = 0
     while tries < attempts {

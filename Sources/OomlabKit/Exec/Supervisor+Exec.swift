@@ -344,7 +344,9 @@ extension Supervisor {
     live.outcome = outcome.description
     options.statusLine?.update(live, force: true)
     if let path = options.summaryPath { try Self.writeJSON(report, to: path) }
-    return RunResult(report: report, status: status, exitCode: exitCode)
+    var result = RunResult(report: report, status: status, exitCode: exitCode)
+    enforcement?.finish(&result)
+    return result
   }
 
   /// The outcome a wait status alone says.

@@ -29,6 +29,8 @@ final class LimitEnforcement {
   /// The cgroup's oom_kill count before any worker ran.
   private(set) var baselineKills: UInt64 = 0
   let kernelLog: KernelLog?
+  /// Whether `tearDown` ran: a failed removal is reported once, not retried by a later call.
+  private var tornDown = false
 
   private init(kind: Kind, limit: UInt64, cgroup: MemoryCgroup?) {
     self.kind = kind
@@ -186,8 +188,27 @@ final class LimitEnforcement {
     return notes
   }
 
-  /// Removes oomlab's own cgroup; never the container's.
-  func tearDown() {
-    if kind == .cgroup { try? cgroup?.remove() }
+  /// Removes oomlab's own cgroup, never the container's, once; returns why it could not.
+  @discardableResult
+  func tearDown() -> (any Error)? {
+    guard kind == .cgroup, !tornDown else { return nil }
+    tornDown = true
+    do {
+      try cgroup?.remove()
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  /// Tears down after a run whose summary is written: a cgroup left behind is said on stderr and the
+  /// run exits 3 (130 stays for an interrupted one).
+  func finish(_ result: inout RunResult) {
+    guard let error = tearDown() else { return }
+    FileHandle.standardError.write(Data("oomlab: \(error)\n".utf8))
+    if result.status != .interrupted {
+      result.status = .environment
+      result.exitCode = ExitStatus.environment.rawValue
+    }
   }
 }

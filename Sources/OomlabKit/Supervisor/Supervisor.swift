@@ -142,13 +142,14 @@ package enum Supervisor {
     }
     for worker in workers where worker.isRunning { worker.kill(at: elapsed()) }
 
-    let result = Self.report(
+    var result = Self.report(
       workers, scenario: scenario, options: options, interrupted: interrupted, timedOut: timedOut,
       duration: elapsed(), enforcement: enforcement)
     status.seconds = result.report.durationSeconds
     status.outcome = result.report.outcome.description
     options.statusLine?.update(status, force: true)
     if let path = options.summaryPath { try Self.writeJSON(result.report, to: path) }
+    enforcement?.finish(&result)
     return result
   }
 
