@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Testing
 
@@ -69,6 +70,37 @@ struct MemoryCgroupV2Tests {
     let cgroup = try MemoryCgroup.create(version: .v2, under: tree.path("cgroup"), supervisorPid: 99)
     #expect(cgroup.directory == tree.path("cgroup/oomlab-99-0"))
     #expect(tree.read("cgroup/cgroup.subtree_control") == "+memory\n")
+  }
+
+  /// Runs chattr with `flag` on `path`; false when it cannot (no chattr, a file system without the flag).
+  func chattr(_ flag: String, _ path: String) -> Bool {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
+    process.arguments = [flag, path]
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return false }
+    process.waitUntilExit()
+    return process.terminationStatus == 0
+  }
+
+  @Test func aSupervisorAloneDoesNotStepDownWhereSubtreeControlIsNotWritable() throws {
+    // The supervisor is the only process: stepping down would remove that obstacle, but not the write's.
+    let tree = try makeTree(scopeProcs: "\(getpid())\n")
+    let parent = tree.path("cgroup/user.slice/session-2.scope")
+    let control = parent + "/cgroup.subtree_control"
+    // Immutable, the file is unwritable even for root (chattr needs CAP_LINUX_IMMUTABLE and ext4, xfs, btrfs or tmpfs).
+    guard chattr("+i", control) else {
+      print("skipped: chattr +i is not possible on \(control)")
+      return
+    }
+    defer { _ = chattr("-i", control) }
+    guard access(control, W_OK) != 0 else {
+      print("skipped: \(control) is still writable with +i")
+      return
+    }
+    #expect(MemoryDelegation.obstacle(in: parent) == .subtreeControlNotWritable(parent: parent, errno: EPERM))
+    #expect(try SupervisorLeaf.stepDown(from: parent) == nil)
+    #expect(CgroupDirectory.subdirectories(of: parent).isEmpty, "a leaf was made")
   }
 
   @Test func createExplainsAnUndelegatedController() throws {

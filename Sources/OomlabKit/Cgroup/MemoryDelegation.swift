@@ -53,12 +53,14 @@ enum MemoryDelegation {
     guard CgroupValue.words(controllers).contains("memory") else {
       return .failure(.controllerUnavailable(parent: parent, controllers: CgroupValue.words(controllers).joined(separator: " ")))
     }
+    // Tested before the processes: internalProcesses is the one obstacle a supervisor alone in `parent`
+    // removes by stepping down, which must not happen when the write would be denied anyway.
+    if access(parent + "/cgroup.subtree_control", W_OK) != 0 {
+      return .failure(.subtreeControlNotWritable(parent: parent, errno: errno))
+    }
     let processes = CgroupDirectory.processes(in: parent)
     if !isRoot(parent) && !processes.isEmpty {
       return .failure(.internalProcesses(parent: parent, count: processes.count))
-    }
-    if access(parent + "/cgroup.subtree_control", W_OK) != 0 {
-      return .failure(.subtreeControlNotWritable(parent: parent, errno: errno))
     }
     return .success(.mustEnable)
   }

@@ -128,6 +128,7 @@ final class LimitEnforcement {
         enforcement.staleCleanup = stale
         enforcement.creationNote = creationNote
         enforcement.delegationNote = delegationNote
+        enforcement.leafNote = leafNote
         return enforcement
       }
     } catch let refusal as RunRefusal {
