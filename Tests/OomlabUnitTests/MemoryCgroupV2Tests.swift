@@ -192,9 +192,40 @@ struct MemoryCgroupV2Tests {
     _ = cgroup.read()
     try cgroup.remove()
     #expect(!tree.exists("cgroup/child"))
+    #expect(tree.read("cgroup/child/cgroup.kill") == nil)
+    // cgroup.kill took them all: no pid, which may have been reused since it was listed, is signalled.
+    #expect(log.signals.isEmpty)
+    #expect(cgroup.read() == nil)
+  }
+
+  @Test func withoutCgroupKillTheListedProcessesAreSignalled() throws {
+    let tree = try makeTree()
+    tree.v2MemoryFiles("cgroup/child")
+    tree.file("cgroup/child/cgroup.procs", "5001\n5002\n")
+    let log = RemovalLog()
+    let cgroup = MemoryCgroup(directory: tree.path("cgroup/child"), version: .v2)
+    cgroup.remover = log.remover
+    try cgroup.remove()
     #expect(log.signals.map(\.pid) == [5001, 5002])
     #expect(log.signals.allSatisfy { $0.signal == SIGKILL })
-    #expect(cgroup.read() == nil)
+  }
+
+  @Test func theLiveSignalGoesOnlyToAProcessStillListed() throws {
+    let sleeper = Process()
+    sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
+    sleeper.arguments = ["30"]
+    try sleeper.run()
+    defer { if sleeper.isRunning { kill(sleeper.processIdentifier, SIGKILL) }; sleeper.waitUntilExit() }
+    let pid = sleeper.processIdentifier
+    let tree = try makeTree()
+    tree.file("cgroup/child/cgroup.procs", "5001\n")
+    // Listed no longer (as when its pid went to another process): left alone.
+    #expect(CgroupRemover.live.signal(pid, SIGKILL, tree.path("cgroup/child")) == -1)
+    #expect(sleeper.isRunning)
+    tree.file("cgroup/child/cgroup.procs", "\(pid)\n")
+    #expect(CgroupRemover.live.signal(pid, SIGKILL, tree.path("cgroup/child")) == 0)
+    sleeper.waitUntilExit()
+    #expect(sleeper.terminationReason == .uncaughtSignal && sleeper.terminationStatus == SIGKILL)
   }
 
   @Test func removeGivesUpAtOnceWhenThisProcessIsInside() throws {
