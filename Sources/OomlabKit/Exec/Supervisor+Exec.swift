@@ -21,7 +21,7 @@ extension Supervisor {
     guard probe >= 0 else {
       throw RunRefusal(
         status: .environment,
-        description: "exec needs pidfd_open(2) (Linux 5.3 or later): \(String(cString: strerror(errno)))")
+        description: "exec needs pidfd_open(2) (Linux 5.3 or later): \(ErrnoName.explain(errno))")
     }
     close(probe)
     // Set up the limit before anything is written, so a refusal leaves nothing behind; declared
