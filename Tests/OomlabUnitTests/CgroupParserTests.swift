@@ -76,6 +76,10 @@ struct CgroupParserTests {
     #expect(stat.hierarchicalLimit == nil)
     #expect(MemoryStat.parse("rss 10\ncache 20\nhierarchical_memory_limit 67108864\n").hierarchicalLimit == 67_108_864)
     #expect(MemoryStat.parse("rss 10\ncache 20\n").anon == 10)
+    // The CSV's sources name the lines preferred, not the fallbacks.
+    let source = { (name: String) in CSVSchema.columns.first { $0.name == name }?.source ?? "" }
+    #expect(source("cgroup_anon_bytes").hasSuffix("/ total_rss (v1)"), "\(source("cgroup_anon_bytes"))")
+    #expect(source("cgroup_file_bytes").hasSuffix("/ total_cache (v1)"), "\(source("cgroup_file_bytes"))")
   }
 
   @Test func memoryEvents() {

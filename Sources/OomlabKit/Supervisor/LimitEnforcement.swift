@@ -184,7 +184,7 @@ final class LimitEnforcement {
     if let creationNote { notes.append(creationNote) }
     if !swapCapped {
       notes.append(
-        "swap was not capped: this kernel has no \(cgroup?.version == .v1 ? "memory.memsw.limit_in_bytes" : "memory.swap.max") (swap accounting is off), so the worker may swap instead of being killed")
+        "swap was not capped: this kernel has no \(cgroup?.layout.swapLimit ?? "swap limit file") (swap accounting is off), so the worker may swap instead of being killed")
     }
     return notes
   }
