@@ -103,11 +103,17 @@ struct CgroupParserTests {
     let pressure = Pressure.parse(
       "some avg10=1.53 avg60=0.42 avg300=0.09 total=2087391\nfull avg10=0.98 avg60=0.21 avg300=0.04 total=1204863\n")
     #expect(pressure.someAvg10 == 1.53)
-    #expect(pressure.someAvg60 == 0.42)
-    #expect(pressure.someAvg300 == 0.09)
-    #expect(pressure.someTotal == 2_087_391)
     #expect(pressure.fullAvg10 == 0.98)
-    #expect(pressure.fullTotal == 1_204_863)
     #expect(Pressure.parse("") == Pressure())
+    // Every value the kernel prints ("%lu.%02lu") reads as Double's own parse of it.
+    for hundredths in [0, 1, 9, 10, 99, 100, 1234, 5050, 9999, 10000] {
+      let text = "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
+      #expect(Pressure.parse("some avg10=\(text) avg60=0.00 avg300=0.00 total=1\n").someAvg10 == Double(text), "\(text)")
+    }
+    // avg10 is read where the kernel prints it, first on its line; a line without a number leaves it empty.
+    #expect(Pressure.parse("full avg10=2.50 avg60=0.00\n").fullAvg10 == 2.5)
+    #expect(Pressure.parse("full avg10=2.50 avg60=0.00\n").someAvg10 == nil)
+    #expect(Pressure.parse("some avg10= avg60=1.00\n").someAvg10 == nil)
+    #expect(Pressure.parse("some avg60=1.00 avg10=3.00\n").someAvg10 == nil)
   }
 }

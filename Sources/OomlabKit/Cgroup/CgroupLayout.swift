@@ -53,7 +53,7 @@ struct CgroupLayout: Sendable {
         reading.oomGroupKills = events.oomGroupKill
       },
       Figure(file: "memory.pressure", capacity: 512) { bytes, reading in
-        let pressure = Pressure.parse(String(decoding: bytes, as: UTF8.self))
+        let pressure = Pressure.parse(bytes)
         reading.psiSomeAvg10 = pressure.someAvg10
         reading.psiFullAvg10 = pressure.fullAvg10
       },
