@@ -40,7 +40,6 @@ struct CgroupParserTests {
     #expect(stat.pageTables == 8192)
     #expect(stat.slab == 3000)
     #expect(stat.kernel == 16384 + 8192 + 3000)
-    #expect(stat.hierarchicalLimit == nil)
   }
 
   @Test func memoryStatV2BeforeTheSlabLine() {
@@ -71,10 +70,7 @@ struct CgroupParserTests {
     // The total_ lines include child cgroups, like v2's figures.
     #expect(stat.anon == 1_700_000)
     #expect(stat.file == 500_000)
-    #expect(stat.swap == 4096)
     #expect(stat.kernel == nil)
-    #expect(stat.hierarchicalLimit == nil)
-    #expect(MemoryStat.parse("rss 10\ncache 20\nhierarchical_memory_limit 67108864\n").hierarchicalLimit == 67_108_864)
     #expect(MemoryStat.parse("rss 10\ncache 20\n").anon == 10)
     // The CSV's sources name the lines preferred, not the fallbacks.
     let source = { (name: String) in CSVSchema.columns.first { $0.name == name }?.source ?? "" }
@@ -84,7 +80,7 @@ struct CgroupParserTests {
 
   @Test func memoryEvents() {
     let events = MemoryEvents.parse("low 0\nhigh 3\nmax 12\noom 2\noom_kill 1\noom_group_kill 0\n")
-    #expect(events.high == 3 && events.max == 12 && events.oom == 2)
+    #expect(events.oom == 2)
     #expect(events.oomKill == 1)
     #expect(events.oomGroupKill == 0)
     // Before Linux 4.13 there was no oom_kill line: unknown, not zero.
@@ -93,10 +89,9 @@ struct CgroupParserTests {
 
   @Test func oomControl() {
     let control = OomControl.parse("oom_kill_disable 0\nunder_oom 0\noom_kill 3\n")
-    #expect(!control.oomKillDisable && !control.underOom)
     #expect(control.oomKill == 3)
     let old = OomControl.parse("oom_kill_disable 1\nunder_oom 1\n")
-    #expect(old.oomKillDisable && old.underOom && old.oomKill == nil)
+    #expect(old.oomKill == nil)
   }
 
   @Test func pressure() {
