@@ -29,6 +29,15 @@ int oomlab_pidfd_send_signal(int pidfd, int sig) { return (int)syscall(SYS_pidfd
 
 int oomlab_pipe(int ends[2], int flags) { return pipe2(ends, flags); }
 
+const char *oomlab_errno_name(int code) {
+#if __GLIBC_PREREQ(2, 32)
+  return strerrorname_np(code);
+#else
+  (void)code;
+  return NULL;
+#endif
+}
+
 int oomlab_signal_ignored(int sig) {
   struct sigaction current;
   if (sigaction(sig, NULL, &current) != 0) return 0;

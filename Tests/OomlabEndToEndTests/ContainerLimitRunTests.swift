@@ -15,11 +15,18 @@ struct ContainerLimitRunTests {
 
   /// Runs `oomlab arguments` inside a fresh cgroup limited to `limit`, in a mount namespace where the
   /// cgroup file system is bind-mounted read-only; returns the result and removes the cgroup.
-  static func runInContainer(_ yaml: String) throws -> OomlabProcess.Result {
+  ///
+  /// `nested` puts oomlab in an unlimited child of that cgroup, so the limit sits on an ancestor.
+  static func runInContainer(_ yaml: String, nested: Bool = false) throws -> OomlabProcess.Result {
     let hierarchy = try CgroupLocator().locate()
     let container = try hierarchy.createChild(supervisorPid: getpid())
     defer { try? container.remove() }
     try container.setLimit(limit)
+    var home = container.directory
+    if nested {
+      home += "/inner"
+      guard mkdir(home, 0o755) == 0 else { throw SystemError.file("create", home, errno) }
+    }
     let directory = try OomlabProcess.temporaryDirectory()
     let scenario = directory.appendingPathComponent("s.yaml")
     try yaml.write(to: scenario, atomically: true, encoding: .utf8)
@@ -30,7 +37,7 @@ struct ContainerLimitRunTests {
     // then becomes oomlab: the supervisor is the only process in the container, like a pod's.
     let mount = hierarchy.mountPoint
     let script = """
-      echo $$ > '\(container.directory)/cgroup.procs' || exit 97
+      echo $$ > '\(home)/cgroup.procs' || exit 97
       exec unshare --mount --propagation private sh -c '
         mount --bind \(mount) \(mount) && mount -o remount,bind,ro \(mount) || exit 98
         exec "$0" "$@"' '\(OomlabProcess.binary)' run '\(scenario.path)' --csv '\(csv.path)' --summary '\(summary.path)'
@@ -39,7 +46,8 @@ struct ContainerLimitRunTests {
       ["-c", script], directory: directory, csv: csv, summary: summary, executable: "/bin/sh")
   }
 
-  @Test func theContainersLimitIsFoundAndItsOOMKillerTakesTheWorker() throws {
+  @Test(arguments: [false, true])
+  func theContainersLimitIsFoundAndItsOOMKillerTakesTheWorker(nested: Bool) throws {
     let result = try Self.runInContainer(
       """
       name: in-a-pod
@@ -49,7 +57,7 @@ struct ContainerLimitRunTests {
       steps:
         - buffers: { count: 64, size: 4MiB, touch: all, every: 10ms }
         - hold: 1s
-      """)
+      """, nested: nested)
     defer { result.cleanUp() }
     try #require(result.status != 97 && result.status != 98, "could not set up the container: \(result.stderr)")
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
@@ -60,6 +68,7 @@ struct ContainerLimitRunTests {
       Issue.record("enforced by \(report.enforcement.map(String.init(describing:)) ?? "nothing"), not the container's limit")
       return
     }
+    // Nested, the limit is an ancestor's, and v1 counts the kill only in the worker's own cgroup.
     #expect(report.outcome == .oomKill)
     // The kernel chose the worker, and the supervisor lived to write everything.
     let worker = try #require(report.processes.first)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import OomlabKit
 import OomlabTestSupport
 
 /// The paths taken when no cgroup can be had, forced with an empty stand-in for /proc/self/mountinfo.
@@ -38,6 +39,101 @@ struct LimitFallbackTests {
     #expect(result.stderr.contains("--enforce simulated") == (enforce == "auto"))
     #expect(result.csv == nil, "a refused run writes no CSV")
     #expect(result.summaryJSON == nil)
+  }
+
+  /// A tree of ordinary files standing in for this process's memory hierarchy, found through a stand-in
+  /// mountinfo: the access check passes (the directories are writable) but the new cgroup has no limit
+  /// file to write, as when the kernel refuses the cgroup after the check; an ancestor carries a
+  /// 512 MiB "container" limit. It is of the host's cgroup version unless `v2` says.
+  static func refusingTree(v2: Bool = false, delegated: Bool = true) throws -> (tree: CgroupFakeTree, own: String, mountinfo: String) {
+    let tree = try CgroupFakeTree()
+    let membership = ProcCgroup.parse(try FileIO.read("/proc/self/cgroup"))
+    let line: String
+    let path: String
+    if !v2, let v1 = membership.v1Path(controller: "memory") {
+      path = v1
+      line = "35 31 0:32 / \(tree.path("memory")) rw,relatime - cgroup cgroup rw,memory\n"
+      tree.v1MemoryFiles("memory")
+      tree.v1MemoryFiles("memory" + path, limit: "536870912\n")
+    } else {
+      path = try #require(membership.unifiedPath)
+      line = "41 31 0:38 / \(tree.path("memory")) rw,relatime - cgroup2 cgroup2 rw\n"
+      tree.file("memory/cgroup.controllers", "memory\n")
+      tree.v2MemoryFiles("memory" + path, max: "536870912\n")
+      tree.file("memory" + path + "/cgroup.controllers", "memory\n")
+      tree.file("memory" + path + "/cgroup.subtree_control", delegated ? "memory\n" : "")
+    }
+    tree.file("mountinfo", line)
+    // The root cgroup is the mount point itself, without a trailing slash.
+    return (tree, tree.path("memory" + (path == "/" ? "" : path)), tree.path("mountinfo"))
+  }
+
+  @Test(arguments: ["auto", "cgroup"])
+  func aCgroupRefusedAfterTheCheckFallsBackToTheContainer(_ enforce: String) throws {
+    let (tree, own, mountinfo) = try Self.refusingTree()
+    defer { withExtendedLifetime(tree) {} }
+    let result = try OomlabProcess.run(
+      """
+      name: refused
+      limit: 64MiB
+      sample: 20ms
+      steps:
+        - buffers: { count: 2, size: 4MiB, touch: all }
+        - hold: 100ms
+      """, arguments: ["--enforce", enforce], environment: ["OOMLAB_MOUNTINFO": mountinfo])
+    defer { result.cleanUp() }
+    #expect(CgroupDirectory.subdirectories(of: own).isEmpty, "the refused cgroup was left behind")
+    if enforce == "cgroup" {
+      #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
+      #expect(result.stderr.contains("cannot enforce a memory limit of 64.0 MiB"), "\(result.stderr)")
+      return
+    }
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    let report = try #require(result.report)
+    #expect(report.enforcement == .container("\(own): limit 512.0 MiB, 0 B in use at start"))
+    #expect(report.notes.contains { $0.hasPrefix("no cgroup of oomlab's own could be made") }, "\(report.notes)")
+  }
+
+  @Test func enablingMemoryForChildrenIsReported() throws {
+    let (tree, own, mountinfo) = try Self.refusingTree(v2: true, delegated: false)
+    defer { withExtendedLifetime(tree) {} }
+    let result = try OomlabProcess.run(
+      "name: enable\nlimit: 64MiB\nsample: 20ms\nsteps:\n  - buffers: { count: 2, size: 4MiB, touch: all }\n",
+      environment: ["OOMLAB_MOUNTINFO": mountinfo])
+    defer { result.cleanUp() }
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    #expect(tree.read(String(own.dropFirst(tree.base.count + 1)) + "/cgroup.subtree_control") == "+memory\n")
+    // The write outlives the run (the cgroup itself then failed here, and the container's limit was used).
+    let notes = try #require(result.report).notes
+    #expect(notes.contains("enabled memory in \(own)/cgroup.subtree_control; left enabled, since other cgroups may rely on it now"), "\(notes)")
+  }
+
+  static let groupScenario = """
+    name: group
+    limit: 64MiB
+    sample: 20ms
+    oom-group: true
+    steps:
+      - buffers: { count: 2, size: 4MiB, touch: all }
+    """
+
+  @Test func oomGroupWithASimulatedLimitIsBadUsage() throws {
+    let result = try OomlabProcess.run(Self.groupScenario, arguments: ["--enforce", "simulated"])
+    defer { result.cleanUp() }
+    #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.contains("oom-group") && result.stderr.contains("--no-oom-group"), "\(result.stderr)")
+    #expect(result.csv == nil && result.summaryJSON == nil)
+  }
+
+  @Test func oomGroupUnderAContainersLimitIsRefused() throws {
+    let (tree, own, mountinfo) = try Self.refusingTree(v2: true)
+    defer { withExtendedLifetime(tree) {} }
+    let result = try OomlabProcess.run(Self.groupScenario, environment: ["OOMLAB_MOUNTINFO": mountinfo])
+    defer { result.cleanUp() }
+    #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.contains("the container's limit at \(own)"), "\(result.stderr)")
+    #expect(!result.stderr.contains("--enforce simulated"), "a simulation cannot take a group either")
+    #expect(CgroupDirectory.subdirectories(of: own).isEmpty, "the refused cgroup was left behind")
   }
 
   @Test func aSimulatedLimitIsEnforcedAndLabelledEverywhere() throws {

@@ -42,9 +42,19 @@ struct OomGroupRunTests {
 
   @Test(.enabled(if: version == .v1, "this host has cgroup v2"))
   func onCgroupV1ItIsRefusedAsTheEnvironments() throws {
-    let result = try OomlabProcess.run(Self.scenario)
+    var seen = Set<String>()
+    let result = try OomlabProcess.run(Self.scenario) { process, _ in
+      // Refused before anything is made: no cgroup of this supervisor's appears, even briefly.
+      while process.isRunning {
+        seen.formUnion(MemoryLimitRunTests.leftoverCgroups(ofSupervisor: process.processIdentifier))
+        usleep(1000)
+      }
+    }
     defer { result.cleanUp() }
     #expect(result.status == ExitStatus.environment.rawValue, "\(result.stdout)\(result.stderr)")
     #expect(result.stderr.contains("memory.oom.group needs cgroup v2"), "\(result.stderr)")
+    #expect(seen.isEmpty, "the supervisor made \(seen.sorted())")
+    // --enforce simulated refuses oom-group too, so it is not offered as the way out.
+    #expect(!result.stderr.contains("--enforce simulated"), "\(result.stderr)")
   }
 }

@@ -44,6 +44,8 @@ struct SupervisorLeafRunTests {
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     let report = try #require(result.report)
     #expect(report.notes.contains { $0.contains("no-internal-processes") }, "\(report.notes)")
+    // The fresh pod had no memory in its cgroup.subtree_control: the supervisor enabled it and says so.
+    #expect(report.notes.contains { $0.hasPrefix("enabled memory in \(pod.directory)/cgroup.subtree_control") }, "\(report.notes)")
     guard case .cgroup(let directory)? = report.enforcement else {
       Issue.record("enforced by \(report.enforcement.map(String.init(describing:)) ?? "nothing"), not a cgroup")
       return

@@ -60,7 +60,7 @@ struct CgroupLocatorTests {
     #expect(mounts.filter { $0.version == .v1 }.count == 9)
     let memory = mounts.first { $0.controllers == ["memory"] }
     #expect(memory == CgroupMount(version: .v1, mountPoint: "/sys/fs/cgroup/memory", controllers: ["memory"]))
-    #expect(mounts.first { $0.name == "systemd" }?.controllers == [])
+    #expect(mounts.first { $0.mountPoint == "/sys/fs/cgroup/systemd" }?.controllers == [], "name=systemd is no controller")
     #expect(mounts.last == CgroupMount(version: .v2, mountPoint: "/sys/fs/cgroup/unified"))
   }
 
@@ -77,7 +77,6 @@ struct CgroupLocatorTests {
     #expect(mounts[0].mountPoint == "/sys/fs/cgroup/cpu,cpuacct")
     #expect(mounts[1].root == "/docker/ab12")
     #expect(mounts[1].controllers == ["memory"])
-    #expect(mounts[1].readOnly)
     #expect(mounts[2].mountPoint == "/mnt/with space")
   }
 
@@ -130,7 +129,6 @@ struct CgroupLocatorTests {
       "cpu io memory pids\n"
     }
     #expect(hierarchy == CgroupHierarchy(version: .v2, mountPoint: "/sys/fs/cgroup", ownDirectory: "/sys/fs/cgroup"))
-    #expect(mounts[0].readOnly)
   }
 
   @Test func resolveExplainsAMachineWithoutAMemoryController() {

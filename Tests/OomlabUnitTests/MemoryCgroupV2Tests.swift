@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Testing
 
@@ -22,18 +23,22 @@ struct MemoryCgroupV2Tests {
   @Test func createEnablesMemoryInAParentWithoutProcesses() throws {
     let tree = try makeTree(scopeProcs: "")
     let parent = tree.path("cgroup/user.slice/session-2.scope")
-    let cgroup = try MemoryCgroup.create(version: .v2, under: parent, supervisorPid: 4242)
+    var enabled = 0
+    let cgroup = try MemoryCgroup.create(version: .v2, under: parent, supervisorPid: 4242) { enabled += 1 }
     #expect(cgroup.directory == parent + "/oomlab-4242-0")
     #expect(cgroup.version == .v2)
     #expect(tree.read("cgroup/user.slice/session-2.scope/cgroup.subtree_control") == "+memory\n")
+    #expect(enabled == 1, "the write that outlives the run is reported")
     #expect(tree.exists("cgroup/user.slice/session-2.scope/oomlab-4242-0"))
   }
 
   @Test func createLeavesAnEnabledParentAlone() throws {
     let tree = try makeTree(scopeSubtree: "memory\n", scopeProcs: "")
     let parent = tree.path("cgroup/user.slice/session-2.scope")
-    let first = try MemoryCgroup.create(version: .v2, under: parent, supervisorPid: 4242)
-    let second = try MemoryCgroup.create(version: .v2, under: parent, supervisorPid: 4242)
+    var enabled = 0
+    let first = try MemoryCgroup.create(version: .v2, under: parent, supervisorPid: 4242) { enabled += 1 }
+    let second = try MemoryCgroup.create(version: .v2, under: parent, supervisorPid: 4242) { enabled += 1 }
+    #expect(enabled == 0, "nothing was written, so nothing is reported")
     #expect(first.directory.hasSuffix("/oomlab-4242-0"))
     #expect(second.directory.hasSuffix("/oomlab-4242-1"))
     #expect(tree.read("cgroup/user.slice/session-2.scope/cgroup.subtree_control") == "memory\n")
@@ -65,6 +70,37 @@ struct MemoryCgroupV2Tests {
     let cgroup = try MemoryCgroup.create(version: .v2, under: tree.path("cgroup"), supervisorPid: 99)
     #expect(cgroup.directory == tree.path("cgroup/oomlab-99-0"))
     #expect(tree.read("cgroup/cgroup.subtree_control") == "+memory\n")
+  }
+
+  /// Runs chattr with `flag` on `path`; false when it cannot (no chattr, a file system without the flag).
+  func chattr(_ flag: String, _ path: String) -> Bool {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
+    process.arguments = [flag, path]
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return false }
+    process.waitUntilExit()
+    return process.terminationStatus == 0
+  }
+
+  @Test func aSupervisorAloneDoesNotStepDownWhereSubtreeControlIsNotWritable() throws {
+    // The supervisor is the only process: stepping down would remove that obstacle, but not the write's.
+    let tree = try makeTree(scopeProcs: "\(getpid())\n")
+    let parent = tree.path("cgroup/user.slice/session-2.scope")
+    let control = parent + "/cgroup.subtree_control"
+    // Immutable, the file is unwritable even for root (chattr needs CAP_LINUX_IMMUTABLE and ext4, xfs, btrfs or tmpfs).
+    guard chattr("+i", control) else {
+      print("skipped: chattr +i is not possible on \(control)")
+      return
+    }
+    defer { _ = chattr("-i", control) }
+    guard access(control, W_OK) != 0 else {
+      print("skipped: \(control) is still writable with +i")
+      return
+    }
+    #expect(MemoryDelegation.obstacle(in: parent) == .subtreeControlNotWritable(parent: parent, errno: EPERM))
+    #expect(try SupervisorLeaf.stepDown(from: parent) == nil)
+    #expect(CgroupDirectory.subdirectories(of: parent).isEmpty, "a leaf was made")
   }
 
   @Test func createExplainsAnUndelegatedController() throws {
@@ -148,7 +184,7 @@ struct MemoryCgroupV2Tests {
   @Test func removeKillsWhatIsLeftAndRemovesTheDirectory() throws {
     let tree = try makeTree()
     tree.v2MemoryFiles("cgroup/child")
-    tree.file("cgroup/child/cgroup.procs", "5001\n5002\n\(getpid())\n")
+    tree.file("cgroup/child/cgroup.procs", "5001\n5002\n")
     tree.file("cgroup/child/cgroup.kill")
     let log = RemovalLog()
     let cgroup = MemoryCgroup(directory: tree.path("cgroup/child"), version: .v2)
@@ -156,10 +192,53 @@ struct MemoryCgroupV2Tests {
     _ = cgroup.read()
     try cgroup.remove()
     #expect(!tree.exists("cgroup/child"))
-    // Never this process, even if it were listed.
+    #expect(tree.read("cgroup/child/cgroup.kill") == nil)
+    // cgroup.kill took them all: no pid, which may have been reused since it was listed, is signalled.
+    #expect(log.signals.isEmpty)
+    #expect(cgroup.read() == nil)
+  }
+
+  @Test func withoutCgroupKillTheListedProcessesAreSignalled() throws {
+    let tree = try makeTree()
+    tree.v2MemoryFiles("cgroup/child")
+    tree.file("cgroup/child/cgroup.procs", "5001\n5002\n")
+    let log = RemovalLog()
+    let cgroup = MemoryCgroup(directory: tree.path("cgroup/child"), version: .v2)
+    cgroup.remover = log.remover
+    try cgroup.remove()
     #expect(log.signals.map(\.pid) == [5001, 5002])
     #expect(log.signals.allSatisfy { $0.signal == SIGKILL })
-    #expect(cgroup.read() == nil)
+  }
+
+  @Test func theLiveSignalGoesOnlyToAProcessStillListed() throws {
+    let sleeper = Process()
+    sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
+    sleeper.arguments = ["30"]
+    try sleeper.run()
+    defer { if sleeper.isRunning { kill(sleeper.processIdentifier, SIGKILL) }; sleeper.waitUntilExit() }
+    let pid = sleeper.processIdentifier
+    let tree = try makeTree()
+    tree.file("cgroup/child/cgroup.procs", "5001\n")
+    // Listed no longer (as when its pid went to another process): left alone.
+    #expect(CgroupRemover.live.signal(pid, SIGKILL, tree.path("cgroup/child")) == -1)
+    #expect(sleeper.isRunning)
+    tree.file("cgroup/child/cgroup.procs", "\(pid)\n")
+    #expect(CgroupRemover.live.signal(pid, SIGKILL, tree.path("cgroup/child")) == 0)
+    sleeper.waitUntilExit()
+    #expect(sleeper.terminationReason == .uncaughtSignal && sleeper.terminationStatus == SIGKILL)
+  }
+
+  @Test func removeGivesUpAtOnceWhenThisProcessIsInside() throws {
+    let tree = try makeTree()
+    tree.v2MemoryFiles("cgroup/child")
+    tree.file("cgroup/child/cgroup.procs", "5001\n\(getpid())\n")
+    let log = RemovalLog()
+    let cgroup = MemoryCgroup(directory: tree.path("cgroup/child"), version: .v2)
+    cgroup.remover = log.remover
+    #expect(throws: CgroupError.holdsThisProcess(path: tree.path("cgroup/child"))) { try cgroup.remove() }
+    // This process can never leave by being killed, so nothing is killed, waited for or retried.
+    #expect(log.signals.isEmpty && log.rmdirs.isEmpty)
+    #expect(tree.exists("cgroup/child"))
   }
 
   @Test func removeTakesNestedCgroupsFirst() throws {

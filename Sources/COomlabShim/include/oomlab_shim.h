@@ -89,6 +89,10 @@ int oomlab_pidfd_open(int pid);
 /// The corresponding C call is `pidfd_send_signal(pidfd, sig, NULL, 0)`, made through syscall(2).
 int oomlab_pidfd_send_signal(int pidfd, int sig);
 
+/// Returns the symbolic name of errno `code` ("ELOOP"), or NULL when it has none or glibc is older than 2.32.
+/// The corresponding C call is `strerrorname_np(code)`, which Swift's Glibc module does not declare (_GNU_SOURCE).
+const char *oomlab_errno_name(int code);
+
 /// Creates a pipe with `flags` (O_CLOEXEC, O_NONBLOCK) set on both ends at once; 0 or -1 with errno.
 /// The corresponding C call is `pipe2`, which Swift's Glibc module does not declare (it needs _GNU_SOURCE).
 int oomlab_pipe(int ends[2], int flags);

@@ -27,7 +27,7 @@ package final class AttachTarget {
           description: "attach: pid \(pid) is a thread, not a process; attach to its process (Tgid in /proc/\(pid)/status)")
       case let code:
         throw RunRefusal(
-          status: .environment, description: "attach: pidfd_open(\(pid)) failed: \(String(cString: strerror(code))) (errno \(code))")
+          status: .environment, description: "attach: pidfd_open(\(pid)) failed: \(ErrnoName.explain(code))")
       }
     }
     self.pid = pid

@@ -20,6 +20,8 @@ package enum CgroupError: Error, Equatable, CustomStringConvertible {
   case cannotLock(path: String, errno: Int32)
   /// rmdir kept failing after the processes were killed.
   case cannotRemove(path: String, errno: Int32, attempts: Int)
+  /// The cgroup to remove holds this very process, which cannot kill itself to empty it.
+  case holdsThisProcess(path: String)
 
   package var description: String {
     switch self {
@@ -54,6 +56,8 @@ package enum CgroupError: Error, Equatable, CustomStringConvertible {
     case .cannotRemove(let path, let code, let attempts):
       return "cannot remove the cgroup \(path) after \(attempts) attempt" + (attempts == 1 ? "" : "s")
         + ": \(ErrnoName.explain(code))"
+    case .holdsThisProcess(let path):
+      return "cannot remove the cgroup \(path): oomlab itself (pid \(getpid())) was moved into it, so it is left in place"
     }
   }
 }

@@ -14,9 +14,13 @@ package struct CgroupHierarchy: Equatable, Sendable {
     self.ownDirectory = ownDirectory
   }
 
-  /// Creates `oomlab-<supervisorPid>-<n>` under `parent` (by default this process's own cgroup).
-  package func createChild(supervisorPid: Int32, under parent: String? = nil) throws -> MemoryCgroup {
-    try MemoryCgroup.create(version: version, under: parent ?? ownDirectory, supervisorPid: supervisorPid)
+  /// Creates `oomlab-<supervisorPid>-<n>` under `parent` (by default this process's own cgroup); see
+  /// `MemoryCgroup.create` for `enabledMemory`.
+  package func createChild(
+    supervisorPid: Int32, under parent: String? = nil, enabledMemory: () -> Void = {}
+  ) throws -> MemoryCgroup {
+    try MemoryCgroup.create(
+      version: version, under: parent ?? ownDirectory, supervisorPid: supervisorPid, enabledMemory: enabledMemory)
   }
 
   /// The cgroup at `directory`, read and written the way this hierarchy's version requires.

@@ -11,6 +11,9 @@ struct CgroupLayout: Sendable {
     let file: String
     /// How many bytes of it are read (single values are short; stat and events are not).
     let capacity: Int
+    /// Whether the file is read in the victim's own cgroup rather than the limited one: v1 counts an
+    /// OOM kill only in the memcg of the process killed, not in the ancestor whose limit was hit.
+    var victimsOwn = false
     /// Stores what the file says into the reading.
     let fill: @Sendable (UnsafeRawBufferPointer, inout CgroupReading) -> Void
   }
@@ -50,7 +53,7 @@ struct CgroupLayout: Sendable {
         reading.oomGroupKills = events.oomGroupKill
       },
       Figure(file: "memory.pressure", capacity: 512) { bytes, reading in
-        let pressure = Pressure.parse(String(decoding: bytes, as: UTF8.self))
+        let pressure = Pressure.parse(bytes)
         reading.psiSomeAvg10 = pressure.someAvg10
         reading.psiFullAvg10 = pressure.fullAvg10
       },
@@ -68,6 +71,6 @@ struct CgroupLayout: Sendable {
       },
       // v1 memory.stat has no stack/page-table/slab lines; kmem usage is the kernel memory it does count.
       Figure(file: "memory.kmem.usage_in_bytes", capacity: 64) { $1.kernel = CgroupValue.integer($0) },
-      Figure(file: "memory.oom_control", capacity: 256) { $1.oomKills = OomControl.parse($0).oomKill },
+      Figure(file: "memory.oom_control", capacity: 256, victimsOwn: true) { $1.oomKills = OomControl.parse($0).oomKill },
     ])
 }

@@ -9,22 +9,13 @@ package struct CgroupMount: Equatable, Sendable {
   /// The v1 controllers bound to the hierarchy, from the super options; empty for v2, whose
   /// controllers are listed in the root's `cgroup.controllers` instead.
   package var controllers: [String]
-  /// The name of a v1 hierarchy without controllers (`name=systemd`), or nil.
-  package var name: String?
-  /// Whether the mount or its superblock is read-only, which forbids creating cgroups.
-  package var readOnly: Bool
 
   /// Creates a mount record.
-  package init(
-    version: CgroupVersion, mountPoint: String, root: String = "/", controllers: [String] = [], name: String? = nil,
-    readOnly: Bool = false
-  ) {
+  package init(version: CgroupVersion, mountPoint: String, root: String = "/", controllers: [String] = []) {
     self.version = version
     self.mountPoint = mountPoint
     self.root = root
     self.controllers = controllers
-    self.name = name
-    self.readOnly = readOnly
   }
 
   /// The directory of the cgroup `path` (as /proc/self/cgroup names it), or nil when the mount does not show it.

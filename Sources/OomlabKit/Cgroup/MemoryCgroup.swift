@@ -7,6 +7,9 @@ package final class MemoryCgroup {
   /// The interface of the hierarchy the directory belongs to.
   package let version: CgroupVersion
   let layout: CgroupLayout
+  /// Where the workers themselves sit, for the figures the kernel counts only there (`Figure.victimsOwn`):
+  /// the cgroup itself, except when it is a container's limit on an ancestor of the supervisor's cgroup.
+  package var victimDirectory: String
   var remover = CgroupRemover.live
   /// The flock that marks the cgroup as in use, held from creation until `remove`; nil for an adopted cgroup.
   private var lock: CgroupLock?
@@ -19,6 +22,7 @@ package final class MemoryCgroup {
     self.directory = directory
     self.version = version
     layout = .of(version)
+    victimDirectory = directory
   }
 
   private convenience init(directory: String, version: CgroupVersion, lock: CgroupLock) {
@@ -27,9 +31,12 @@ package final class MemoryCgroup {
   }
 
   /// Creates `oomlab-<supervisorPid>-<n>` under `parent`, locked as in use; on v2 it first makes sure
-  /// `parent` hands the memory controller to its children.
-  package static func create(version: CgroupVersion, under parent: String, supervisorPid: Int32) throws -> MemoryCgroup {
-    if version == .v2 { try MemoryDelegation.enable(in: parent) }
+  /// `parent` hands the memory controller to its children, calling `enabledMemory` if it had to write
+  /// `+memory` there (even if the creation then fails, since the write stays).
+  package static func create(
+    version: CgroupVersion, under parent: String, supervisorPid: Int32, enabledMemory: () -> Void = {}
+  ) throws -> MemoryCgroup {
+    if version == .v2, try MemoryDelegation.enable(in: parent) { enabledMemory() }
     let child = try CgroupDirectory.makeChild(under: parent, supervisorPid: supervisorPid)
     return MemoryCgroup(directory: child.path, version: version, lock: child.lock)
   }
@@ -85,7 +92,8 @@ package final class MemoryCgroup {
       usage = opened
       // A file this kernel lacks (memory.peak before 5.19, memory.pressure without PSI) stays empty.
       figures = layout.figures.compactMap { figure in
-        (try? ProcFile(directory + "/" + figure.file, capacity: figure.capacity)).map { ($0, figure) }
+        let place = figure.victimsOwn ? victimDirectory : directory
+        return (try? ProcFile(place + "/" + figure.file, capacity: figure.capacity)).map { ($0, figure) }
       }
     }
     // The usage is the page counter the limit is enforced against, so it is the figure to plot

@@ -15,15 +15,20 @@ enum MemoryDelegation {
     }
   }
 
-  /// Makes sure children of `parent` get the memory controller.
-  static func enable(in parent: String) throws {
-    guard try state(of: parent).get() == .mustEnable else { return }
+  /// Makes sure children of `parent` get the memory controller; returns whether it wrote `+memory` to do so.
+  ///
+  /// The write is left in place: it enables memory for every child of `parent` (at the root, system-wide),
+  /// and other cgroups may rely on it as soon as it is made, so only the caller can say it happened.
+  @discardableResult
+  static func enable(in parent: String) throws -> Bool {
+    guard try state(of: parent).get() == .mustEnable else { return false }
     do {
       try FileIO.write(parent + "/cgroup.subtree_control", "+memory\n")
     } catch let error as SystemError where error.errno == EBUSY {
       // A process arrived between the check and the write.
       throw CgroupError.internalProcesses(parent: parent, count: max(1, CgroupDirectory.processes(in: parent).count))
     }
+    return true
   }
 
   /// Where a parent stands.
@@ -48,12 +53,14 @@ enum MemoryDelegation {
     guard CgroupValue.words(controllers).contains("memory") else {
       return .failure(.controllerUnavailable(parent: parent, controllers: CgroupValue.words(controllers).joined(separator: " ")))
     }
+    // Tested before the processes: internalProcesses is the one obstacle a supervisor alone in `parent`
+    // removes by stepping down, which must not happen when the write would be denied anyway.
+    if access(parent + "/cgroup.subtree_control", W_OK) != 0 {
+      return .failure(.subtreeControlNotWritable(parent: parent, errno: errno))
+    }
     let processes = CgroupDirectory.processes(in: parent)
     if !isRoot(parent) && !processes.isEmpty {
       return .failure(.internalProcesses(parent: parent, count: processes.count))
-    }
-    if access(parent + "/cgroup.subtree_control", W_OK) != 0 {
-      return .failure(.subtreeControlNotWritable(parent: parent, errno: errno))
     }
     return .success(.mustEnable)
   }

@@ -1,9 +1,5 @@
-/// The counters of a v2 cgroup's `memory.events`.
+/// The counters oomlab takes from a v2 cgroup's `memory.events`.
 package struct MemoryEvents: Equatable, Sendable {
-  /// Times usage went over memory.high and the cgroup was throttled.
-  package var high: UInt64 = 0
-  /// Times usage was about to go over memory.max and reclaim was forced.
-  package var max: UInt64 = 0
   /// Times the cgroup hit its limit and reclaim failed (the OOM path was entered).
   package var oom: UInt64 = 0
   /// Processes the OOM killer killed in this cgroup or below; nil on kernels without the line, so
@@ -21,7 +17,7 @@ package struct MemoryEvents: Equatable, Sendable {
   }
 
   static let fields = KeyValueFields<MemoryEvents>(separator: 0x20, [
-    "high": { $0.high = $1 }, "max": { $0.max = $1 }, "oom": { $0.oom = $1 }, "oom_kill": { $0.oomKill = $1 },
+    "oom": { $0.oom = $1 }, "oom_kill": { $0.oomKill = $1 },
     "oom_group_kill": { $0.oomGroupKill = $1 },
   ])
 

@@ -10,10 +10,6 @@ package struct MemoryStat: Equatable, Sendable {
   package var pageTables: UInt64?
   /// Slab objects: v2 `slab`, or `slab_reclaimable` + `slab_unreclaimable` on kernels before it existed.
   package var slab: UInt64?
-  /// Swapped-out anonymous memory: v1 `total_swap` (or `swap`); v2 reports it in memory.swap.current instead.
-  package var swap: UInt64?
-  /// v1 `hierarchical_memory_limit`: the smallest limit on the way to the root, or nil when unlimited.
-  package var hierarchicalLimit: UInt64?
 
   /// Creates an empty record.
   package init() {}
@@ -32,15 +28,14 @@ package struct MemoryStat: Equatable, Sendable {
   /// Every line read, before the v1 and v2 spellings are folded into one figure each.
   struct Lines {
     var anon, file, kernelStack, pageTables, slab, slabReclaimable, slabUnreclaimable: UInt64?
-    var rss, totalRss, cache, totalCache, swap, totalSwap, hierarchicalLimit: UInt64?
+    var rss, totalRss, cache, totalCache: UInt64?
   }
 
   static let fields = KeyValueFields<Lines>(separator: 0x20, [
     "anon": { $0.anon = $1 }, "file": { $0.file = $1 }, "kernel_stack": { $0.kernelStack = $1 },
     "pagetables": { $0.pageTables = $1 }, "slab": { $0.slab = $1 }, "slab_reclaimable": { $0.slabReclaimable = $1 },
     "slab_unreclaimable": { $0.slabUnreclaimable = $1 }, "rss": { $0.rss = $1 }, "total_rss": { $0.totalRss = $1 },
-    "cache": { $0.cache = $1 }, "total_cache": { $0.totalCache = $1 }, "swap": { $0.swap = $1 },
-    "total_swap": { $0.totalSwap = $1 }, "hierarchical_memory_limit": { $0.hierarchicalLimit = $1 },
+    "cache": { $0.cache = $1 }, "total_cache": { $0.totalCache = $1 },
   ])
 
   /// Parses the raw bytes of memory.stat without building a dictionary, since it is read every tick.
@@ -53,12 +48,10 @@ package struct MemoryStat: Equatable, Sendable {
     stat.file = lines.file ?? lines.totalCache ?? lines.cache
     stat.kernelStack = lines.kernelStack
     stat.pageTables = lines.pageTables
-    stat.swap = lines.totalSwap ?? lines.swap
     stat.slab = lines.slab
     if stat.slab == nil && (lines.slabReclaimable != nil || lines.slabUnreclaimable != nil) {
       stat.slab = (lines.slabReclaimable ?? 0) + (lines.slabUnreclaimable ?? 0)
     }
-    stat.hierarchicalLimit = lines.hierarchicalLimit.flatMap { $0 < CgroupValue.unlimitedThreshold ? $0 : nil }
     return stat
   }
 }

@@ -18,23 +18,17 @@ package enum MountInfo {
       case "cgroup2": version = .v2
       default: continue
       }
-      let mountOptions = fields[5].split(separator: ",")
       let superOptions = fields[dash + 3].split(separator: ",")
       var controllers: [String] = []
-      var name: String?
+      // `name=systemd` names a hierarchy without controllers; any key=value option is no controller.
       if version == .v1 {
-        for option in superOptions {
-          if option.hasPrefix("name=") {
-            name = String(option.dropFirst(5))
-          } else if !option.contains("=") && !genericOptions.contains(String(option)) {
-            controllers.append(String(option))
-          }
+        for option in superOptions where !option.contains("=") && !genericOptions.contains(String(option)) {
+          controllers.append(String(option))
         }
       }
       mounts.append(
         CgroupMount(
-          version: version, mountPoint: unescape(fields[4]), root: unescape(fields[3]), controllers: controllers,
-          name: name, readOnly: mountOptions.contains("ro") || superOptions.contains("ro")))
+          version: version, mountPoint: unescape(fields[4]), root: unescape(fields[3]), controllers: controllers))
     }
     return mounts
   }

@@ -40,8 +40,9 @@ enum SupervisorLeaf {
       // "0" moves the writing process, every thread of it.
       try FileIO.write(leaf.path + "/cgroup.procs", "0\n")
     } catch {
-      leaf.lock.release()
+      // Released only after rmdir, as MemoryCgroup.remove does: unlocked, the empty leaf would pass for abandoned.
       rmdir(leaf.path)
+      leaf.lock.release()
       throw error
     }
     state.withLock { $0 = Moved(parent: parent, leaf: leaf.path, lock: leaf.lock) }

@@ -76,7 +76,7 @@ package enum Doctor {
       DoctorCheck(
         subject: "pidfd", finding: pidfd >= 0
           ? "supported: attach sees a process end, exec signals only processes of its tree"
-          : "pidfd_open failed: \(String(cString: strerror(pidfdError))) (Linux 5.3 or later is needed): exec and attach cannot run",
+          : "pidfd_open failed: \(ErrnoName.explain(pidfdError)) (Linux 5.3 or later is needed): exec and attach cannot run",
         source: "pidfd_open(2)", ok: pidfd >= 0))
     let children = "/proc/\(getpid())/task/\(getpid())/children"
     let hasChildren = FileIO.exists(children)

@@ -36,13 +36,13 @@ enum CommandPath {
     var info = stat()
     guard stat(candidate, &info) == 0 else {
       throw RunRefusal(
-        status: .badInput, description: "exec: command not found: \"\(name)\": \(String(cString: strerror(errno)))")
+        status: .badInput, description: "exec: command not found: \"\(name)\": \(ErrnoName.explain(errno))")
     }
     guard info.st_mode & S_IFMT != S_IFDIR else {
       throw RunRefusal(status: .badInput, description: "exec: \"\(candidate)\" is a directory, not a program")
     }
     guard access(candidate, X_OK) == 0 else {
-      throw RunRefusal(status: .badInput, description: "exec: \"\(candidate)\" is not executable: \(String(cString: strerror(errno)))")
+      throw RunRefusal(status: .badInput, description: "exec: \"\(candidate)\" is not executable: \(ErrnoName.explain(errno))")
     }
   }
 }

@@ -21,7 +21,7 @@ extension Supervisor {
     guard probe >= 0 else {
       throw RunRefusal(
         status: .environment,
-        description: "exec needs pidfd_open(2) (Linux 5.3 or later): \(String(cString: strerror(errno)))")
+        description: "exec needs pidfd_open(2) (Linux 5.3 or later): \(ErrnoName.explain(errno))")
     }
     close(probe)
     // Set up the limit before anything is written, so a refusal leaves nothing behind; declared
@@ -344,7 +344,9 @@ extension Supervisor {
     live.seconds = duration
     live.outcome = outcome.description
     options.statusLine?.finish(live)
-    return RunResult(report: report, status: status, exitCode: exitCode)
+    var result = RunResult(report: report, status: status, exitCode: exitCode)
+    enforcement?.finish(&result)
+    return result
   }
 
   /// The outcome a wait status alone says.

@@ -1,8 +1,9 @@
+import COomlabShim
 import Glibc
 
 /// Symbolic errno names for messages, because "EACCES" is what people search for.
 enum ErrnoName {
-  /// `EACCES` for 13, and so on; `errno N` for numbers not listed.
+  /// `EACCES` for 13, and so on; for numbers not listed, glibc's name, else `errno N`.
   static func of(_ code: Int32) -> String {
     switch code {
     case EPERM: return "EPERM"
@@ -23,7 +24,14 @@ enum ErrnoName {
     case EPIPE: return "EPIPE"
     case ENOTEMPTY: return "ENOTEMPTY"
     case EOPNOTSUPP: return "EOPNOTSUPP"
-    default: return "errno \(code)"
+    case ENOEXEC: return "ENOEXEC"
+    case ELOOP: return "ELOOP"
+    case EMFILE: return "EMFILE"
+    case EISDIR: return "EISDIR"
+    case EFBIG: return "EFBIG"
+    case EDQUOT: return "EDQUOT"
+    case ENAMETOOLONG: return "ENAMETOOLONG"
+    default: return oomlab_errno_name(code).map { String(cString: $0) } ?? "errno \(code)"
     }
   }
 

@@ -9,9 +9,6 @@ package struct KernelLogRecord: Equatable, Sendable {
   /// The message text.
   package var message: String
 
-  /// The syslog level (0 emergency ... 7 debug).
-  package var level: Int { priority & 7 }
-
   /// Parses one record line; continuation lines (dictionary entries, starting with a space) give nil.
   package static func parse(_ line: Substring) -> KernelLogRecord? {
     guard let semicolon = line.firstIndex(of: ";") else { return nil }

@@ -28,9 +28,6 @@ package struct KernelOomReport: Equatable, Sendable {
   /// When the kernel logged the line, in microseconds since boot (the /dev/kmsg timestamp), when known.
   package var timestampMicroseconds: UInt64?
 
-  /// Whether a cgroup limit, not the whole machine, ran out.
-  package var isCgroupOom: Bool { reason.hasPrefix("Memory cgroup") }
-
   /// Parses a message containing `Killed process PID (comm) total-vm:NkB, anon-rss:NkB, file-rss:NkB, ...`;
   /// nil for any other message.
   package static func parse(_ message: String) -> KernelOomReport? {

@@ -13,28 +13,11 @@ package enum OomBadness {
   /// The system page size, which oom_badness counts in.
   package static let systemPageSize = UInt64(sysconf(Int32(_SC_PAGESIZE)))
 
-  /// oom_badness() itself: the pages the process holds (resident + swapped + page tables) plus
-  /// oom_score_adj in thousandths of `totalPages`; nil for oom_score_adj -1000, which the kernel returns
-  /// as LONG_MIN so the process is never chosen.
-  ///
-  /// The kernel picks the candidate with the most points. Since Linux 5.9 the value is signed and not
-  /// clamped (a -998 process can go below zero); from 2.6.36 to 5.8 an eligible process got at least 1.
-  package static func points(
-    rssBytes: UInt64, swapBytes: UInt64, pageTableBytes: UInt64, oomScoreAdj: Int, totalPages: UInt64,
-    pageSize: UInt64 = systemPageSize
-  ) -> Int64? {
-    // The kernel keeps oom_score_adj within OOM_SCORE_ADJ_MIN...OOM_SCORE_ADJ_MAX.
-    let adj = Int64(min(max(oomScoreAdj, -1000), 1000))
-    if adj == -1000 { return nil }
-    let pages = Int64(rssBytes / pageSize + swapBytes / pageSize + pageTableBytes / pageSize)
-    return pages + adj * Int64(totalPages / 1000)
-  }
-
   /// The badness against a cgroup limit on oom_score_adj's per-mille scale:
   /// (rss + swap + page-table pages) * 1000 / limit pages + oom_score_adj; nil for oom_score_adj -1000.
   ///
   /// This is the ranking the killer uses inside the cgroup, expressed in the units users set
-  /// oom_score_adj in. It differs from `points * 1000 / limit pages` by the kernel's integer division
+  /// oom_score_adj in. It differs from oom_badness()'s `points * 1000 / limit pages` by the kernel's integer division
   /// totalpages / 1000, which for a small limit shrinks the weight of oom_score_adj by up to a few percent.
   /// `limitBytes` should include any swap the cgroup may use.
   package static func cgroupScore(

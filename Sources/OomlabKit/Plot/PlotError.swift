@@ -37,7 +37,7 @@ package enum PlotError: Error, Equatable, CustomStringConvertible {
     switch self {
     case .missing(let path): return "\"\(path)\": no such file or folder"
     case .unreadable(let path, let code):
-      return "\"\(path)\": cannot read it: \(String(cString: strerror(code))) (errno \(code))"
+      return "\"\(path)\": cannot read it: \(ErrnoName.explain(code))"
     case .notFileOrFolder(let path, let kind):
       return "\"\(path)\" is \(kind): name a run's CSV or a matrix folder"
     case .empty(let path): return "\(path): the file is empty: name a CSV `oomlab run` wrote"

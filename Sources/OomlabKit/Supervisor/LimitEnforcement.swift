@@ -24,9 +24,15 @@ final class LimitEnforcement {
   private(set) var leafNote: String?
   /// What the summary says of a container's limit that replaced another requested limit.
   private(set) var fallbackNote: String?
+  /// That oomlab wrote `+memory` to a parent's cgroup.subtree_control, which outlives the run.
+  private(set) var delegationNote: String?
+  /// Why the cgroup of oomlab's own failed after the access check allowed it, when the container's limit is used instead.
+  private(set) var creationNote: String?
   /// The cgroup's oom_kill count before any worker ran.
   private(set) var baselineKills: UInt64 = 0
   let kernelLog: KernelLog?
+  /// Whether `tearDown` ran: a failed removal is reported once, not retried by a later call.
+  private var tornDown = false
 
   private init(kind: Kind, limit: UInt64, cgroup: MemoryCgroup?) {
     self.kind = kind
@@ -38,6 +44,13 @@ final class LimitEnforcement {
 
   /// Sets up enforcement of `limit`, or throws a refusal that names the missing right.
   static func prepare(limit: UInt64, mode: EnforceMode, oomGroup: Bool = false) throws -> LimitEnforcement {
+    // A bad combination of the user's own choices, whatever the machine: a simulation has no OOM killer to take a group.
+    if oomGroup && mode == .simulated {
+      throw RunRefusal(
+        status: .badInput,
+        description: "oom-group asks the kernel's OOM killer to take every worker at once, and --enforce simulated "
+          + "involves no kernel; use --no-oom-group to simulate, or another --enforce")
+    }
     // Asked for, a simulation is what runs: no cgroup, no container's limit, no kernel involvement.
     if mode == .simulated { return LimitEnforcement(kind: .simulated, limit: limit, cgroup: nil) }
     var reason = ""
@@ -47,6 +60,14 @@ final class LimitEnforcement {
       let environment = ProcessInfo.processInfo.environment
       let locator = CgroupLocator(mountInfoPath: environment["OOMLAB_MOUNTINFO"] ?? "/proc/self/mountinfo")
       let hierarchy = try locator.locate()
+      // Refused before anything is made: v1 has no memory.oom.group, for a cgroup of oomlab's own or a container's.
+      if oomGroup && hierarchy.version == .v1 {
+        throw RunRefusal(
+          status: .environment,
+          description: "cannot take the workers as a group (oom-group): "
+            + CgroupError.needsVersion2(directory: hierarchy.ownDirectory, file: "memory.oom.group").description
+            + "; --no-oom-group runs with the limit alone")
+      }
       // Cgroups of earlier runs whose supervisor died (SIGKILL, a crash) are removed first; only
       // provably abandoned ones, and nothing is killed (see StaleCgroups).
       var parent = SupervisorLeaf.parent(of: hierarchy)
@@ -61,43 +82,72 @@ final class LimitEnforcement {
         parent = SupervisorLeaf.parent(of: hierarchy)
         access = CgroupLocator.canCreateChild(in: parent, version: hierarchy.version)
       }
+      var creationNote: String?
+      var delegationNote: String?
       switch access {
       case .ok:
-        let cgroup = try hierarchy.createChild(supervisorPid: getpid(), under: parent)
-        let swapCapped: Bool
+        // The access check cannot foresee every refusal (EBUSY from a process arriving, EAGAIN from
+        // cgroup.max.descendants, EPERM from an LSM, a limit the kernel rejects): those fall back too.
         do {
-          swapCapped = try cgroup.setLimit(limit)
-          if oomGroup { try cgroup.setOOMGroup() }
+          let cgroup = try hierarchy.createChild(supervisorPid: getpid(), under: parent) {
+            delegationNote = "enabled memory in \(parent)/cgroup.subtree_control; left enabled, since other cgroups "
+              + "may rely on it now"
+          }
+          let swapCapped: Bool
+          do {
+            swapCapped = try cgroup.setLimit(limit)
+            if oomGroup { try cgroup.setOOMGroup() }
+          } catch {
+            try? cgroup.remove()
+            throw error
+          }
+          let enforcement = LimitEnforcement(kind: .cgroup, limit: limit, cgroup: cgroup)
+          enforcement.staleCleanup = stale
+          enforcement.swapCapped = swapCapped
+          enforcement.leafNote = leafNote
+          enforcement.delegationNote = delegationNote
+          return enforcement
         } catch {
-          try? cgroup.remove()
-          throw error
+          reason = "\(error)"
+          creationNote = "no cgroup of oomlab's own could be made, so the container's limit is used: \(error)"
         }
-        let enforcement = LimitEnforcement(kind: .cgroup, limit: limit, cgroup: cgroup)
-        enforcement.staleCleanup = stale
-        enforcement.swapCapped = swapCapped
-        enforcement.leafNote = leafNote
-        return enforcement
       case .denied(let why):
         reason = why
       }
       if mode != .cgroup, let container = ContainerLimit.find(in: hierarchy) {
+        if oomGroup {
+          throw RunRefusal(
+            status: .environment,
+            description: "cannot take the workers as a group (oom-group): no cgroup of oomlab's own could be made "
+              + "(\(reason)), and the container's limit at \(container.directory) would kill them one at a time "
+              + "(its memory.oom.group would take the supervisor too); --no-oom-group runs under that limit")
+        }
         let where_ = "\(container.directory): limit \(ByteSize.format(container.limit)), \(ByteSize.format(container.usage)) in use at start"
-        let enforcement = LimitEnforcement(
-          kind: .container(where_), limit: container.limit, cgroup: hierarchy.cgroup(at: container.directory))
+        // The worker runs in the supervisor's own cgroup, which may lie below the limited one.
+        let cgroup = hierarchy.cgroup(at: container.directory)
+        cgroup.victimDirectory = hierarchy.ownDirectory
+        let enforcement = LimitEnforcement(kind: .container(where_), limit: container.limit, cgroup: cgroup)
         enforcement.staleCleanup = stale
         if container.limit != limit {
-          enforcement.fallbackNote = "the requested limit of \(ByteSize.format(limit)) is not enforced (\(reason)): "
-            + "the container's limit of \(ByteSize.format(container.limit)) is what binds"
+          // The creation note already gives the reason when a cgroup was tried and failed.
+          enforcement.fallbackNote = "the requested limit of \(ByteSize.format(limit)) is not enforced"
+            + (creationNote == nil ? " (\(reason))" : "") + ": the container's limit of \(ByteSize.format(container.limit)) is what binds"
         }
+        enforcement.creationNote = creationNote
+        enforcement.delegationNote = delegationNote
+        enforcement.leafNote = leafNote
         return enforcement
       }
+    } catch let refusal as RunRefusal {
+      throw refusal
     } catch {
       reason = "\(error)"
     }
+    // A simulation cannot take the workers as a group, so it is no way out for oom-group.
     throw RunRefusal(
       status: .environment,
       description: "cannot enforce a memory limit of \(ByteSize.format(limit)): \(reason)"
-        + (mode == .auto ? "; --enforce simulated kills the worker at RSS >= limit instead" : ""))
+        + (mode == .auto && !oomGroup ? "; --enforce simulated kills the worker at RSS >= limit instead" : ""))
   }
 
   /// The `cgroup.procs` a worker writes itself into before it execs, for a cgroup of oomlab's own.
@@ -138,15 +188,36 @@ final class LimitEnforcement {
     var notes = staleCleanup.problems.map { "an earlier run's cgroup was left in place: \($0)" }
     if let leafNote { notes.append(leafNote) }
     if let fallbackNote { notes.append(fallbackNote) }
+    if let delegationNote { notes.append(delegationNote) }
+    if let creationNote { notes.append(creationNote) }
     if !swapCapped {
       notes.append(
-        "swap was not capped: this kernel has no \(cgroup?.version == .v1 ? "memory.memsw.limit_in_bytes" : "memory.swap.max") (swap accounting is off), so the worker may swap instead of being killed")
+        "swap was not capped: this kernel has no \(cgroup?.layout.swapLimit ?? "swap limit file") (swap accounting is off), so the worker may swap instead of being killed")
     }
     return notes
   }
 
-  /// Removes oomlab's own cgroup; never the container's.
-  func tearDown() {
-    if kind == .cgroup { try? cgroup?.remove() }
+  /// Removes oomlab's own cgroup, never the container's, once; returns why it could not.
+  @discardableResult
+  func tearDown() -> (any Error)? {
+    guard kind == .cgroup, !tornDown else { return nil }
+    tornDown = true
+    do {
+      try cgroup?.remove()
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  /// Tears down after a run whose summary is written: a cgroup left behind is said on stderr and the
+  /// run exits 3 (130 stays for an interrupted one).
+  func finish(_ result: inout RunResult) {
+    guard let error = tearDown() else { return }
+    FileIO.writeToStandardError("oomlab: \(error)\n")
+    if result.status != .interrupted {
+      result.status = .environment
+      result.exitCode = ExitStatus.environment.rawValue
+    }
   }
 }

@@ -172,6 +172,7 @@ package enum Supervisor {
       result.status = Self.status(interrupted: result.status == .interrupted, failed: true, csv: csv, matched: false)
       result.exitCode = result.status.rawValue
     }
+    enforcement?.finish(&result)
     return result
   }
 

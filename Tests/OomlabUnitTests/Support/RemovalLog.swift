@@ -23,7 +23,7 @@ final class RemovalLog: Sendable {
   /// A remover that logs signals and removes fake directories with their files.
   var remover: CgroupRemover {
     CgroupRemover(
-      signal: { pid, signal in
+      signal: { pid, signal, _ in
         self.state.withLock { $0.signals.append((pid, signal)) }
         return 0
       },
