@@ -121,6 +121,29 @@ import Testing
     #expect(plan.cells.map(\.base) == ["a-glibc-none", "a-glibc-none-2"])
   }
 
+  @Test func twoFilesOfOneNameAreInOneOrderHoweverTheirPathsAreSpelled() throws {
+    // A pod reads the files as ConfigMap keys numbered in command-line order, not under their paths.
+    let text = { (bytes: String) in "name: leak\nsteps:\n  - hold: \(bytes)\n" }
+    let local = try MatrixPlan(
+      scenarios: [
+        try ScenarioParser.parse(yaml: text("2ms"), file: "b/leak.yaml"),
+        try ScenarioParser.parse(yaml: text("1ms"), file: "a/leak.yaml"),
+      ], axes: MatrixAxes())
+    let pod = try MatrixPlan(
+      scenarios: [
+        try ScenarioParser.parse(yaml: text("2ms"), file: "scenarios/leak.yaml"),
+        try ScenarioParser.parse(yaml: text("1ms"), file: "scenarios/2-leak.yaml"),
+      ], axes: MatrixAxes())
+    let reversed = try MatrixPlan(
+      scenarios: [
+        try ScenarioParser.parse(yaml: text("1ms"), file: "./a/../a/leak.yaml"),
+        try ScenarioParser.parse(yaml: text("2ms"), file: "b/leak.yaml"),
+      ], axes: MatrixAxes())
+    #expect(local.cells.map(\.scenario.source) == pod.cells.map(\.scenario.source))
+    #expect(local.cells.map(\.scenario.source) == reversed.cells.map(\.scenario.source))
+    #expect(local.cells.map(\.base) == pod.cells.map(\.base))
+  }
+
   @Test func aMallocConfIsMadeSafeForAFileName() {
     #expect(MatrixCell.fileSafe("dirty_decay_ms:0,muzzy_decay_ms:0") == "dirty_decay_ms=0+muzzy_decay_ms=0")
     #expect(MatrixCell.fileSafe("a:/x y") == "a=_x_y")
