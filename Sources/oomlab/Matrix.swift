@@ -125,13 +125,19 @@ struct Matrix: ParsableCommand {
       return
     }
     let selected = try selection(plan)
-    // Every cell is resolved before the first runs, so a matrix never stops half-way on bad input.
-    var resolved: [(index: Int, cell: MatrixCell, options: RunOptions)] = []
-    for (index, cell) in plan.cells.enumerated() {
+    // Every cell that is to run is resolved before the first runs, so a matrix never stops half-way on bad
+    // input; what this machine lacks for one cell (an allocator not installed) is that cell's failure alone.
+    var resolved: [(index: Int, cell: MatrixCell, options: Result<RunOptions, any Error>)] = []
+    for index in selected.sorted() {
+      let cell = plan.cells[index]
       let request = cell.request(
         interval: options.intervalNanoseconds, enforce: options.enforce, timeout: options.timeoutNanoseconds)
-      let cellOptions = try RunOptions.resolve(cell.scenario, request, environment: ProcessInfo.processInfo.environment)
-      if selected.contains(index) { resolved.append((index, cell, cellOptions)) }
+      do {
+        resolved.append(
+          (index, cell, .success(try RunOptions.resolve(cell.scenario, request, environment: ProcessInfo.processInfo.environment))))
+      } catch where ExitStatus.of(error) == .environment {
+        resolved.append((index, cell, .failure(error)))
+      }
     }
     if cell == nil { for note in plan.notes { printError("note: \(note)") } }
     let out = self.out!
@@ -150,7 +156,7 @@ struct Matrix: ParsableCommand {
       let report: RunReport
       let cellStatus: ExitStatus
       do {
-        var runOptions = cellOptions
+        var runOptions = try cellOptions.get()
         statusLine.cell = (index + 1, resolved.count)
         runOptions.statusLine = statusLine
         try runOptions.record(
