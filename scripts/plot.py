@@ -362,7 +362,7 @@ def load_matrix(folder):
     for row in rows:
         values = dict(zip(header, row))
         name = values.get("csv", "")
-        if not name:
+        if not name or values.get("outcome") == "failed":  # its csv names the file it did not write
             failed.append(values)
             continue
         if name in seen:  # one row per process of the same cell

@@ -9,7 +9,7 @@ struct Collect: ParsableCommand {
       or whole matrix folders), or a file holding framed cells (`oomlab matrix --cell K --framed` output, as \
       `kubectl logs` returns it). --out gets every cell's CSV and JSON summary and one summary.csv in the \
       matrix's order, as `oomlab matrix` writes them; `oomlab plot` reads it. A cell found twice is reported \
-      and the first kept. Framed logs say how many cells the matrix has; for folders, --cells says it. \
+      and the first kept, or the first that ran when one could not (a retried pod). Framed logs say how many cells the matrix has; for folders, --cells says it. \
       Exit status: 0 every cell there and matched, 1 some cell did not match, 3 some cell could not run, \
       2 bad usage, a damaged source, no cell found, or cells missing without --allow-missing (nothing written).
       """)

@@ -189,7 +189,10 @@ struct Matrix: ParsableCommand {
     if status == .interrupted { printError("interrupted: \(finished) of \(resolved.count) cells finished") }
     if framed, let (index, cell, _) = resolved.first, status != .interrupted {
       var names = ["summary.csv"]
-      if rows.contains(where: { $0.last == cell.base + ".csv" }) { names += [cell.base + ".csv", cell.base + ".json"] }
+      let outcome = MatrixSummary.header.firstIndex(of: "outcome")!
+      if rows.contains(where: { $0.last == cell.base + ".csv" && $0[outcome] != "failed" }) {
+        names += [cell.base + ".csv", cell.base + ".json"]
+      }
       for name in names {
         guard let data = FileManager.default.contents(atPath: (out as NSString).appendingPathComponent(name)) else { continue }
         print(CellFrames.frame(index: index, count: plan.cells.count, name: name, contents: data), terminator: "")

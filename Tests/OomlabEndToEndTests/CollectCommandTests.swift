@@ -90,6 +90,54 @@ import OomlabTestSupport
     #expect(result.stderr.contains("the matrix has 12 cells and cells 0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11 missing"), "\(result.stderr)")
   }
 
+  /// A failed cell is known by the file name it would have had: two failed cells of files with one name stay
+  /// two, and a retry that ran replaces the failure instead of standing beside it.
+  @Test(.enabled(if: jemallocPath != nil, "jemalloc is not installed (apt-get install libjemalloc-dev)"))
+  func aFailedCellIsKnownByItsNameAndARetryThatRanReplacesIt() throws {
+    let directory = try MatrixCommandTests.folder([:])
+    defer { try? FileManager.default.removeItem(at: directory) }
+    for (folder, hold) in [("a", "10ms"), ("b", "20ms")] {
+      try FileManager.default.createDirectory(at: directory.appendingPathComponent(folder), withIntermediateDirectories: false)
+      try "name: quick\nabout: q\nsteps:\n  - hold: \(hold)\n".write(
+        to: directory.appendingPathComponent("\(folder)/quick.yaml"), atomically: true, encoding: .utf8)
+    }
+    // A library that is not there yet, as on a node without it: both files' cells under it fail.
+    let library = directory.appendingPathComponent("lib/libmine.so").path
+    let arguments = ["matrix", "a/quick.yaml", "b/quick.yaml", "--allocator", "glibc,\(library)"]
+    let failing = try OomlabProcess.invoke(arguments + ["--out", "first"], directory: directory)
+    #expect(failing.status == ExitStatus.environment.rawValue, "\(failing.stdout)\(failing.stderr)")
+    let alone = try OomlabProcess.invoke(["collect", "first", "--out", "alone"], directory: directory)
+    #expect(alone.status == ExitStatus.environment.rawValue, "\(alone.stdout)\(alone.stderr)")
+    #expect(!alone.stderr.contains("duplicated"), "\(alone.stderr)")
+    let four = try MatrixCommandTests.summary(directory.appendingPathComponent("alone"))
+    #expect(four.column("outcome") == ["completed", "completed", "failed", "failed"], "\(four.rows)")
+    // The plot passes over the files a failed row names but that were never written.
+    let plot = try OomlabProcess.invoke(["plot", "alone", "-o", "alone.svg"], directory: directory)
+    if matplotlibUnavailable == nil {
+      #expect(plot.status == 0, "\(plot.stdout)\(plot.stderr)")
+      let texts = SVGText.texts(in: try String(contentsOf: directory.appendingPathComponent("alone.svg"), encoding: .utf8))
+      #expect(texts.contains { $0.contains("2 cells failed to run: not drawn") }, "\(texts)")
+    } else {
+      #expect(plot.status == ExitStatus.environment.rawValue, "\(plot.stdout)\(plot.stderr)")
+    }
+
+    // The retry of one failed cell, where the library is: collected with the first run, it replaces the failure.
+    try FileManager.default.createDirectory(at: directory.appendingPathComponent("lib"), withIntermediateDirectories: false)
+    try FileManager.default.copyItem(atPath: try #require(jemallocPath), toPath: library)
+    let list = try OomlabProcess.invoke(arguments + ["--list-cells"], directory: directory)
+    let cells = list.stdout.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+    let failed = try #require(four.rows.first { $0[four.header.firstIndex(of: "outcome")!] == "failed" })
+    let retried = try #require(cells.first { $0[1] + ".csv" == failed.last })
+    let retry = try OomlabProcess.invoke(arguments + ["--cell", retried[0], "--out", "retry"], directory: directory)
+    #expect(retry.status == ExitStatus.matched.rawValue, "\(retry.stdout)\(retry.stderr)")
+    let merged = try OomlabProcess.invoke(["collect", "first", "retry", "--cells", "\(cells.count)", "--out", "merged"], directory: directory)
+    #expect(merged.status == ExitStatus.environment.rawValue, "one cell still failed: \(merged.stdout)\(merged.stderr)")
+    #expect(merged.stderr.contains("keeping the one that ran"), "\(merged.stderr)")
+    let summary = try MatrixCommandTests.summary(directory.appendingPathComponent("merged"))
+    #expect(summary.column("outcome").sorted() == ["completed", "completed", "completed", "failed"], "\(summary.rows)")
+    #expect(Set(summary.column("csv")).count == 4, "\(summary.rows)")
+  }
+
   @Test(arguments: [
     ("nothing", "nothing: cannot read it"),
     ("empty", "no cell found in \"empty\""),

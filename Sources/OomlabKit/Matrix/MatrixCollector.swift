@@ -6,7 +6,7 @@ import Glibc
 package struct MatrixCollector {
   /// The cells found, one per identity, in the matrix's order.
   package private(set) var cells: [CollectedCell] = []
-  /// One line per cell found more than once: the first is kept.
+  /// One line per cell found more than once: the first that ran is kept, else the first.
   package private(set) var duplicates: [String] = []
   /// The matrix's number of cells, when a framed log or the caller says it.
   package private(set) var expected: Int?
@@ -50,14 +50,21 @@ package struct MatrixCollector {
       }
     }
     guard !found.isEmpty else { throw .noCells(sources: sources) }
-    var seen: [String: CollectedCell] = [:]
+    var seen: [String: Int] = [:]
     for cell in found {
-      if let first = seen[cell.identity] {
+      if let position = seen[cell.identity] {
+        let first = cells[position]
         let same = first.rows == cell.rows && first.files == cell.files ? "the same" : "different"
-        duplicates.append("\(cell.identity) is in \(first.source) and in \(cell.source) (\(same) results); keeping the first")
+        // A cell that could not run and ran when retried (another pod, a later --cell) has the retry's result.
+        if first.failed && !cell.failed {
+          duplicates.append("\(cell.identity) is in \(first.source), failed, and in \(cell.source); keeping the one that ran")
+          cells[position] = cell
+        } else {
+          duplicates.append("\(cell.identity) is in \(first.source) and in \(cell.source) (\(same) results); keeping the first")
+        }
         continue
       }
-      seen[cell.identity] = cell
+      seen[cell.identity] = cells.count
       cells.append(cell)
     }
     // The matrix's order, restored from each cell's settings (`MatrixCellKey`), stable for the rest.
@@ -93,7 +100,8 @@ package struct MatrixCollector {
       }
       for (name, rows) in try Self.cellRows(text, path: summary) {
         var files: [String: Data] = [:]
-        if !name.isEmpty {
+        let failed = rows.first.map { $0[MatrixSummary.header.firstIndex(of: "outcome")!] == "failed" } ?? false
+        if !name.isEmpty && !failed {
           for file in [name, Self.jsonName(name)] {
             let path = (directory as NSString).appendingPathComponent(file)
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -126,9 +134,12 @@ package struct MatrixCollector {
         throw .missingFile(path: "\(label) summary.csv", summary: "a cell's frames")
       }
       for (name, rows) in try Self.cellRows(String(decoding: summary, as: UTF8.self), path: "\(label) summary.csv") {
-        if !name.isEmpty && files[name] == nil { throw .missingFile(path: "\(label) \(name)", summary: "its summary.csv") }
-        cells.append(
-          CollectedCell(index: index, rows: rows, files: files.filter { $0.key == name || $0.key == Self.jsonName(name) }, source: label))
+        let cell = CollectedCell(
+          index: index, rows: rows, files: files.filter { $0.key == name || $0.key == Self.jsonName(name) }, source: label)
+        if !name.isEmpty && !cell.failed && files[name] == nil {
+          throw .missingFile(path: "\(label) \(name)", summary: "its summary.csv")
+        }
+        cells.append(cell.failed ? CollectedCell(index: index, rows: rows, files: [:], source: label) : cell)
       }
     }
     return cells
@@ -140,7 +151,7 @@ package struct MatrixCollector {
     guard let header = lines.first, CSVLine.split(header) == MatrixSummary.header else {
       throw .badSummary(path: path, line: 1, problem: "the header is not a matrix summary's (`oomlab matrix` writes it)")
     }
-    let csv = MatrixSummary.header.firstIndex(of: "csv")!
+    let (csv, outcome) = (MatrixSummary.header.firstIndex(of: "csv")!, MatrixSummary.header.firstIndex(of: "outcome")!)
     var groups: [(name: String, rows: [[String]])] = []
     for (offset, line) in lines.dropFirst().enumerated() {
       let row = CSVLine.split(line)
@@ -150,8 +161,8 @@ package struct MatrixCollector {
       guard FramedFile.isPlainName(row[csv]) || row[csv].isEmpty else {
         throw .badSummary(path: path, line: offset + 2, problem: "csv \"\(row[csv].escapingNonPrintable)\" is not a plain file name")
       }
-      // A failed cell has no CSV: each such row is a cell of its own.
-      if let last = groups.indices.last, !row[csv].isEmpty, groups[last].name == row[csv] {
+      // A failed cell has one row, and one of an older oomlab no CSV name: each such row is a cell of its own.
+      if let last = groups.indices.last, !row[csv].isEmpty, groups[last].name == row[csv], row[outcome] != "failed" {
         groups[last].rows.append(row)
       } else {
         groups.append((row[csv], [row]))

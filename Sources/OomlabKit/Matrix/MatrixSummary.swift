@@ -36,9 +36,10 @@ package enum MatrixSummary {
     }
   }
 
-  /// The row of a cell that could not run: its settings and outcome `failed`, no figures and no CSV.
+  /// The row of a cell that could not run: its settings and outcome `failed`, no figures, and in `csv` the
+  /// name its CSV would have had, which is the cell's identity (`collect` matches a retry of it by that).
   package static func failedRow(_ cell: MatrixCell) -> [String] {
-    settings(cell) + ["", "failed", "", cell.scenario.expect?.rawValue ?? "", "false", "", "", "", "", ""]
+    settings(cell) + ["", "failed", "", cell.scenario.expect?.rawValue ?? "", "false", "", "", "", "", cell.base + ".csv"]
   }
 
   /// The file's text: the header and the rows, quoted where a value holds a comma (a MALLOC_CONF does).
