@@ -121,7 +121,7 @@ struct Matrix: ParsableCommand {
     }
     if emit != nil {
       for note in plan.notes { printError("note: \(note)") }
-      print(try manifest(plan, paths: paths).yaml(), terminator: "")
+      print(try manifest(plan, scenarios: loaded).yaml(), terminator: "")
       return
     }
     let selected = try selection(plan)
@@ -219,11 +219,13 @@ struct Matrix: ParsableCommand {
     return [candidates[k]]
   }
 
-  /// The manifest of `plan`: the scenario files under keys of their own, and the options the pods repeat.
-  func manifest(_ plan: MatrixPlan, paths: [String]) throws -> KubernetesManifest {
+  /// The manifest of `plan`: the scenario files under keys of their own, each the text that was validated
+  /// (a pipe cannot be read twice, and a file may change), and the options the pods repeat.
+  func manifest(_ plan: MatrixPlan, scenarios: [Scenario]) -> KubernetesManifest {
     var files: [(key: String, text: String)] = []
     var taken = Set<String>()
-    for path in paths {
+    for scenario in scenarios {
+      let path = scenario.file
       // ConfigMap keys are file names of [-._a-zA-Z0-9]; two files of one name are numbered.
       let name = String(
         (path as NSString).lastPathComponent.map { ($0.isASCII && ($0.isLetter || $0.isNumber)) || "-._".contains($0) ? $0 : "_" })
@@ -233,7 +235,7 @@ struct Matrix: ParsableCommand {
         suffix += 1
         key = "\(suffix)-\(name)"
       }
-      files.append((key, try FileIO.read(path)))
+      files.append((key, scenario.source))
     }
     return KubernetesManifest(
       plan: plan, scenarios: files, options: options.repeated,

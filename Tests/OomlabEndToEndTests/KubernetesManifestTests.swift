@@ -78,6 +78,20 @@ let kubernetesValidateUnavailable: String? =
     #expect(covered.sorted() == Array(0..<12))
   }
 
+  /// The ConfigMap holds the text that was validated, read once: a pipe (`<(cat f.yaml)`) is not read again.
+  @Test func aScenarioFromAPipeIsInTheConfigMapWhole() throws {
+    let directory = try MatrixCommandTests.folder(Self.files)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let result = try OomlabProcess.invoke(
+      ["-c", "\"$0\" matrix <(cat small.yaml) --emit kubernetes", OomlabProcess.binary], directory: directory,
+      executable: "/bin/bash")
+    try #require(result.status == 0, "\(result.stdout)\(result.stderr)")
+    let documents = Array(try Yams.compose_all(yaml: result.stdout)).compactMap { $0 }
+    let data = try #require(documents.first?["data"]?.mapping)
+    #expect(data.count == 1)
+    #expect(data.values.first?.string == Self.files["small.yaml"], "\(result.stdout)")
+  }
+
   @Test func aVolumeTakesEachPodsFilesInAFolderOfItsOwn() throws {
     let directory = try MatrixCommandTests.folder(Self.files)
     defer { try? FileManager.default.removeItem(at: directory) }
