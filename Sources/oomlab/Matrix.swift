@@ -131,7 +131,8 @@ struct Matrix: ParsableCommand {
     for index in selected.sorted() {
       let cell = plan.cells[index]
       let request = cell.request(
-        interval: options.intervalNanoseconds, enforce: options.enforce, timeout: options.timeoutNanoseconds)
+        interval: options.intervalNanoseconds, enforce: options.enforce, timeout: options.timeoutNanoseconds,
+        oomGroup: options.oomGroup)
       do {
         resolved.append(
           (index, cell, .success(try RunOptions.resolve(cell.scenario, request, environment: ProcessInfo.processInfo.environment))))

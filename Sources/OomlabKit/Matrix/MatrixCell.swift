@@ -86,7 +86,7 @@ package struct MatrixCell {
   }
 
   /// What the command line asks of this cell's run, before it is reconciled with the scenario.
-  package func request(interval: UInt64?, enforce: EnforceMode, timeout: UInt64? = nil) -> RunRequest {
+  package func request(interval: UInt64?, enforce: EnforceMode, timeout: UInt64? = nil, oomGroup: Bool? = nil) -> RunRequest {
     var request = RunRequest(csvPath: "-")
     request.allocator = allocatorAxis
     request.memoryLimit = limitAxis.map { $0.bytes.map { "\($0)" } ?? "none" }
@@ -96,6 +96,7 @@ package struct MatrixCell {
     request.interval = interval
     request.enforce = enforce
     request.timeout = timeout
+    request.oomGroup = oomGroup
     return request
   }
 
