@@ -73,6 +73,9 @@ let kubernetesValidateUnavailable: String? =
       let rules = spec["podFailurePolicy"]?["rules"]?.sequence.map(Array.init) ?? []
       let actions = rules.map { ($0["action"]?.string ?? "", $0["onExitCodes"]?["values"]?.sequence?.compactMap(\.int) ?? []) }
       #expect(actions.contains { $0 == ("FailIndex", [1, 137]) } && actions.contains { $0 == ("FailJob", [2]) })
+      // The first rule that matches applies: a disruption, which can end in SIGKILL (137), is ignored first.
+      #expect(rules.first?["action"]?.string == "Ignore", "\(actions)")
+      #expect(rules.first?["onPodConditions"]?[0]?["type"]?.string == "DisruptionTarget")
       #expect(spec["backoffLimitPerIndex"]?.int == 1)
     }
     #expect(covered.sorted() == Array(0..<12))

@@ -182,16 +182,18 @@ package struct KubernetesManifest {
     ])
   }
 
-  /// What a failed pod means, by oomlab's exit status: bad usage (2) fails the Job, as every cell would
-  /// fail alike; a cell that ran and did not match its expectation (1), or whose container the kernel
-  /// OOM-killed with the supervisor in it (137, SIGKILL), has its result: the index fails without a retry,
-  /// which would only repeat it. A disruption (eviction, preemption) is retried without counting; the rest
-  /// (3, the environment) counts against the index's one retry.
+  /// What a failed pod means; Kubernetes applies the first rule that matches, so the order matters. A
+  /// disruption (eviction, preemption) comes first and is retried without counting, whatever the exit code
+  /// it left (an evicted pod's SIGKILL is 137 too). Then by oomlab's exit status: bad usage (2) fails the
+  /// Job, as every cell would fail alike; a cell that ran and did not match its expectation (1), or whose
+  /// container the kernel OOM-killed with the supervisor in it (137, SIGKILL), has its result: the index
+  /// fails without a retry, which would only repeat it. The rest (3, the environment) counts against the
+  /// index's one retry.
   static var failureRules: [Node] {
     [
+      .map([("action", .str("Ignore")), ("onPodConditions", .seq([.map([("type", .str("DisruptionTarget")), ("status", .str("True"))])]))]),
       .map([("action", .str("FailJob")), ("onExitCodes", exitCodes([2]))]),
       .map([("action", .str("FailIndex")), ("onExitCodes", exitCodes([1, 137]))]),
-      .map([("action", .str("Ignore")), ("onPodConditions", .seq([.map([("type", .str("DisruptionTarget")), ("status", .str("True"))])]))]),
     ]
   }
 
