@@ -16,7 +16,7 @@ struct Matrix: ParsableCommand {
       130 interrupted (finished cells are kept).
 
       Cells are in one order whatever order the scenarios and values are given in: by scenario name, \
-      allocator, memory limit (ascending, none last), heap limit (default, sizes, shares), arena cap (none \
+      allocator (a library by its path), memory limit (ascending, none last), heap limit (default, sizes, shares), arena cap (none \
       first) and MALLOC_CONF (none first); --list-cells prints them with their index K, from 0, and --cell K \
       runs only that one, writing the same files and summary row as the whole matrix would. \
       --emit kubernetes prints, instead of running, a ConfigMap of the scenarios and one Indexed Job per \

@@ -72,7 +72,8 @@ package enum CellFrames {
     let size: Int
 
     init(_ rest: String, source: String, line: Int) throws(CollectError) {
-      let words = rest.split(separator: " ").map(String.init)
+      // Split on each space, so that a name holding spaces is joined back exactly as it was.
+      let words = rest.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
       let bad = CollectError.malformedFrame(
         source: source, line: line,
         problem: "a marker line that is not \"K of N begin NAME SIZE bytes base64 ===\" or \"K of N end NAME ===\"")
@@ -81,16 +82,20 @@ package enum CellFrames {
       else { throw bad }
       self.index = index
       self.count = count
-      name = words[4]
+      // The name is what lies between the fixed words on either side of it.
       switch words[3] {
       case "begin":
-        guard words.count == 9, let size = Int(words[5]), size >= 0, words[6] == "bytes", words[7] == "base64" else { throw bad }
+        let tail = words.suffix(4)
+        guard words.count >= 9, let size = Int(tail.first!), size >= 0, tail.dropFirst().elementsEqual(["bytes", "base64", "==="])
+        else { throw bad }
         begins = true
         self.size = size
+        name = words[4..<(words.count - 4)].joined(separator: " ")
       case "end":
-        guard words.count == 6 else { throw bad }
+        guard words.count >= 6 else { throw bad }
         begins = false
         size = 0
+        name = words[4..<(words.count - 1)].joined(separator: " ")
       default: throw bad
       }
       guard FramedFile.isPlainName(name) else {

@@ -10,7 +10,7 @@
 package struct MatrixCellKey: Comparable, Sendable {
   /// The scenario's `name:`.
   package let scenario: String
-  /// The allocator as the summary writes it.
+  /// The allocator as the summary writes it: a library by its path as given.
   package let allocator: String
   /// The memory limit in bytes, nil for none.
   package let limit: UInt64?
@@ -26,7 +26,7 @@ package struct MatrixCellKey: Comparable, Sendable {
   /// The key of a cell of a plan.
   init(_ cell: MatrixCell) {
     scenario = cell.scenario.name
-    allocator = cell.allocator.description
+    allocator = cell.allocatorSpelling
     limit = cell.limit
     heapLimit = cell.heapLimit
     arenaMax = cell.arenaMax

@@ -19,7 +19,7 @@ package enum MatrixSummary {
   /// The cell's settings, the first columns of each of its rows.
   static func settings(_ cell: MatrixCell) -> [String] {
     [
-      cell.scenario.name, cell.allocator.description, cell.limitName, cell.heapLimitName,
+      cell.scenario.name, cell.allocatorSpelling, cell.limitName, cell.heapLimitName,
       cell.arenaMax.map { "\($0)" } ?? "", cell.mallocConf ?? "",
     ]
   }
