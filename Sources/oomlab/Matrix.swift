@@ -142,6 +142,7 @@ struct Matrix: ParsableCommand {
     }
     if cell == nil { for note in plan.notes { printError("note: \(note)") } }
     let out = self.out!
+    if cell != nil, let only = resolved.first { try refuseOtherCells(out, cell: only.cell.base + ".csv") }
     try makeOutputFolder(out)
 
     let statusLine = StatusLine(quiet: options.quiet)
@@ -241,6 +242,22 @@ struct Matrix: ParsableCommand {
     return KubernetesManifest(
       plan: plan, scenarios: files, options: options.repeated,
       settings: .init(image: image, namespace: namespace, parallelism: parallelism, volume: volume))
+  }
+
+  /// Refuses, with status 2, an `--out` whose summary.csv is not one of the cell `csv` alone (a whole
+  /// matrix's, another cell's): `--cell` writes a summary of its one cell, which would replace it.
+  func refuseOtherCells(_ out: String, cell csv: String) throws {
+    let path = (out as NSString).appendingPathComponent("summary.csv")
+    guard let data = FileManager.default.contents(atPath: path) else { return }
+    let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(CSVLine.split)
+    let column = MatrixSummary.header.firstIndex(of: "csv")!
+    let others = Set(lines.dropFirst().map { $0.count > column ? $0[column] : "" }).subtracting([csv])
+    guard lines.first != MatrixSummary.header || !others.isEmpty else { return }
+    let held =
+      lines.first == MatrixSummary.header
+      ? "the summary of other cells (\(others.sorted().joined(separator: ", ")))" : "a summary.csv that is not a matrix's"
+    printError("--out \"\(out)\" holds \(held); --cell would replace it with its one cell: name another folder")
+    throw ExitCode(ExitStatus.badInput.rawValue)
   }
 
   /// Creates `--out` or refuses, with status 2, a path that exists and is not a folder.
