@@ -69,7 +69,8 @@ import OomlabTestSupport
     #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("merged").path))
     let partial = try OomlabProcess.invoke(
       ["collect", "volume", "--cells", "12", "--allow-missing", "--out", "partial"], directory: directory)
-    #expect(partial.status == 0, "\(partial.stdout)\(partial.stderr)")
+    // Written, but not "every cell there and matched": a missing cell has no result.
+    #expect(partial.status == ExitStatus.environment.rawValue, "\(partial.stdout)\(partial.stderr)")
     #expect(try MatrixCommandTests.summary(directory.appendingPathComponent("partial")).rows.count == 11)
     _ = try Self.cell(4, out: "volume/job/4", in: directory)
     // The same cell twice (the whole matrix folder holds them all again) is reported and the first kept.
@@ -136,6 +137,34 @@ import OomlabTestSupport
     let summary = try MatrixCommandTests.summary(directory.appendingPathComponent("merged"))
     #expect(summary.column("outcome").sorted() == ["completed", "completed", "completed", "failed"], "\(summary.rows)")
     #expect(Set(summary.column("csv")).count == 4, "\(summary.rows)")
+  }
+
+  /// collect ends as the matrix would for the same cells: a process that could not run, or a CSV its JSON
+  /// summary calls incomplete, is 3 even where the cell's outcome matched.
+  @Test(arguments: ["process_outcome", "csv_incomplete"])
+  func aCellThatSaysNothingMakesCollectExitThree(what: String) throws {
+    let directory = try MatrixCommandTests.folder(["quick.yaml": MatrixCommandTests.quick])
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let matrix = try OomlabProcess.invoke(["matrix", "quick.yaml", "--out", "m"], directory: directory)
+    try #require(matrix.status == 0, "\(matrix.stdout)\(matrix.stderr)")
+    let clean = try OomlabProcess.invoke(["collect", "m", "--out", "clean"], directory: directory)
+    #expect(clean.status == ExitStatus.matched.rawValue, "\(clean.stdout)\(clean.stderr)")
+    // What `run` writes when a second process could not start, or the disk filled under the CSV.
+    if what == "process_outcome" {
+      let summary = directory.appendingPathComponent("m/summary.csv")
+      let text = try String(contentsOf: summary, encoding: .utf8)
+      try text.replacingOccurrences(of: ",worker,completed,completed,", with: ",worker,completed,failed,")
+        .write(to: summary, atomically: true, encoding: .utf8)
+      #expect(try String(contentsOf: summary, encoding: .utf8) != text)
+    } else {
+      let json = directory.appendingPathComponent("m/quick-glibc-none.json")
+      var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
+      object["csv_incomplete"] = "no space left on device"
+      try JSONSerialization.data(withJSONObject: object).write(to: json)
+      #expect(try RunReport.decode(Data(contentsOf: json)).csvIncomplete != nil)
+    }
+    let result = try OomlabProcess.invoke(["collect", "m", "--out", "merged"], directory: directory)
+    #expect(result.status == ExitStatus.environment.rawValue, "\(result.stdout)\(result.stderr)")
   }
 
   @Test(arguments: [

@@ -179,6 +179,21 @@ package struct MatrixCollector {
   /// The rows of every cell, in the matrix's order.
   package var rows: [[String]] { cells.flatMap(\.rows) }
 
+  /// The status `oomlab matrix` would have ended with for the cells found: 3 when one could not run, a
+  /// process of one could not (`process_outcome` failed) or its CSV is incomplete (its JSON summary says),
+  /// else 1 when one did not match, else 0.
+  package var status: ExitStatus {
+    let header = MatrixSummary.header
+    let (outcome, process, matched) =
+      (header.firstIndex(of: "outcome")!, header.firstIndex(of: "process_outcome")!, header.firstIndex(of: "matched")!)
+    let incomplete = cells.contains { cell in
+      let csv = cell.rows.first?[header.firstIndex(of: "csv")!] ?? ""
+      return cell.files[Self.jsonName(csv)].flatMap { try? RunReport.decode($0) }?.csvIncomplete != nil
+    }
+    if incomplete || rows.contains(where: { $0[outcome] == "failed" || $0[process] == "failed" }) { return .environment }
+    return rows.contains { $0[matched] != "true" } ? .mismatched : .matched
+  }
+
   /// Writes the cells' files and summary.csv into `out`, which must be absent or an empty folder.
   package func write(to out: String) throws {
     var isDirectory: ObjCBool = false
