@@ -121,7 +121,9 @@ struct Matrix: ParsableCommand {
     }
     if emit != nil {
       for note in plan.notes { printError("note: \(note)") }
-      print(try manifest(plan, scenarios: loaded).yaml(), terminator: "")
+      let manifest = manifest(plan, scenarios: loaded)
+      printError("note: matrix \(manifest.matrixID): its objects and pods are labelled \(KubernetesManifest.matrixLabel)=\(manifest.matrixID)")
+      print(try manifest.yaml(), terminator: "")
       return
     }
     let selected = try selection(plan)
