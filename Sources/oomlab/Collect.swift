@@ -25,7 +25,8 @@ struct Collect: ParsableCommand {
   @Option(help: "How many cells the matrix has (`oomlab matrix ... --list-cells | wc -l`), to report missing ones.")
   var cells: Int?
 
-  @Flag(help: "Write the cells found even when some are missing, and exit 3 (a cell without a result).")
+  @Flag(
+    help: "Write the cells found even when some are missing or damaged in a log (cut by log rotation, say), and exit 3 (a cell without a result).")
   var allowMissing = false
 
   func validate() throws {
@@ -33,7 +34,8 @@ struct Collect: ParsableCommand {
   }
 
   func run() throws {
-    let collector = try MatrixCollector(sources: sources, expected: cells)
+    let collector = try MatrixCollector(sources: sources, expected: cells, tolerant: allowMissing)
+    for damage in collector.damage { printError("note: left out: \(damage)") }
     for duplicate in collector.duplicates { printError("note: duplicated cell: \(duplicate)") }
     if let expected = collector.expected, collector.missingCount > 0 {
       let missing =

@@ -81,6 +81,29 @@ import OomlabTestSupport
     #expect(Self.sameCells(merged, try MatrixCommandTests.summary(directory.appendingPathComponent("full"))))
   }
 
+  /// A log whose start was rotated away refuses to be collected, except under --allow-missing, where the cell it
+  /// damaged is left out and missing, and the whole cells are collected.
+  @Test func aLogCutByRotationLosesOnlyItsDamagedCellUnderAllowMissing() throws {
+    let directory = try Self.fullMatrix()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let first = try Self.cell(2, out: "c2", extra: ["--framed"], in: directory).split(separator: "\n", omittingEmptySubsequences: false)
+    let second = try Self.cell(3, out: "c3", extra: ["--framed"], in: directory)
+    // The log as `kubectl logs` returns it after a rotation: cell 2's frames begin mid-way, cell 3's are whole.
+    let begins = try #require(first.lastIndex { $0.contains("begin") && $0.contains(".csv") })
+    try (first[(begins + 1)...].joined(separator: "\n") + second).write(
+      to: directory.appendingPathComponent("pod.log"), atomically: true, encoding: .utf8)
+    let refused = try OomlabProcess.invoke(["collect", "pod.log", "--out", "merged"], directory: directory)
+    #expect(refused.status == ExitStatus.badInput.rawValue, "\(refused.stdout)\(refused.stderr)")
+    #expect(refused.stderr.contains("an end marker without a begin marker"), "\(refused.stderr)")
+    let partial = try OomlabProcess.invoke(["collect", "pod.log", "--allow-missing", "--out", "partial"], directory: directory)
+    #expect(partial.status == ExitStatus.environment.rawValue, "\(partial.stdout)\(partial.stderr)")
+    #expect(partial.stderr.contains("note: left out:"), "\(partial.stderr)")
+    #expect(partial.stderr.contains("of 12 missing"), "\(partial.stderr)")
+    let summary = try MatrixCommandTests.summary(directory.appendingPathComponent("partial"))
+    let full = try MatrixCommandTests.summary(directory.appendingPathComponent("full"))
+    #expect(summary.column("csv") == [full.column("csv")[3]], "\(summary.rows)")
+  }
+
   @Test func aMissingFramedCellIsNamedByItsIndex() throws {
     let directory = try Self.fullMatrix()
     defer { try? FileManager.default.removeItem(at: directory) }

@@ -12,12 +12,16 @@ package struct MatrixCollector {
   package private(set) var expected: Int?
   /// The indices of the cells missing, when every cell came with its index; else empty.
   package private(set) var missingIndices: [Int] = []
+  /// With `tolerant`, one line per damaged frame or cell left out of a log (its cells count as missing).
+  package private(set) var damage: [String] = []
 
   /// The number of cells missing, when the matrix's number of cells is known.
   package var missingCount: Int { expected.map { max($0 - cells.count, 0) } ?? 0 }
 
-  /// Reads every source; `expected` is the matrix's number of cells when the caller knows it.
-  package init(sources: [String], expected: Int? = nil) throws(CollectError) {
+  /// Reads every source; `expected` is the matrix's number of cells when the caller knows it. `tolerant`
+  /// leaves out what is damaged in a log (a frame cut by log rotation) instead of refusing the log.
+  package init(sources: [String], expected: Int? = nil, tolerant: Bool = false) throws(CollectError) {
+    var damage: [String] = []
     var expectedSource = expected.map { _ in "--cells" }
     self.expected = expected
     var found: [CollectedCell] = []
@@ -36,7 +40,7 @@ package struct MatrixCollector {
         } catch {
           throw .unreadableSource(source: source, problem: "cannot read it: \(error)")
         }
-        let frames = try CellFrames.parse(text, source: source)
+        let frames = try CellFrames.parse(text, source: source, damaged: tolerant ? { damage.append($0.description) } : nil)
         for frame in frames {
           if let known = self.expected, known != frame.count {
             throw .countsDisagree(first: known, firstSource: expectedSource ?? source, other: frame.count, otherSource: source)
@@ -44,11 +48,12 @@ package struct MatrixCollector {
           self.expected = frame.count
           expectedSource = expectedSource ?? source
         }
-        found += try Self.framedCells(frames, source: source)
+        found += try Self.framedCells(frames, source: source, damaged: tolerant ? { damage.append($0.description) } : nil)
       default:
         throw .unreadableSource(source: source, problem: "neither a folder nor a regular file")
       }
     }
+    self.damage = damage
     guard !found.isEmpty else { throw .noCells(sources: sources) }
     var seen: [String: Int] = [:]
     for cell in found {
@@ -118,8 +123,11 @@ package struct MatrixCollector {
     return cells
   }
 
-  /// The cells of a log's frames, each cell's files grouped by its index.
-  static func framedCells(_ frames: [FramedFile], source: String) throws(CollectError) -> [CollectedCell] {
+  /// The cells of a log's frames, each cell's files grouped by its index; given `damaged`, a cell lacking a
+  /// file is handed to it as the error and left out.
+  static func framedCells(
+    _ frames: [FramedFile], source: String, damaged: ((CollectError) -> Void)? = nil
+  ) throws(CollectError) -> [CollectedCell] {
     var byIndex: [Int: [String: Data]] = [:]
     var order: [Int] = []
     for frame in frames {
@@ -131,13 +139,19 @@ package struct MatrixCollector {
       let files = byIndex[index]!
       let label = "\(source) (cell \(index))"
       guard let summary = files["summary.csv"] else {
-        throw .missingFile(path: "\(label) summary.csv", summary: "a cell's frames")
+        let error = CollectError.missingFile(path: "\(label) summary.csv", summary: "a cell's frames")
+        guard let damaged else { throw error }
+        damaged(error)
+        continue
       }
       for (name, rows) in try Self.cellRows(String(decoding: summary, as: UTF8.self), path: "\(label) summary.csv") {
         let cell = CollectedCell(
           index: index, rows: rows, files: files.filter { $0.key == name || $0.key == Self.jsonName(name) }, source: label)
         if !name.isEmpty && !cell.failed && files[name] == nil {
-          throw .missingFile(path: "\(label) \(name)", summary: "its summary.csv")
+          let error = CollectError.missingFile(path: "\(label) \(name)", summary: "its summary.csv")
+          guard let damaged else { throw error }
+          damaged(error)
+          continue
         }
         cells.append(cell.failed ? CollectedCell(index: index, rows: rows, files: [:], source: label) : cell)
       }
