@@ -161,7 +161,8 @@ struct Matrix: ParsableCommand {
       let cellStatus: ExitStatus
       do {
         var runOptions = try cellOptions.get()
-        statusLine.cell = (index + 1, resolved.count)
+        // The cell's place in the whole matrix, also under --cell, where one of several runs.
+        statusLine.cell = (index + 1, plan.cells.count)
         runOptions.statusLine = statusLine
         try runOptions.record(
           toCSV: (out as NSString).appendingPathComponent(cell.base + ".csv"),
