@@ -16,8 +16,8 @@ struct Matrix: ParsableCommand {
       130 interrupted (finished cells are kept).
 
       Cells are in one order whatever order the scenarios and values are given in: by scenario name, \
-      allocator (a library by its path), memory limit (ascending, none last), heap limit (default, sizes, shares), arena cap (none \
-      first) and MALLOC_CONF (none first); --list-cells prints them with their index K, from 0, and --cell K \
+      allocator (a library by its path), memory limit (ascending, none last), heap limit (default, sizes, \
+      shares), arena cap (none first) and MALLOC_CONF (none first); --list-cells prints them with their index K, from 0, and --cell K \
       runs only that one, writing the same files and summary row as the whole matrix would. \
       --emit kubernetes prints, instead of running, a ConfigMap of the scenarios and one Indexed Job per \
       memory limit whose pods each run one cell with the limit as the pod's (see the README).
@@ -122,7 +122,8 @@ struct Matrix: ParsableCommand {
     if emit != nil {
       for note in plan.notes { printError("note: \(note)") }
       let manifest = manifest(plan, scenarios: loaded)
-      printError("note: matrix \(manifest.matrixID): its objects and pods are labelled \(KubernetesManifest.matrixLabel)=\(manifest.matrixID)")
+      let label = "\(KubernetesManifest.matrixLabel)=\(manifest.matrixID)"
+      printError("note: matrix \(manifest.matrixID): its objects and pods are labelled \(label)")
       print(try manifest.yaml(), terminator: "")
       return
     }
@@ -258,7 +259,7 @@ struct Matrix: ParsableCommand {
     guard lines.first != MatrixSummary.header || !others.isEmpty else { return }
     let held =
       lines.first == MatrixSummary.header
-      ? "the summary of other cells (\(others.sorted().joined(separator: ", ")))" : "a summary.csv that is not a matrix's"
+      ? "the summary of other cells (\(String(count: others.count, "cell")))" : "a summary.csv that is not a matrix's"
     printError("--out \"\(out)\" holds \(held); --cell would replace it with its one cell: name another folder")
     throw ExitCode(ExitStatus.badInput.rawValue)
   }

@@ -19,7 +19,7 @@ package struct CollectedCell: Sendable {
     return row[csv].isEmpty ? "the failed cell " + CSVLine.join(Array(row.prefix(6))) : row[csv]
   }
 
-  /// Whether the cell could not run: its outcome is `failed` and it has no figures.
+  /// Whether the cell could not run: its outcome is `failed`.
   package var failed: Bool {
     let outcome = MatrixSummary.header.firstIndex(of: "outcome")!
     return rows.first?[outcome] == "failed"
