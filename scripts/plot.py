@@ -172,9 +172,11 @@ class Run:
 
     def ticks(self, columns, cgroup_columns=()):
         """Per sampling tick (rows sharing t_seconds), each column summed over processes, and the cgroup's
-        figures (one per tick); rows without an RSS (events, empty samples) are not ticks. A step's start and
-        end rows sample one process alone, so with several processes they would show the others as gone."""
-        order, sums = [], {}
+        figures (one per tick); rows without an RSS (events, empty samples) are not ticks. A process counts
+        once per tick, by its last row there: a step's end row and the end row (or a tick on a step's
+        boundary) can share a time, and adding them would double it. A step's start and end rows sample one
+        process alone, so with several processes they would show the others as gone."""
+        order, latest = [], {}
         several = len(self.keys) > 1
         for row in self.rows:
             if self.number(row, "rss_bytes") is None:
@@ -184,19 +186,23 @@ class Run:
             t = self.number(row, "t_seconds")
             if t is None:
                 continue
-            entry = sums.get(t)
-            if entry is None:
-                entry = sums[t] = {}
+            if t not in latest:
+                latest[t] = {}
                 order.append(t)
-            for column in columns:
-                value = self.number(row, column)
-                if value is not None:
-                    entry[column] = entry.get(column, 0.0) + value
-            for column in cgroup_columns:
-                value = self.number(row, column)
-                if value is not None and column not in entry:
-                    entry[column] = value
+            latest[t][self.key(row)] = row
         order.sort()
+        sums = {}
+        for t in order:
+            entry = sums[t] = {}
+            for row in latest[t].values():
+                for column in columns:
+                    value = self.number(row, column)
+                    if value is not None:
+                        entry[column] = entry.get(column, 0.0) + value
+                for column in cgroup_columns:
+                    value = self.number(row, column)
+                    if value is not None:
+                        entry[column] = value
         return order, {column: [sums[t].get(column, math.nan) for t in order]
                        for column in list(columns) + list(cgroup_columns)}
 
@@ -356,7 +362,7 @@ def load_matrix(folder):
     for row in rows:
         values = dict(zip(header, row))
         name = values.get("csv", "")
-        if not name:
+        if not name or values.get("outcome") == "failed":  # its csv names the file it did not write
             failed.append(values)
             continue
         if name in seen:  # one row per process of the same cell

@@ -9,9 +9,11 @@ struct Collect: ParsableCommand {
       or whole matrix folders), or a file holding framed cells (`oomlab matrix --cell K --framed` output, as \
       `kubectl logs` returns it). --out gets every cell's CSV and JSON summary and one summary.csv in the \
       matrix's order, as `oomlab matrix` writes them; `oomlab plot` reads it. A cell found twice is reported \
-      and the first kept. Framed logs say how many cells the matrix has; for folders, --cells says it. \
-      Exit status: 0 every cell there and matched, 1 some cell did not match, 3 some cell could not run, \
-      2 bad usage, a damaged source, no cell found, or cells missing without --allow-missing (nothing written).
+      and the first kept, or the first that ran when one could not (a retried pod). Framed logs say how many cells the matrix has; for folders, --cells says it. \
+      Exit status, the matrix's for the same cells: 0 every cell there and matched, 1 some cell did not \
+      match, 3 some cell (or a process of one) could not run or its CSV is incomplete, and with \
+      --allow-missing also when cells are missing; 2 bad usage, a damaged source, no cell found, or cells \
+      missing without --allow-missing (nothing written).
       """)
 
   @Argument(help: "Folders and saved logs holding the cells.")
@@ -23,7 +25,8 @@ struct Collect: ParsableCommand {
   @Option(help: "How many cells the matrix has (`oomlab matrix ... --list-cells | wc -l`), to report missing ones.")
   var cells: Int?
 
-  @Flag(help: "Write the cells found even when some are missing.")
+  @Flag(
+    help: "Write the cells found even when some are missing or damaged in a log (cut by log rotation, say), and exit 3 (a cell without a result).")
   var allowMissing = false
 
   func validate() throws {
@@ -31,7 +34,8 @@ struct Collect: ParsableCommand {
   }
 
   func run() throws {
-    let collector = try MatrixCollector(sources: sources, expected: cells)
+    let collector = try MatrixCollector(sources: sources, expected: cells, tolerant: allowMissing)
+    for damage in collector.damage { printError("note: left out: \(damage)") }
     for duplicate in collector.duplicates { printError("note: duplicated cell: \(duplicate)") }
     if let expected = collector.expected, collector.missingCount > 0 {
       let missing =
@@ -43,12 +47,9 @@ struct Collect: ParsableCommand {
       printError("note: \(missing) of \(expected) missing")
     }
     try collector.write(to: out)
-    let rows = collector.rows
-    print(Matrix.table(rows))
-    let header = MatrixSummary.header
-    let (outcome, matched) = (header.firstIndex(of: "outcome")!, header.firstIndex(of: "matched")!)
-    let status: ExitStatus =
-      rows.contains { $0[outcome] == "failed" } ? .environment : rows.contains { $0[matched] != "true" } ? .mismatched : .matched
+    print(Matrix.table(collector.rows))
+    // A missing cell has no result, as one that could not run has none.
+    let status: ExitStatus = collector.missingCount > 0 ? .environment : collector.status
     throw ExitCode(status.rawValue)
   }
 }

@@ -16,8 +16,8 @@ struct Matrix: ParsableCommand {
       130 interrupted (finished cells are kept).
 
       Cells are in one order whatever order the scenarios and values are given in: by scenario name, \
-      allocator, memory limit (ascending, none last), heap limit (default, sizes, shares), arena cap (none \
-      first) and MALLOC_CONF (none first); --list-cells prints them with their index K, from 0, and --cell K \
+      allocator (a library by its path), memory limit (ascending, none last), heap limit (default, sizes, \
+      shares), arena cap (none first) and MALLOC_CONF (none first); --list-cells prints them with their index K, from 0, and --cell K \
       runs only that one, writing the same files and summary row as the whole matrix would. \
       --emit kubernetes prints, instead of running, a ConfigMap of the scenarios and one Indexed Job per \
       memory limit whose pods each run one cell with the limit as the pod's (see the README).
@@ -121,20 +121,31 @@ struct Matrix: ParsableCommand {
     }
     if emit != nil {
       for note in plan.notes { printError("note: \(note)") }
-      print(try manifest(plan, paths: paths).yaml(), terminator: "")
+      let manifest = manifest(plan, scenarios: loaded)
+      let label = "\(KubernetesManifest.matrixLabel)=\(manifest.matrixID)"
+      printError("note: matrix \(manifest.matrixID): its objects and pods are labelled \(label)")
+      print(try manifest.yaml(), terminator: "")
       return
     }
     let selected = try selection(plan)
-    // Every cell is resolved before the first runs, so a matrix never stops half-way on bad input.
-    var resolved: [(index: Int, cell: MatrixCell, options: RunOptions)] = []
-    for (index, cell) in plan.cells.enumerated() {
+    // Every cell that is to run is resolved before the first runs, so a matrix never stops half-way on bad
+    // input; what this machine lacks for one cell (an allocator not installed) is that cell's failure alone.
+    var resolved: [(index: Int, cell: MatrixCell, options: Result<RunOptions, any Error>)] = []
+    for index in selected.sorted() {
+      let cell = plan.cells[index]
       let request = cell.request(
-        interval: options.intervalNanoseconds, enforce: options.enforce, timeout: options.timeoutNanoseconds)
-      let cellOptions = try RunOptions.resolve(cell.scenario, request, environment: ProcessInfo.processInfo.environment)
-      if selected.contains(index) { resolved.append((index, cell, cellOptions)) }
+        interval: options.intervalNanoseconds, enforce: options.enforce, timeout: options.timeoutNanoseconds,
+        oomGroup: options.oomGroup)
+      do {
+        resolved.append(
+          (index, cell, .success(try RunOptions.resolve(cell.scenario, request, environment: ProcessInfo.processInfo.environment))))
+      } catch where ExitStatus.of(error) == .environment {
+        resolved.append((index, cell, .failure(error)))
+      }
     }
     if cell == nil { for note in plan.notes { printError("note: \(note)") } }
     let out = self.out!
+    if cell != nil, let only = resolved.first { try refuseOtherCells(out, cell: only.cell.base + ".csv") }
     try makeOutputFolder(out)
 
     let statusLine = StatusLine(quiet: options.quiet)
@@ -150,8 +161,9 @@ struct Matrix: ParsableCommand {
       let report: RunReport
       let cellStatus: ExitStatus
       do {
-        var runOptions = cellOptions
-        statusLine.cell = (index + 1, resolved.count)
+        var runOptions = try cellOptions.get()
+        // The cell's place in the whole matrix, also under --cell, where one of several runs.
+        statusLine.cell = (index + 1, plan.cells.count)
         runOptions.statusLine = statusLine
         try runOptions.record(
           toCSV: (out as NSString).appendingPathComponent(cell.base + ".csv"),
@@ -183,7 +195,10 @@ struct Matrix: ParsableCommand {
     if status == .interrupted { printError("interrupted: \(finished) of \(resolved.count) cells finished") }
     if framed, let (index, cell, _) = resolved.first, status != .interrupted {
       var names = ["summary.csv"]
-      if rows.contains(where: { $0.last == cell.base + ".csv" }) { names += [cell.base + ".csv", cell.base + ".json"] }
+      let outcome = MatrixSummary.header.firstIndex(of: "outcome")!
+      if rows.contains(where: { $0.last == cell.base + ".csv" && $0[outcome] != "failed" }) {
+        names += [cell.base + ".csv", cell.base + ".json"]
+      }
       for name in names {
         guard let data = FileManager.default.contents(atPath: (out as NSString).appendingPathComponent(name)) else { continue }
         print(CellFrames.frame(index: index, count: plan.cells.count, name: name, contents: data), terminator: "")
@@ -210,11 +225,13 @@ struct Matrix: ParsableCommand {
     return [candidates[k]]
   }
 
-  /// The manifest of `plan`: the scenario files under keys of their own, and the options the pods repeat.
-  func manifest(_ plan: MatrixPlan, paths: [String]) throws -> KubernetesManifest {
+  /// The manifest of `plan`: the scenario files under keys of their own, each the text that was validated
+  /// (a pipe cannot be read twice, and a file may change), and the options the pods repeat.
+  func manifest(_ plan: MatrixPlan, scenarios: [Scenario]) -> KubernetesManifest {
     var files: [(key: String, text: String)] = []
     var taken = Set<String>()
-    for path in paths {
+    for scenario in scenarios {
+      let path = scenario.file
       // ConfigMap keys are file names of [-._a-zA-Z0-9]; two files of one name are numbered.
       let name = String(
         (path as NSString).lastPathComponent.map { ($0.isASCII && ($0.isLetter || $0.isNumber)) || "-._".contains($0) ? $0 : "_" })
@@ -224,11 +241,27 @@ struct Matrix: ParsableCommand {
         suffix += 1
         key = "\(suffix)-\(name)"
       }
-      files.append((key, try FileIO.read(path)))
+      files.append((key, scenario.source))
     }
     return KubernetesManifest(
       plan: plan, scenarios: files, options: options.repeated,
       settings: .init(image: image, namespace: namespace, parallelism: parallelism, volume: volume))
+  }
+
+  /// Refuses, with status 2, an `--out` whose summary.csv is not one of the cell `csv` alone (a whole
+  /// matrix's, another cell's): `--cell` writes a summary of its one cell, which would replace it.
+  func refuseOtherCells(_ out: String, cell csv: String) throws {
+    let path = (out as NSString).appendingPathComponent("summary.csv")
+    guard let data = FileManager.default.contents(atPath: path) else { return }
+    let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(CSVLine.split)
+    let column = MatrixSummary.header.firstIndex(of: "csv")!
+    let others = Set(lines.dropFirst().map { $0.count > column ? $0[column] : "" }).subtracting([csv])
+    guard lines.first != MatrixSummary.header || !others.isEmpty else { return }
+    let held =
+      lines.first == MatrixSummary.header
+      ? "the summary of other cells (\(String(count: others.count, "cell")))" : "a summary.csv that is not a matrix's"
+    printError("--out \"\(out)\" holds \(held); --cell would replace it with its one cell: name another folder")
+    throw ExitCode(ExitStatus.badInput.rawValue)
   }
 
   /// Creates `--out` or refuses, with status 2, a path that exists and is not a folder.

@@ -69,7 +69,8 @@ import OomlabTestSupport
     #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("merged").path))
     let partial = try OomlabProcess.invoke(
       ["collect", "volume", "--cells", "12", "--allow-missing", "--out", "partial"], directory: directory)
-    #expect(partial.status == 0, "\(partial.stdout)\(partial.stderr)")
+    // Written, but not "every cell there and matched": a missing cell has no result.
+    #expect(partial.status == ExitStatus.environment.rawValue, "\(partial.stdout)\(partial.stderr)")
     #expect(try MatrixCommandTests.summary(directory.appendingPathComponent("partial")).rows.count == 11)
     _ = try Self.cell(4, out: "volume/job/4", in: directory)
     // The same cell twice (the whole matrix folder holds them all again) is reported and the first kept.
@@ -80,6 +81,29 @@ import OomlabTestSupport
     #expect(Self.sameCells(merged, try MatrixCommandTests.summary(directory.appendingPathComponent("full"))))
   }
 
+  /// A log whose start was rotated away refuses to be collected, except under --allow-missing, where the cell it
+  /// damaged is left out and missing, and the whole cells are collected.
+  @Test func aLogCutByRotationLosesOnlyItsDamagedCellUnderAllowMissing() throws {
+    let directory = try Self.fullMatrix()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let first = try Self.cell(2, out: "c2", extra: ["--framed"], in: directory).split(separator: "\n", omittingEmptySubsequences: false)
+    let second = try Self.cell(3, out: "c3", extra: ["--framed"], in: directory)
+    // The log as `kubectl logs` returns it after a rotation: cell 2's frames begin mid-way, cell 3's are whole.
+    let begins = try #require(first.lastIndex { $0.contains("begin") && $0.contains(".csv") })
+    try (first[(begins + 1)...].joined(separator: "\n") + second).write(
+      to: directory.appendingPathComponent("pod.log"), atomically: true, encoding: .utf8)
+    let refused = try OomlabProcess.invoke(["collect", "pod.log", "--out", "merged"], directory: directory)
+    #expect(refused.status == ExitStatus.badInput.rawValue, "\(refused.stdout)\(refused.stderr)")
+    #expect(refused.stderr.contains("an end marker without a begin marker"), "\(refused.stderr)")
+    let partial = try OomlabProcess.invoke(["collect", "pod.log", "--allow-missing", "--out", "partial"], directory: directory)
+    #expect(partial.status == ExitStatus.environment.rawValue, "\(partial.stdout)\(partial.stderr)")
+    #expect(partial.stderr.contains("note: left out:"), "\(partial.stderr)")
+    #expect(partial.stderr.contains("of 12 missing"), "\(partial.stderr)")
+    let summary = try MatrixCommandTests.summary(directory.appendingPathComponent("partial"))
+    let full = try MatrixCommandTests.summary(directory.appendingPathComponent("full"))
+    #expect(summary.column("csv") == [full.column("csv")[3]], "\(summary.rows)")
+  }
+
   @Test func aMissingFramedCellIsNamedByItsIndex() throws {
     let directory = try Self.fullMatrix()
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -88,6 +112,82 @@ import OomlabTestSupport
     let result = try OomlabProcess.invoke(["collect", "one.log", "--out", "merged"], directory: directory)
     #expect(result.status == ExitStatus.badInput.rawValue)
     #expect(result.stderr.contains("the matrix has 12 cells and cells 0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11 missing"), "\(result.stderr)")
+  }
+
+  /// A failed cell is known by the file name it would have had: two failed cells of files with one name stay
+  /// two, and a retry that ran replaces the failure instead of standing beside it.
+  @Test(.enabled(if: jemallocPath != nil, "jemalloc is not installed (apt-get install libjemalloc-dev)"))
+  func aFailedCellIsKnownByItsNameAndARetryThatRanReplacesIt() throws {
+    let directory = try MatrixCommandTests.folder([:])
+    defer { try? FileManager.default.removeItem(at: directory) }
+    for (folder, hold) in [("a", "10ms"), ("b", "20ms")] {
+      try FileManager.default.createDirectory(at: directory.appendingPathComponent(folder), withIntermediateDirectories: false)
+      try "name: quick\nabout: q\nsteps:\n  - hold: \(hold)\n".write(
+        to: directory.appendingPathComponent("\(folder)/quick.yaml"), atomically: true, encoding: .utf8)
+    }
+    // A library that is not there yet, as on a node without it: both files' cells under it fail.
+    let library = directory.appendingPathComponent("lib/libmine.so").path
+    let arguments = ["matrix", "a/quick.yaml", "b/quick.yaml", "--allocator", "glibc,\(library)"]
+    let failing = try OomlabProcess.invoke(arguments + ["--out", "first"], directory: directory)
+    #expect(failing.status == ExitStatus.environment.rawValue, "\(failing.stdout)\(failing.stderr)")
+    let alone = try OomlabProcess.invoke(["collect", "first", "--out", "alone"], directory: directory)
+    #expect(alone.status == ExitStatus.environment.rawValue, "\(alone.stdout)\(alone.stderr)")
+    #expect(!alone.stderr.contains("duplicated"), "\(alone.stderr)")
+    let four = try MatrixCommandTests.summary(directory.appendingPathComponent("alone"))
+    #expect(four.column("outcome").sorted() == ["completed", "completed", "failed", "failed"], "\(four.rows)")
+    // The plot passes over the files a failed row names but that were never written.
+    let plot = try OomlabProcess.invoke(["plot", "alone", "-o", "alone.svg"], directory: directory)
+    if matplotlibUnavailable == nil {
+      #expect(plot.status == 0, "\(plot.stdout)\(plot.stderr)")
+      let texts = SVGText.texts(in: try String(contentsOf: directory.appendingPathComponent("alone.svg"), encoding: .utf8))
+      #expect(texts.contains { $0.contains("2 cells failed to run: not drawn") }, "\(texts)")
+    } else {
+      #expect(plot.status == ExitStatus.environment.rawValue, "\(plot.stdout)\(plot.stderr)")
+    }
+
+    // The retry of one failed cell, where the library is: collected with the first run, it replaces the failure.
+    try FileManager.default.createDirectory(at: directory.appendingPathComponent("lib"), withIntermediateDirectories: false)
+    try FileManager.default.copyItem(atPath: try #require(jemallocPath), toPath: library)
+    let list = try OomlabProcess.invoke(arguments + ["--list-cells"], directory: directory)
+    let cells = list.stdout.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+    let failed = try #require(four.rows.first { $0[four.header.firstIndex(of: "outcome")!] == "failed" })
+    let retried = try #require(cells.first { $0[1] + ".csv" == failed.last })
+    let retry = try OomlabProcess.invoke(arguments + ["--cell", retried[0], "--out", "retry"], directory: directory)
+    #expect(retry.status == ExitStatus.matched.rawValue, "\(retry.stdout)\(retry.stderr)")
+    let merged = try OomlabProcess.invoke(["collect", "first", "retry", "--cells", "\(cells.count)", "--out", "merged"], directory: directory)
+    #expect(merged.status == ExitStatus.environment.rawValue, "one cell still failed: \(merged.stdout)\(merged.stderr)")
+    #expect(merged.stderr.contains("keeping the one that ran"), "\(merged.stderr)")
+    let summary = try MatrixCommandTests.summary(directory.appendingPathComponent("merged"))
+    #expect(summary.column("outcome").sorted() == ["completed", "completed", "completed", "failed"], "\(summary.rows)")
+    #expect(Set(summary.column("csv")).count == 4, "\(summary.rows)")
+  }
+
+  /// collect ends as the matrix would for the same cells: a process that could not run, or a CSV its JSON
+  /// summary calls incomplete, is 3 even where the cell's outcome matched.
+  @Test(arguments: ["process_outcome", "csv_incomplete"])
+  func aCellThatSaysNothingMakesCollectExitThree(what: String) throws {
+    let directory = try MatrixCommandTests.folder(["quick.yaml": MatrixCommandTests.quick])
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let matrix = try OomlabProcess.invoke(["matrix", "quick.yaml", "--out", "m"], directory: directory)
+    try #require(matrix.status == 0, "\(matrix.stdout)\(matrix.stderr)")
+    let clean = try OomlabProcess.invoke(["collect", "m", "--out", "clean"], directory: directory)
+    #expect(clean.status == ExitStatus.matched.rawValue, "\(clean.stdout)\(clean.stderr)")
+    // What `run` writes when a second process could not start, or the disk filled under the CSV.
+    if what == "process_outcome" {
+      let summary = directory.appendingPathComponent("m/summary.csv")
+      let text = try String(contentsOf: summary, encoding: .utf8)
+      try text.replacingOccurrences(of: ",worker,completed,completed,", with: ",worker,completed,failed,")
+        .write(to: summary, atomically: true, encoding: .utf8)
+      #expect(try String(contentsOf: summary, encoding: .utf8) != text)
+    } else {
+      let json = directory.appendingPathComponent("m/quick-glibc-none.json")
+      var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
+      object["csv_incomplete"] = "no space left on device"
+      try JSONSerialization.data(withJSONObject: object).write(to: json)
+      #expect(try RunReport.decode(Data(contentsOf: json)).csvIncomplete != nil)
+    }
+    let result = try OomlabProcess.invoke(["collect", "m", "--out", "merged"], directory: directory)
+    #expect(result.status == ExitStatus.environment.rawValue, "\(result.stdout)\(result.stderr)")
   }
 
   @Test(arguments: [

@@ -39,6 +39,8 @@ import OomlabTestSupport
         #expect(!ignored.contains(source), "COPY \(source) is in .dockerignore")
       }
     }
+    // Captured runs stay out, as the file's comment says.
+    #expect(["**/*.csv", "**/stdout.txt", "**/stderr.txt"].allSatisfy(ignored.contains), "\(ignored)")
     // The package manifest's targets are all there, so `swift build` in the image finds every folder it names.
     let copied = Set(copies.flatMap { $0.rest.split(separator: " ").dropLast().map(String.init) })
     #expect(copied.isSuperset(of: ["Package.swift", "Sources", "Tests", "Scenarios"]))

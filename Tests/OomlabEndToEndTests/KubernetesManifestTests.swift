@@ -47,7 +47,20 @@ let kubernetesValidateUnavailable: String? =
     #expect(configMap["data"]?["fill.yaml"]?.string == Self.files["fill.yaml"])
     #expect(configMap["data"]?["small.yaml"]?.string == Self.files["small.yaml"])
     let jobs = documents.dropFirst()
-    #expect(jobs.map { $0["metadata"]?["name"]?.string } == ["oomlab-cells-64mi", "oomlab-cells-128mi", "oomlab-cells-nolimit"])
+    let id = try #require(configMap["metadata"]?["labels"]?["oomlab/matrix"]?.string)
+    #expect(id.count == 8 && id.allSatisfy(\.isHexDigit))
+    #expect(configMap["metadata"]?["name"]?.string == "oomlab-\(id)-scenarios")
+    #expect(jobs.map { $0["metadata"]?["name"]?.string } == ["64mi", "128mi", "nolimit"].map { "oomlab-\(id)-cells-\($0)" })
+    for job in jobs {
+      #expect(job["metadata"]?["labels"]?["oomlab/matrix"]?.string == id)
+      #expect(job["spec"]?["template"]?["metadata"]?["labels"]?["oomlab/matrix"]?.string == id)
+      #expect(job["spec"]?["template"]?["spec"]?["volumes"]?[0]?["configMap"]?["name"]?.string == "oomlab-\(id)-scenarios")
+    }
+    // The same matrix emitted again has the same names; another matrix (one more value) has others.
+    let again = try Self.emit(arguments + ["--image", "registry.example/oomlab:0.1.0", "--parallelism", "3"], in: directory)
+    #expect(again.documents[0]["metadata"]?["labels"]?["oomlab/matrix"]?.string == id)
+    let other = try Self.emit(arguments + ["--arena-max", "4"], in: directory).documents
+    #expect(other[0]["metadata"]?["labels"]?["oomlab/matrix"]?.string != id)
     let listed = try MatrixCellCommandTests.list(arguments, in: directory)
     var covered: [Int] = []
     for (job, limit) in zip(jobs, ["64Mi", "128Mi", nil]) {
@@ -73,9 +86,26 @@ let kubernetesValidateUnavailable: String? =
       let rules = spec["podFailurePolicy"]?["rules"]?.sequence.map(Array.init) ?? []
       let actions = rules.map { ($0["action"]?.string ?? "", $0["onExitCodes"]?["values"]?.sequence?.compactMap(\.int) ?? []) }
       #expect(actions.contains { $0 == ("FailIndex", [1, 137]) } && actions.contains { $0 == ("FailJob", [2]) })
+      // The first rule that matches applies: a disruption, which can end in SIGKILL (137), is ignored first.
+      #expect(rules.first?["action"]?.string == "Ignore", "\(actions)")
+      #expect(rules.first?["onPodConditions"]?[0]?["type"]?.string == "DisruptionTarget")
       #expect(spec["backoffLimitPerIndex"]?.int == 1)
     }
     #expect(covered.sorted() == Array(0..<12))
+  }
+
+  /// The ConfigMap holds the text that was validated, read once: a pipe (`<(cat f.yaml)`) is not read again.
+  @Test func aScenarioFromAPipeIsInTheConfigMapWhole() throws {
+    let directory = try MatrixCommandTests.folder(Self.files)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let result = try OomlabProcess.invoke(
+      ["-c", "\"$0\" matrix <(cat small.yaml) --emit kubernetes", OomlabProcess.binary], directory: directory,
+      executable: "/bin/bash")
+    try #require(result.status == 0, "\(result.stdout)\(result.stderr)")
+    let documents = Array(try Yams.compose_all(yaml: result.stdout)).compactMap { $0 }
+    let data = try #require(documents.first?["data"]?.mapping)
+    #expect(data.count == 1)
+    #expect(data.values.first?.string == Self.files["small.yaml"], "\(result.stdout)")
   }
 
   @Test func aVolumeTakesEachPodsFilesInAFolderOfItsOwn() throws {
@@ -88,7 +118,9 @@ let kubernetesValidateUnavailable: String? =
     let pod = try #require(job["spec"]?["template"]?["spec"])
     #expect(pod["volumes"]?[1]?["persistentVolumeClaim"]?["claimName"]?.string == "oomlab-results")
     let args = pod["containers"]?[0]?["args"]?.sequence?.compactMap(\.string) ?? []
-    #expect(args.suffix(2) == ["--out", "results/oomlab-cells-64mi/$(JOB_COMPLETION_INDEX)"])
+    let name = try #require(job["metadata"]?["name"]?.string)
+    #expect(name.hasPrefix("oomlab-") && name.hasSuffix("-cells-64mi"))
+    #expect(args.suffix(2) == ["--out", "results/\(name)/$(JOB_COMPLETION_INDEX)"])
     #expect(!args.contains("--framed"))
     // Values that would read as numbers are quoted: annotations must be strings.
     #expect(text.contains("oomlab/matrix-cells: \"1\""), "\(text)")
@@ -116,7 +148,6 @@ let kubernetesValidateUnavailable: String? =
     #expect(KubernetesManifest.quantity(1 << 30) == "1Gi")
     #expect(KubernetesManifest.quantity(1536 << 20) == "1536Mi")
     #expect(KubernetesManifest.quantity(1000) == "1000")
-    #expect(KubernetesManifest.jobName(limit: nil) == "oomlab-cells-nolimit")
   }
 
   /// The manifests validate against the Kubernetes API's OpenAPI schemas, strictly (no unknown field), for the

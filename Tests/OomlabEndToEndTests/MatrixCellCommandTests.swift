@@ -44,6 +44,25 @@ import OomlabTestSupport
     #expect(summary.column("csv") == listed.map { $0.split(separator: "\t")[1] + ".csv" })
   }
 
+  /// `--cell` into a whole matrix's folder would leave a summary.csv of one row: it is refused and the folder
+  /// left as it was; into its own folder again (a retried pod) it runs.
+  @Test func aCellIsRefusedAFolderHoldingOtherCells() throws {
+    let directory = try MatrixCommandTests.folder(Self.files)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let arguments = ["matrix", "a.yaml", "b.yaml"] + Self.axes
+    let full = try OomlabProcess.invoke(arguments + ["--out", "full"], directory: directory)
+    try #require(full.status == 0, "\(full.stdout)\(full.stderr)")
+    let before = FileManager.default.contents(atPath: directory.appendingPathComponent("full/summary.csv").path)
+    let into = try OomlabProcess.invoke(arguments + ["--cell", "3", "--out", "full"], directory: directory)
+    #expect(into.status == ExitStatus.badInput.rawValue, "\(into.stdout)\(into.stderr)")
+    #expect(into.stderr.contains("--out \"full\" holds the summary of other cells"), "\(into.stderr)")
+    #expect(FileManager.default.contents(atPath: directory.appendingPathComponent("full/summary.csv").path) == before)
+    for _ in 0..<2 {
+      let again = try OomlabProcess.invoke(arguments + ["--cell", "3", "--out", "one"], directory: directory)
+      #expect(again.status == ExitStatus.matched.rawValue, "\(again.stdout)\(again.stderr)")
+    }
+  }
+
   @Test func aCellAloneWritesWhatTheFullMatrixWritesForIt() throws {
     let directory = try MatrixCommandTests.folder(Self.files)
     defer { try? FileManager.default.removeItem(at: directory) }

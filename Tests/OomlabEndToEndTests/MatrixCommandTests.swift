@@ -43,6 +43,25 @@ import OomlabTestSupport
     #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/quick-glibc-none.csv").path))
   }
 
+  /// An allocator missing here is one cell's failure, not the matrix's; `--cell` resolves only its own cell.
+  @Test func aCellTheMachineCannotRunFailsAloneAndTheOthersRun() throws {
+    let directory = try Self.folder(["quick.yaml": Self.quick])
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let axes = ["--allocator", "glibc,/nonexistent/libfoo.so"]
+    let result = try OomlabProcess.invoke(["matrix", "quick.yaml"] + axes + ["--out", "out"], directory: directory)
+    #expect(result.status == ExitStatus.environment.rawValue, "\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.contains("/nonexistent/libfoo.so"), "\(result.stderr)")
+    let summary = CSVTable(try String(contentsOf: directory.appendingPathComponent("out/summary.csv"), encoding: .utf8))
+    #expect(summary.column("outcome").sorted() == ["completed", "failed"], "\(summary.rows)")
+    #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/quick-glibc-none.csv").path))
+
+    let list = try OomlabProcess.invoke(["matrix", "quick.yaml"] + axes + ["--list-cells"], directory: directory)
+    let glibc = try #require(list.stdout.split(separator: "\n").first { $0.contains("quick-glibc-none") }?.split(separator: "\t").first)
+    let alone = try OomlabProcess.invoke(
+      ["matrix", "quick.yaml"] + axes + ["--cell", String(glibc), "--out", "alone"], directory: directory)
+    #expect(alone.status == ExitStatus.matched.rawValue, "\(alone.stdout)\(alone.stderr)")
+  }
+
   @Test(arguments: [
     (["--allocator", ","], "--allocator"),
     (["--allocator", ""], "--allocator"),

@@ -57,4 +57,21 @@ struct OomGroupRunTests {
     // --enforce simulated refuses oom-group too, so it is not offered as the way out.
     #expect(!result.stderr.contains("--enforce simulated"), "\(result.stderr)")
   }
+
+  /// `matrix --oom-group` and `--no-oom-group` reach every cell, over the scenario's `oom-group:`; on v1 the
+  /// one is refused as the environment's and the other lets the cell run.
+  @Test(.enabled(if: version == .v1, "this host has cgroup v2"))
+  func matrixPassesTheFlagToItsCells() throws {
+    let directory = try OomlabProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try "name: q\nabout: q\nlimit: 64MiB\noom-group: true\nsteps:\n  - hold: 10ms\n".write(
+      to: directory.appendingPathComponent("grouped.yaml"), atomically: true, encoding: .utf8)
+    try "name: q\nabout: q\nlimit: 64MiB\nsteps:\n  - hold: 10ms\n".write(
+      to: directory.appendingPathComponent("plain.yaml"), atomically: true, encoding: .utf8)
+    let off = try OomlabProcess.invoke(["matrix", "grouped.yaml", "--no-oom-group", "--out", "off"], directory: directory)
+    #expect(off.status == ExitStatus.matched.rawValue, "\(off.stdout)\(off.stderr)")
+    let on = try OomlabProcess.invoke(["matrix", "plain.yaml", "--oom-group", "--out", "on"], directory: directory)
+    #expect(on.status == ExitStatus.environment.rawValue, "\(on.stdout)\(on.stderr)")
+    #expect(on.stderr.contains("memory.oom.group needs cgroup v2"), "\(on.stderr)")
+  }
 }

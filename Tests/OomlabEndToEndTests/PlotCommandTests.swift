@@ -179,6 +179,40 @@ let matplotlibUnavailable: String? = {
     #expect(texts.contains("matrix: frag"), "\(texts)")
   }
 
+  /// A process counts once per tick: when the last step ends in the millisecond the run does, its step_end and
+  /// end rows share a t_seconds, and the matrix's peak RSS bar is the process's peak, not the two rows' sum.
+  @Test(.enabled(if: matplotlibUnavailable == nil, "\(matplotlibUnavailable ?? "")"))
+  func rowsOfOneProcessAtOneTimeAreNotAddedUp() throws {
+    let directory = try OomlabProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try "name: grow\nabout: g\nsample: 1s\nsteps:\n  - buffers: { count: 3, size: 10MiB }\n".write(
+      to: directory.appendingPathComponent("grow.yaml"), atomically: true, encoding: .utf8)
+    let matrix = try OomlabProcess.invoke(["matrix", "grow.yaml", "--out", "m"], directory: directory)
+    try #require(matrix.status == 0, "\(matrix.stdout)\(matrix.stderr)")
+    let summary = CSVTable(try String(contentsOf: directory.appendingPathComponent("m/summary.csv"), encoding: .utf8))
+    let peak = try #require(summary.column("peak_rss_bytes").first.flatMap(Double.init))
+    // Whether the two rows land in one millisecond is chance; make it so, as it often is.
+    let file = directory.appendingPathComponent("m/" + (try #require(summary.column("csv").first)))
+    let table = CSVTable(try String(contentsOf: file, encoding: .utf8))
+    let (t, kind) = (try #require(table.header.firstIndex(of: "t_seconds")), try #require(table.header.firstIndex(of: "row")))
+    let stepEnd = try #require(table.rows.last { $0[kind] == "step_end" })
+    let rows = table.rows.map { row in row[kind] == "end" ? [stepEnd[t]] + row.dropFirst() : row }
+    #expect(t == 0 && rows.contains { $0[kind] == "end" })
+    try (([table.header] + rows).map(CSVLine.join).joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+
+    let texts = try Self.draw("m", kind: "matrix", in: directory)
+    let units: [String: Double] = ["KiB": 1024, "MiB": 1024 * 1024, "GiB": 1024 * 1024 * 1024]
+    let labels = texts.compactMap { text -> Double? in
+      let words = text.split(separator: " ")
+      guard words.count == 2, let value = Double(words[0]), let unit = units[String(words[1])] else { return nil }
+      return value * unit
+    }
+    // Four bar labels: peak and final RSS and live bytes; RSS at its peak within 10% of the summary's.
+    #expect(labels.count == 4, "\(texts)")
+    #expect(labels.allSatisfy { $0 <= peak * 1.1 }, "bars \(labels) against a peak RSS of \(peak) bytes")
+    #expect((labels.max() ?? 0) >= peak * 0.9, "bars \(labels) against a peak RSS of \(peak) bytes")
+  }
+
   /// A CSV that lacks columns (an older run, or `exec` of a program that publishes nothing) or has new ones is
   /// still drawn; a `step_name` column names the steps.
   @Test(.enabled(if: matplotlibUnavailable == nil, "\(matplotlibUnavailable ?? "")"))

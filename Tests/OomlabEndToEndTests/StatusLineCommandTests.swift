@@ -113,5 +113,10 @@ struct StatusLineCommandTests {
       let text = try String(contentsOf: directory.appendingPathComponent("cells/\(file)"), encoding: .utf8)
       #expect(!PseudoTerminal.hasControls(text), "\(file)")
     }
+    // One cell alone is named by its place in the whole matrix.
+    let alone = try PseudoTerminal.run(
+      ["matrix", "live.yaml", "--out", "alone", "--arena-max", "none,1", "--cell", "1"], in: directory)
+    #expect(alone.status == 0, "\(alone.text)")
+    #expect(alone.frames.contains { $0.hasPrefix("cell 2 of 2  ") }, "\(alone.frames)")
   }
 }

@@ -21,6 +21,13 @@ import Testing
     #expect(files.allSatisfy { $0.index == 3 && $0.count == 12 })
   }
 
+  @Test func aNameHoldingSpacesComesBackAsItWas() throws {
+    let name = "s-my  lib-none.csv"
+    let files = try CellFrames.parse(CellFrames.frame(index: 0, count: 1, name: name, contents: Self.csv), source: "pod.log")
+    #expect(files.map(\.name) == [name])
+    #expect(files.map(\.contents) == [Self.csv])
+  }
+
   @Test(arguments: [
     (true, "pod.log:1: big.json of cell 3 has no end marker (the log is cut short)"),
     (false, "pod.log:1: big.json does not decode to the 3000 bytes its frame announces"),

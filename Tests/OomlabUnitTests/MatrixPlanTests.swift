@@ -121,6 +121,41 @@ import Testing
     #expect(plan.cells.map(\.base) == ["a-glibc-none", "a-glibc-none-2"])
   }
 
+  @Test func twoFilesOfOneNameAreInOneOrderHoweverTheirPathsAreSpelled() throws {
+    // A pod reads the files as ConfigMap keys numbered in command-line order, not under their paths.
+    let text = { (bytes: String) in "name: leak\nsteps:\n  - hold: \(bytes)\n" }
+    let local = try MatrixPlan(
+      scenarios: [
+        try ScenarioParser.parse(yaml: text("2ms"), file: "b/leak.yaml"),
+        try ScenarioParser.parse(yaml: text("1ms"), file: "a/leak.yaml"),
+      ], axes: MatrixAxes())
+    let pod = try MatrixPlan(
+      scenarios: [
+        try ScenarioParser.parse(yaml: text("2ms"), file: "scenarios/leak.yaml"),
+        try ScenarioParser.parse(yaml: text("1ms"), file: "scenarios/2-leak.yaml"),
+      ], axes: MatrixAxes())
+    let reversed = try MatrixPlan(
+      scenarios: [
+        try ScenarioParser.parse(yaml: text("1ms"), file: "./a/../a/leak.yaml"),
+        try ScenarioParser.parse(yaml: text("2ms"), file: "b/leak.yaml"),
+      ], axes: MatrixAxes())
+    #expect(local.cells.map(\.scenario.source) == pod.cells.map(\.scenario.source))
+    #expect(local.cells.map(\.scenario.source) == reversed.cells.map(\.scenario.source))
+    #expect(local.cells.map(\.base) == pod.cells.map(\.base))
+  }
+
+  /// Two libraries of one file name are two allocators, in the order of their paths whatever order they came in.
+  @Test func librariesOfOneFileNameAreToldApartByTheirPaths() throws {
+    let one = try MatrixPlan(scenarios: [try Self.scenario()], axes: try Self.axes(allocator: "y/libfoo.so,x/libfoo.so"))
+    let other = try MatrixPlan(scenarios: [try Self.scenario()], axes: try Self.axes(allocator: "x/libfoo.so,y/libfoo.so"))
+    #expect(one.cells.map(\.base) == ["s-x_libfoo.so-none", "s-y_libfoo.so-none"])
+    #expect(other.cells.map(\.base) == one.cells.map(\.base))
+    let rows = one.cells.map { MatrixSummary.failedRow($0) }
+    #expect(rows.map { $0[MatrixSummary.header.firstIndex(of: "allocator")!] } == ["x/libfoo.so", "y/libfoo.so"])
+    #expect(rows.reversed().sorted { MatrixCellKey(row: $0)! < MatrixCellKey(row: $1)! } == rows)
+    #expect(one.cells[0].label.contains("under x/libfoo.so"))
+  }
+
   @Test func aMallocConfIsMadeSafeForAFileName() {
     #expect(MatrixCell.fileSafe("dirty_decay_ms:0,muzzy_decay_ms:0") == "dirty_decay_ms=0+muzzy_decay_ms=0")
     #expect(MatrixCell.fileSafe("a:/x y") == "a=_x_y")

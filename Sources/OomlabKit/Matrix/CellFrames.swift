@@ -20,8 +20,15 @@ package enum CellFrames {
   }
 
   /// The files framed in `text` (a saved log named `source` in messages), in the order they appear; lines
-  /// outside frames are skipped. A frame cut short, damaged or of an unsafe name is an error naming its line.
-  package static func parse(_ text: String, source: String) throws(CollectError) -> [FramedFile] {
+  /// outside frames are skipped. A frame cut short, damaged or of an unsafe name is an error naming its line;
+  /// given `damaged`, it is handed the error instead and the frame left out, the rest still read.
+  package static func parse(
+    _ text: String, source: String, damaged: ((CollectError) -> Void)? = nil
+  ) throws(CollectError) -> [FramedFile] {
+    func fail(_ error: CollectError) throws(CollectError) {
+      guard let damaged else { throw error }
+      damaged(error)
+    }
     var files: [FramedFile] = []
     var open: (header: Header, line: Int, body: String)?
     var lineNumber = 0
@@ -34,31 +41,45 @@ package enum CellFrames {
         }
         continue
       }
-      let header = try Header(String(line[start.upperBound...]), source: source, line: lineNumber)
+      let header: Header
+      do {
+        header = try Header(String(line[start.upperBound...]), source: source, line: lineNumber)
+      } catch {
+        try fail(error)
+        continue
+      }
       if let current = open {
         guard !header.begins, header.index == current.header.index, header.name == current.header.name else {
-          throw .malformedFrame(
-            source: source, line: lineNumber,
-            problem: "expected the end of \(current.header.name) of cell \(current.header.index), begun on line \(current.line)")
+          try fail(
+            .malformedFrame(
+              source: source, line: lineNumber,
+              problem: "expected the end of \(current.header.name) of cell \(current.header.index), begun on line \(current.line)"))
+          // The frame left open is lost; a new one may begin here.
+          open = header.begins ? (header, lineNumber, "") : nil
+          continue
         }
+        open = nil
         guard let data = Data(base64Encoded: current.body), data.count == current.header.size else {
-          throw .malformedFrame(
-            source: source, line: current.line,
-            problem: "\(current.header.name) does not decode to the \(current.header.size) bytes its frame announces")
+          try fail(
+            .malformedFrame(
+              source: source, line: current.line,
+              problem: "\(current.header.name) does not decode to the \(current.header.size) bytes its frame announces"))
+          continue
         }
         files.append(FramedFile(index: current.header.index, count: current.header.count, name: current.header.name, contents: data))
-        open = nil
       } else {
         guard header.begins else {
-          throw .malformedFrame(source: source, line: lineNumber, problem: "an end marker without a begin marker")
+          try fail(.malformedFrame(source: source, line: lineNumber, problem: "an end marker without a begin marker"))
+          continue
         }
         open = (header, lineNumber, "")
       }
     }
     if let current = open {
-      throw .malformedFrame(
-        source: source, line: current.line,
-        problem: "\(current.header.name) of cell \(current.header.index) has no end marker (the log is cut short)")
+      try fail(
+        .malformedFrame(
+          source: source, line: current.line,
+          problem: "\(current.header.name) of cell \(current.header.index) has no end marker (the log is cut short)"))
     }
     return files
   }
@@ -72,7 +93,8 @@ package enum CellFrames {
     let size: Int
 
     init(_ rest: String, source: String, line: Int) throws(CollectError) {
-      let words = rest.split(separator: " ").map(String.init)
+      // Split on each space, so that a name holding spaces is joined back exactly as it was.
+      let words = rest.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
       let bad = CollectError.malformedFrame(
         source: source, line: line,
         problem: "a marker line that is not \"K of N begin NAME SIZE bytes base64 ===\" or \"K of N end NAME ===\"")
@@ -81,16 +103,20 @@ package enum CellFrames {
       else { throw bad }
       self.index = index
       self.count = count
-      name = words[4]
+      // The name is what lies between the fixed words on either side of it.
       switch words[3] {
       case "begin":
-        guard words.count == 9, let size = Int(words[5]), size >= 0, words[6] == "bytes", words[7] == "base64" else { throw bad }
+        let tail = words.suffix(4)
+        guard words.count >= 9, let size = Int(tail.first!), size >= 0, tail.dropFirst().elementsEqual(["bytes", "base64", "==="])
+        else { throw bad }
         begins = true
         self.size = size
+        name = words[4..<(words.count - 4)].joined(separator: " ")
       case "end":
-        guard words.count == 6 else { throw bad }
+        guard words.count >= 6 else { throw bad }
         begins = false
         size = 0
+        name = words[4..<(words.count - 1)].joined(separator: " ")
       default: throw bad
       }
       guard FramedFile.isPlainName(name) else {

@@ -54,6 +54,27 @@ package struct KubernetesManifest {
   /// The name every object starts with.
   static let prefix = "oomlab"
 
+  /// The label that holds `matrixID` on every object and pod, so that one matrix's pods are selected alone.
+  package static let matrixLabel = "oomlab/matrix"
+
+  /// What tells this matrix's objects from another's in one namespace: 8 hex digits of a 64-bit FNV-1a hash
+  /// of the scenarios, the options and the cluster settings. A second matrix gets other names (its
+  /// ConfigMap does not replace the first's under pending pods, nor its Jobs meet the first's immutable
+  /// templates); the same command emitted again gets the same ones.
+  package var matrixID: String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    let fields = scenarios.flatMap { [$0.key, $0.text] } + ["--"] + options
+      + ["--", settings.image, settings.namespace ?? "", settings.parallelism.map { "\($0)" } ?? "", settings.volume ?? ""]
+    for field in fields {
+      // Each field ends with a 0 byte, which no field holds, so that ("ab", "c") and ("a", "bc") differ.
+      for byte in Array(field.utf8) + [0] {
+        hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+      }
+    }
+    let hex = String(hash & 0xffff_ffff, radix: 16)
+    return String(repeating: "0", count: 8 - hex.count) + hex
+  }
+
   /// A limit in Kubernetes' spelling: `64Mi`, `1Gi`, or plain bytes when no binary unit divides it.
   package static func quantity(_ bytes: UInt64) -> String {
     for (suffix, shift) in [("Ti", 40), ("Gi", 30), ("Mi", 20), ("Ki", 10)] where bytes > 0 && bytes % (1 << shift) == 0 {
@@ -62,13 +83,13 @@ package struct KubernetesManifest {
     return "\(bytes)"
   }
 
-  /// The Job of one limit: `oomlab-cells-64mi`, `oomlab-cells-nolimit`.
-  package static func jobName(limit: UInt64?) -> String {
-    "\(prefix)-cells-" + (limit.map { quantity($0).lowercased() } ?? "nolimit")
+  /// The Job of one limit: `oomlab-1a2b3c4d-cells-64mi`, `oomlab-1a2b3c4d-cells-nolimit`.
+  package func jobName(limit: UInt64?) -> String {
+    "\(Self.prefix)-\(matrixID)-cells-" + (limit.map { Self.quantity($0).lowercased() } ?? "nolimit")
   }
 
-  /// The ConfigMap of the scenario files.
-  package static let configMapName = "\(prefix)-scenarios"
+  /// The ConfigMap of the scenario files: `oomlab-1a2b3c4d-scenarios`.
+  package var configMapName: String { "\(Self.prefix)-\(matrixID)-scenarios" }
 
   /// The `--cell-limit` value that selects a limit's cells.
   package static func cellLimit(_ limit: UInt64?) -> String { limit.map(ByteSize.compact) ?? "none" }
@@ -79,7 +100,7 @@ package struct KubernetesManifest {
     words += ["--enforce", "auto", "--cell", "$(JOB_COMPLETION_INDEX)", "--cell-limit", Self.cellLimit(limit)]
     if settings.volume != nil {
       // Each pod its own folder on the shared volume, so two cells' summary.csv never meet.
-      words += ["--out", "results/\(Self.jobName(limit: limit))/$(JOB_COMPLETION_INDEX)"]
+      words += ["--out", "results/\(jobName(limit: limit))/$(JOB_COMPLETION_INDEX)"]
     } else {
       words += ["--out", "results", "--framed"]
     }
@@ -93,25 +114,28 @@ package struct KubernetesManifest {
     return try Yams.serialize(nodes: documents, explicitStart: true)
   }
 
-  /// Object metadata: the name, the namespace when given, oomlab's label and `extra` labels.
+  /// The labels of every object and pod: oomlab's, and the matrix's own.
+  var commonLabels: [(String, Node)] { [("app.kubernetes.io/name", .str(Self.prefix)), (Self.matrixLabel, .str(matrixID))] }
+
+  /// Object metadata: the name, the namespace when given, oomlab's and the matrix's labels and `extra` labels.
   func metadata(_ name: String, labels extra: [(String, Node)] = [], annotations: [(String, Node)] = []) -> Node {
     var pairs: [(String, Node)] = [("name", .str(name))]
     if let namespace = settings.namespace { pairs.append(("namespace", .str(namespace))) }
-    pairs.append(("labels", .map([("app.kubernetes.io/name", .str(Self.prefix))] + extra)))
+    pairs.append(("labels", .map(commonLabels + extra)))
     if !annotations.isEmpty { pairs.append(("annotations", .map(annotations))) }
     return .map(pairs)
   }
 
   func configMap() -> Node {
     .map([
-      ("apiVersion", .str("v1")), ("kind", .str("ConfigMap")), ("metadata", metadata(Self.configMapName)),
+      ("apiVersion", .str("v1")), ("kind", .str("ConfigMap")), ("metadata", metadata(configMapName)),
       ("data", .map(scenarios.map { ($0.key, .str($0.text)) })),
     ])
   }
 
   func job(limit: UInt64?) -> Node {
     let indices = plan.indices(limit: limit)
-    let name = Self.jobName(limit: limit)
+    let name = jobName(limit: limit)
     let labels: [(String, Node)] = [("oomlab/limit", .str(Self.cellLimit(limit)))]
     // Which cells of the whole matrix the Job's indices are, for a person reading `kubectl describe`.
     let annotations: [(String, Node)] = [
@@ -159,7 +183,7 @@ package struct KubernetesManifest {
       ("containers", .seq([.map(container)])),
       (
         "volumes",
-        .seq([.map([("name", .str("scenarios")), ("configMap", .map([("name", .str(Self.configMapName))]))]), results])
+        .seq([.map([("name", .str("scenarios")), ("configMap", .map([("name", .str(configMapName))]))]), results])
       ),
     ])
     return .map([
@@ -175,23 +199,25 @@ package struct KubernetesManifest {
           ("podFailurePolicy", .map([("rules", .seq(Self.failureRules))])),
           (
             "template",
-            .map([("metadata", .map([("labels", .map([("app.kubernetes.io/name", .str(Self.prefix))] + labels))])), ("spec", podSpec)])
+            .map([("metadata", .map([("labels", .map(commonLabels + labels))])), ("spec", podSpec)])
           ),
         ])
       ),
     ])
   }
 
-  /// What a failed pod means, by oomlab's exit status: bad usage (2) fails the Job, as every cell would
-  /// fail alike; a cell that ran and did not match its expectation (1), or whose container the kernel
-  /// OOM-killed with the supervisor in it (137, SIGKILL), has its result: the index fails without a retry,
-  /// which would only repeat it. A disruption (eviction, preemption) is retried without counting; the rest
-  /// (3, the environment) counts against the index's one retry.
+  /// What a failed pod means; Kubernetes applies the first rule that matches, so the order matters. A
+  /// disruption (eviction, preemption) comes first and is retried without counting, whatever the exit code
+  /// it left (an evicted pod's SIGKILL is 137 too). Then by oomlab's exit status: bad usage (2) fails the
+  /// Job, as every cell would fail alike; a cell that ran and did not match its expectation (1), or whose
+  /// container the kernel OOM-killed with the supervisor in it (137, SIGKILL), has its result: the index
+  /// fails without a retry, which would only repeat it. The rest (3, the environment) counts against the
+  /// index's one retry.
   static var failureRules: [Node] {
     [
+      .map([("action", .str("Ignore")), ("onPodConditions", .seq([.map([("type", .str("DisruptionTarget")), ("status", .str("True"))])]))]),
       .map([("action", .str("FailJob")), ("onExitCodes", exitCodes([2]))]),
       .map([("action", .str("FailIndex")), ("onExitCodes", exitCodes([1, 137]))]),
-      .map([("action", .str("Ignore")), ("onPodConditions", .seq([.map([("type", .str("DisruptionTarget")), ("status", .str("True"))])]))]),
     ]
   }
 

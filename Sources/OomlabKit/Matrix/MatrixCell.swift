@@ -17,6 +17,12 @@ package struct MatrixCell {
 
   /// The allocator in force, from the axis or the scenario.
   package var allocator: AllocatorChoice { AllocatorChoice(allocatorAxis ?? scenario.allocator ?? "glibc") }
+  /// The allocator as the summary writes it and cells sort by: `glibc`, `jemalloc`, or a library's path as
+  /// given, so that two libraries of one file name (`x/libfoo.so`, `y/libfoo.so`) stay two.
+  package var allocatorSpelling: String {
+    if case .library(let path) = allocator { return path }
+    return allocator.description
+  }
   /// The memory limit in force, nil for none.
   package var limit: UInt64? { (limitAxis ?? scenario.limit)?.bytes }
   /// The heap limit as set, nil for the default.
@@ -34,7 +40,7 @@ package struct MatrixCell {
   /// The parts of the cell's file name, each in one spelling whatever its source; a setting the cell
   /// does not have adds no part.
   var nameParts: [String] {
-    var parts = [scenario.name, allocator.description, limitName]
+    var parts = [scenario.name, allocatorName, limitName]
     if let heapLimit { parts.append("heap" + heapLimit.compact) }
     if let arenaMax { parts.append("arenas\(arenaMax)") }
     if let mallocConf { parts.append("conf-" + Self.fileSafe(mallocConf)) }
@@ -43,7 +49,7 @@ package struct MatrixCell {
 
   /// How messages name the cell.
   package var label: String {
-    var label = "\(scenario.name) under \(allocator), limit \(limitName)"
+    var label = "\(scenario.name) under \(allocatorSpelling), limit \(limitName)"
     if let heapLimit { label += ", heap limit \(heapLimit.compact)" }
     if let arenaMax { label += ", arena-max \(arenaMax)" }
     if let mallocConf { label += ", malloc-conf \(mallocConf)" }
@@ -52,6 +58,13 @@ package struct MatrixCell {
 
   /// The most bytes of a MALLOC_CONF kept in a file name, so the name stays within NAME_MAX.
   static let confNameBytes = 64
+
+  /// The allocator as part of a file name: `glibc`, `jemalloc`, or a library's path made safe, its last
+  /// `confNameBytes` kept (the file's own name is the end of it): `x/libfoo.so` becomes `x_libfoo.so`.
+  var allocatorName: String {
+    guard case .library(let path) = allocator else { return allocator.description }
+    return String(Self.fileSafe(String(path.reversed())).reversed())
+  }
 
   /// A MALLOC_CONF as part of a file name: `key:value,key:value` becomes `key=value+key=value`, anything
   /// but letters, digits, `_`, `.` and `-` becomes `_`, cut to `confNameBytes`.
@@ -86,7 +99,7 @@ package struct MatrixCell {
   }
 
   /// What the command line asks of this cell's run, before it is reconciled with the scenario.
-  package func request(interval: UInt64?, enforce: EnforceMode, timeout: UInt64? = nil) -> RunRequest {
+  package func request(interval: UInt64?, enforce: EnforceMode, timeout: UInt64? = nil, oomGroup: Bool? = nil) -> RunRequest {
     var request = RunRequest(csvPath: "-")
     request.allocator = allocatorAxis
     request.memoryLimit = limitAxis.map { $0.bytes.map { "\($0)" } ?? "none" }
@@ -96,6 +109,7 @@ package struct MatrixCell {
     request.interval = interval
     request.enforce = enforce
     request.timeout = timeout
+    request.oomGroup = oomGroup
     return request
   }
 

@@ -4,12 +4,13 @@
 /// Cells sort by scenario name, allocator, memory limit (ascending, `none` last), heap limit (the default
 /// first, then sizes ascending, then shares ascending), arena cap (glibc's own first, then ascending) and
 /// MALLOC_CONF (none first, then by its text); cells equal in all of those (two files with the same `name:`)
-/// keep the order of their `tie`: the scenario's path for a cell, and for a row its file name, shortest first,
-/// as the later of such cells are named with `-2`, `-3`... after the first.
+/// keep the order of their `tie`: for a cell the scenario's text, not its path, which a pod spells otherwise
+/// (`scenarios/2-leak.yaml`), and for a row its file name, shortest first, as the later of such cells are
+/// named with `-2`, `-3`... after the first.
 package struct MatrixCellKey: Comparable, Sendable {
   /// The scenario's `name:`.
   package let scenario: String
-  /// The allocator as the summary writes it.
+  /// The allocator as the summary writes it: a library by its path as given.
   package let allocator: String
   /// The memory limit in bytes, nil for none.
   package let limit: UInt64?
@@ -19,18 +20,18 @@ package struct MatrixCellKey: Comparable, Sendable {
   package let arenaMax: Int?
   /// The MALLOC_CONF, nil for none.
   package let mallocConf: String?
-  /// What tells apart cells equal in every setting: the scenario's path, or a row's file name.
+  /// What tells apart cells equal in every setting: the scenario's text, or a row's file name.
   package let tie: String
 
   /// The key of a cell of a plan.
   init(_ cell: MatrixCell) {
     scenario = cell.scenario.name
-    allocator = cell.allocator.description
+    allocator = cell.allocatorSpelling
     limit = cell.limit
     heapLimit = cell.heapLimit
     arenaMax = cell.arenaMax
     mallocConf = cell.mallocConf
-    tie = cell.scenario.file
+    tie = cell.scenario.source
   }
 
   /// The key of a summary.csv row (`MatrixSummary.header` order), nil when its settings do not read back.

@@ -38,7 +38,8 @@ package struct MatrixPlan {
     }
     let notes = skipped.map { "skipped \(String(count: $0.count, "cell")): \($0.reason)" }
     guard !cells.isEmpty else { throw .noCells(notes: notes) }
-    // A stable sort: cells equal in every setting and path (none, after deduplication) keep their order.
+    // A stable sort: cells equal in every setting and text (two copies of one file) keep their order,
+    // which cannot tell, as they run alike.
     let ordered = cells.enumerated().sorted { a, b in
       let (ka, kb) = (MatrixCellKey(a.element), MatrixCellKey(b.element))
       return ka != kb ? ka < kb : a.offset < b.offset

@@ -19,7 +19,7 @@ package enum MatrixSummary {
   /// The cell's settings, the first columns of each of its rows.
   static func settings(_ cell: MatrixCell) -> [String] {
     [
-      cell.scenario.name, cell.allocator.description, cell.limitName, cell.heapLimitName,
+      cell.scenario.name, cell.allocatorSpelling, cell.limitName, cell.heapLimitName,
       cell.arenaMax.map { "\($0)" } ?? "", cell.mallocConf ?? "",
     ]
   }
@@ -36,9 +36,10 @@ package enum MatrixSummary {
     }
   }
 
-  /// The row of a cell that could not run: its settings and outcome `failed`, no figures and no CSV.
+  /// The row of a cell that could not run: its settings and outcome `failed`, no figures, and in `csv` the
+  /// name its CSV would have had, which is the cell's identity (`collect` matches a retry of it by that).
   package static func failedRow(_ cell: MatrixCell) -> [String] {
-    settings(cell) + ["", "failed", "", cell.scenario.expect?.rawValue ?? "", "false", "", "", "", "", ""]
+    settings(cell) + ["", "failed", "", cell.scenario.expect?.rawValue ?? "", "false", "", "", "", "", cell.base + ".csv"]
   }
 
   /// The file's text: the header and the rows, quoted where a value holds a comma (a MALLOC_CONF does).

@@ -136,14 +136,17 @@ package struct PlotInput {
     }
     let names = CSVLine.split(header)
     let column = names.firstIndex(of: "csv")!
+    let outcome = names.firstIndex(of: "outcome")
     var files = [(name: "the matrix summary", path: summary)]
     var seen = Set<String>()
     for (offset, line) in lines.enumerated().dropFirst() where !line.isEmpty {
       // Quoted where a value holds a comma, as a MALLOC_CONF does.
       let cells = CSVLine.split(line)
       let name = column < cells.count ? cells[column] : ""
-      // A cell that failed to run has no CSV; a cell of several processes may take several rows.
-      guard !name.isEmpty, seen.insert(name).inserted else { continue }
+      let failed = outcome.map { $0 < cells.count && cells[$0] == "failed" } ?? false
+      // A cell that failed to run has no CSV (its row names the one it would have had); a cell of several
+      // processes may take several rows.
+      guard !name.isEmpty, !failed, seen.insert(name).inserted else { continue }
       // oomlab names cells' files itself: anything with a path in it was not written by `oomlab matrix`.
       guard !name.contains("/"), name != ".", name != "..", name.hasSuffix(".csv") else {
         throw PlotError.badCell(path: summary, line: offset + 1, file: name, reason: "not a CSV name in the folder")
