@@ -10,7 +10,6 @@ extension Supervisor {
   /// with the kernel's `Killed process` line for that pid in /dev/kmsg is an `oom-kill`.
   package static func attach(_ options: AttachOptions) throws -> RunResult {
     SignalGate.install()
-    let gate = SignalGate.shared
     let target = options.target
     let kernelLog = KernelLog()
     let tree = ProcessTree(.descendants(of: target.pid), rollupInterval: max(options.interval, 500_000_000))
@@ -71,7 +70,8 @@ extension Supervisor {
       member.endedAt = duration
     }
 
-    let verdict = TreeVerdict(tree, kernelLog: kernelLog, cgroupKills: 0, fatalErrors: [], start: start, nodePids: [])
+    let verdict = TreeVerdict(
+      tree, kernelLog: kernelLog, cgroupKills: 0, cgroupPath: nil, fatalErrors: [], start: start, nodePids: [])
     let rootEnd = verdict.ends.first { $0.member.pid == target.pid }
     let outcome = rootEnd?.outcome ?? .exited
     var notes: [String] = []

@@ -264,8 +264,8 @@ extension Supervisor {
     let fatalErrors = tee?.finish(waitingUpTo: 2_000_000_000) ?? []
 
     let verdict = TreeVerdict(
-      tree, kernelLog: kernelLog, cgroupKills: enforcement?.killsSinceStart() ?? 0, fatalErrors: fatalErrors,
-      start: start, nodePids: nodePids)
+      tree, kernelLog: kernelLog, cgroupKills: enforcement?.killsSinceStart() ?? 0,
+      cgroupPath: enforcement?.kernelPath, fatalErrors: fatalErrors, start: start, nodePids: nodePids)
     let rootEnd = verdict.ends.first { $0.member.pid == pid }
     let outcome: Outcome
     if allocatorFailure != nil {
@@ -285,6 +285,7 @@ extension Supervisor {
       ?? (outcome == .completed && rootExit == 0)
 
     var notes = enforcement?.notes ?? []
+    if let note = verdict.note { notes.append(note) }
     if let allocatorFailure { notes.append(allocatorFailure) }
     if let interrupt {
       notes.append(

@@ -25,11 +25,19 @@ final class LimitEnforcement {
   /// The cgroup's oom_kill count before any worker ran.
   private(set) var baselineKills: UInt64 = 0
   let kernelLog: KernelLog?
+  /// The cgroup's path as the kernel's OOM lines print it, from its hierarchy's mount (in a cgroup
+  /// namespace, the end of the kernel's path).
+  let kernelPath: String?
 
-  private init(kind: Kind, limit: UInt64, cgroup: MemoryCgroup?) {
+  private init(kind: Kind, limit: UInt64, cgroup: MemoryCgroup?, mountPoint: String? = nil) {
     self.kind = kind
     self.limit = limit
     self.cgroup = cgroup
+    if let cgroup, let mountPoint, cgroup.directory.hasPrefix(mountPoint) {
+      kernelPath = "/" + cgroup.directory.dropFirst(mountPoint.count).drop { $0 == "/" }
+    } else {
+      kernelPath = nil
+    }
     kernelLog = KernelLog()
     baselineKills = cgroup?.read()?.oomKills ?? 0
   }
@@ -70,7 +78,7 @@ final class LimitEnforcement {
           try? cgroup.remove()
           throw error
         }
-        let enforcement = LimitEnforcement(kind: .cgroup, limit: limit, cgroup: cgroup)
+        let enforcement = LimitEnforcement(kind: .cgroup, limit: limit, cgroup: cgroup, mountPoint: hierarchy.mountPoint)
         enforcement.staleCleanup = stale
         enforcement.swapCapped = swapCapped
         enforcement.leafNote = leafNote
@@ -81,7 +89,8 @@ final class LimitEnforcement {
       if mode != .cgroup, let container = ContainerLimit.find(in: hierarchy) {
         let where_ = "\(container.directory): limit \(ByteSize.format(container.limit)), \(ByteSize.format(container.usage)) in use at start"
         let enforcement = LimitEnforcement(
-          kind: .container(where_), limit: container.limit, cgroup: hierarchy.cgroup(at: container.directory))
+          kind: .container(where_), limit: container.limit, cgroup: hierarchy.cgroup(at: container.directory),
+          mountPoint: hierarchy.mountPoint)
         enforcement.staleCleanup = stale
         return enforcement
       }

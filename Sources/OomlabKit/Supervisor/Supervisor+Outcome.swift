@@ -27,23 +27,15 @@ extension Supervisor {
     _ workers: [WorkerHandle], scenario: Scenario, options: RunOptions, interrupted: Int32?, timedOut: Bool,
     duration: Double, enforcement: LimitEnforcement?
   ) -> RunResult {
-    // An OOM kill needs evidence: SIGKILL and a risen oom_kill counter, tied to this pid by the
-    // kernel's own report where /dev/kmsg is readable, or by being the only SIGKILLed worker.
-    let kills = enforcement?.killsSinceStart() ?? 0
-    let sigkilled = workers.filter { $0.terminatingSignal == SIGKILL && !$0.killedBySimulatedLimit }
-    var kernelReports: [pid_t: KernelOomReport] = [:]
-    if kills > 0, let log = enforcement?.kernelLog {
-      for worker in sigkilled {
-        if let report = log.oomReport(for: worker.pid, waitingUpTo: 500_000_000) { kernelReports[worker.pid] = report }
-      }
-    }
+    let evidence = OomEvidence(
+      workers.map { OomEvidence.End(pid: $0.pid, waitStatus: $0.waitStatus, killedByOomlab: $0.killedBySupervisor) },
+      kernelLog: enforcement?.kernelLog, cgroupKills: enforcement?.killsSinceStart() ?? 0,
+      cgroupPath: enforcement?.kernelPath)
+    let kernelReports = evidence.reports
     var outcomes: [(WorkerHandle, Outcome, String?)] = []
     for worker in workers {
-      let confirmed =
-        kills > 0 && (kernelReports[worker.pid] != nil || (enforcement?.kernelLog == nil && sigkilled.count <= Int(kills)))
-        && worker.terminatingSignal == SIGKILL
       let (outcome, message) = classify(
-        worker, interrupted: interrupted != nil, timedOut: timedOut, oomConfirmed: confirmed)
+        worker, interrupted: interrupted != nil, timedOut: timedOut, oomConfirmed: evidence.killed.contains(worker.pid))
       outcomes.append((worker, outcome, message))
     }
     // The run's outcome is the most telling worker's: a kill outranks a failure outranks completion.
@@ -77,7 +69,7 @@ extension Supervisor {
       matched: matched, durationSeconds: duration, csv: options.csvPath, csvIncomplete: options.csv.incompleteReason,
       intervalSeconds: Double(options.interval) / 1e9, processes: processes,
       victim: outcome == .completed ? nil : decisive.map { $0.0.name },
-      notes: (enforcement?.notes ?? []) + (timedOut ? [Self.timeoutNote(options.timeout, stopped: "the workers still running were killed")] : []))
+      notes: (enforcement?.notes ?? []) + (evidence.note.map { [$0] } ?? []) + (timedOut ? [Self.timeoutNote(options.timeout, stopped: "the workers still running were killed")] : []))
     let status: ExitStatus
     if outcome == .interrupted {
       status = .interrupted
