@@ -102,5 +102,17 @@ struct OomEvidenceRunTests {
     #expect(app.outcome == .oomKill, "\(report.text)")
     #expect(app.kernelReport == nil, "no kernel log was readable, yet: \(app.kernelReport ?? "")")
     #expect(agent.outcome == .timedOut)
+    #expect(report.victim == "app")
+  }
+
+  /// The victim is the worker the kernel killed, not the one the supervisor stopped at the timeout.
+  @Test func theVictimIsTheOomKilledWorkerNotTheOneStoppedAtTheTimeout() throws {
+    let result = try Self.run(Self.killThenTimeout, arguments: ["--timeout", "4s"])
+    defer { result.cleanUp() }
+    let report = try #require(result.report, "\(result.stdout)\(result.stderr)")
+    #expect(report.outcome == .timedOut, "\(report.text)")
+    #expect(report.processes.first { $0.name == "app" }?.outcome == .oomKill, "\(report.text)")
+    #expect(report.processes.first { $0.name == "agent" }?.outcome == .timedOut)
+    #expect(report.victim == "app", "\(report.text)")
   }
 }

@@ -309,7 +309,7 @@ extension Supervisor {
     if options.node && nodePids.isEmpty {
       notes.append("no Node process reported its heap: node was not started, or started through child_process, which does not pass the report descriptor on")
     }
-    let victim = outcome == .completed ? nil : (verdict.decisive?.member ?? rootEnd?.member).map { "\($0.name) (pid \($0.pid))" }
+    let victim = outcome == .completed ? nil : verdict.victim.map { "\($0.member.name) (pid \($0.member.pid))" }
     let report = RunReport(
       scenario: commandName,
       file: options.executable, command: options.command, allocator: options.allocator?.description ?? "",

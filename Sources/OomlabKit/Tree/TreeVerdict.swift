@@ -83,8 +83,12 @@ struct TreeVerdict {
   /// The most telling end in the tree, beside the command's own: an OOM kill anywhere, then a
   /// simulated one, then Node's heap running out; nil when every process ended another way.
   var decisive: End? {
-    ends.first { $0.outcome == .oomKill } ?? ends.first { $0.outcome == .simulatedOomKill }
-      ?? ends.first { $0.outcome == .heapOom }
+    victim.flatMap { $0.outcome.isMemoryEnd ? $0 : nil }
+  }
+
+  /// The process whose own end tells most (`Outcome.victim`); nil when none reached an end of its own.
+  var victim: End? {
+    Outcome.victim(among: ends, outcome: \.outcome, killedByOomlab: { $0.member.stoppedBy != nil })
   }
 
   /// The report lines of every process.
