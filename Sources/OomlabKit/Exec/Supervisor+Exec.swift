@@ -158,15 +158,11 @@ extension Supervisor {
           FileHandle.standardError.write(Data("oomlab: \(error)\n".utf8))
         }
       }
-      if let enforcement, enforcement.kind == .simulated {
-        let total = rows.reduce(UInt64(0)) { $0 + ($1.status?.rss ?? 0) }
-        if total >= enforcement.limit,
-          let largest = rows.max(by: { ($0.status?.rss ?? 0) < ($1.status?.rss ?? 0) }),
-          let member = tree.member(largest.pid)
-        {
-          member.stoppedBy = .simulatedLimit
-          member.send(SIGKILL)
-        }
+      if let enforcement, enforcement.kind == .simulated,
+        let pid = SimulatedLimit.victim(of: rows, limit: enforcement.limit), let member = tree.member(pid)
+      {
+        member.stoppedBy = .simulatedLimit
+        member.send(SIGKILL)
       }
       if preloadVerdict == nil, let root, rootRunning, let library,
         let maps = try? FileIO.read("/proc/\(root.pid)/maps")

@@ -72,6 +72,16 @@ package enum Supervisor {
     if let enforcement {
       for worker in workers where worker.isRunning { try enforcement.admit(worker.pid) }
     }
+    // The workers share the simulated limit: at their RSS summed >= limit, the largest is killed.
+    func enforceSimulatedLimit(at seconds: Double) {
+      guard let enforcement, enforcement.kind == .simulated else { return }
+      let running = workers.filter(\.isRunning)
+      guard let pid = SimulatedLimit.victim(of: running.compactMap(\.lastSample), limit: enforcement.limit),
+        let worker = running.first(where: { $0.pid == pid })
+      else { return }
+      worker.killedBySimulatedLimit = true
+      worker.kill(at: seconds)
+    }
     func sampleAll(_ chosen: [WorkerHandle], forceRollup: Bool) {
       let now = Clock.now()
       let seconds = Double(now - start) / 1e9
@@ -81,6 +91,7 @@ package enum Supervisor {
           worker, scenario: scenario, allocatorName: options.allocator.description, seconds: seconds, at: now, csv: csv,
           forceRollup: forceRollup, cgroup: reading, enforcement: enforcement)
       }
+      enforceSimulatedLimit(at: seconds)
     }
     var status = LiveStatus()
     func showStatus() {
@@ -104,6 +115,7 @@ package enum Supervisor {
           forceRollup: false, cgroup: reading, enforcement: enforcement, boundary: boundary)
         boundary.release(on: worker.page)
       }
+      enforceSimulatedLimit(at: seconds)
     }
     if interrupted == nil {
       sampleAll(workers.filter(\.isRunning), forceRollup: true)
@@ -209,10 +221,6 @@ package enum Supervisor {
     }
     worker.peaks.update(sample)
     worker.lastSample = sample
-    if let enforcement, enforcement.kind == .simulated, let rss = sample.status?.rss, rss >= enforcement.limit {
-      worker.killedBySimulatedLimit = true
-      worker.kill(at: seconds)
-    }
   }
 
   static func environment(adding extra: [String: String]) -> [String] {
