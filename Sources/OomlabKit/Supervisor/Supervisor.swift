@@ -35,13 +35,12 @@ package enum Supervisor {
     // Whatever happens below, no worker outlives the supervisor's run.
     defer { for worker in workers where worker.isRunning { worker.kill(at: elapsed()) } }
     let environment = Self.environment(adding: options.workerEnvironment)
-    let executable = options.executable ?? WorkerLauncher.currentExecutable()
     for process in scenario.processes {
       let page = try SharedPage.create()
       let contract = try options.contract(for: process, supervisor: getpid()).seal()
       defer { close(contract) }
       let pid = try WorkerLauncher.spawn(
-        executable: executable, environment: environment, page: page, contract: contract,
+        executable: options.executable, environment: environment, page: page, contract: contract,
         cgroupProcs: enforcement?.joinedBeforeExec)
       workers.append(WorkerHandle(name: process.name, pid: pid, page: page))
     }
