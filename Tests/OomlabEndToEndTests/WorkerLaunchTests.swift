@@ -29,4 +29,15 @@ struct WorkerLaunchTests {
     let second = CSVTable(contentsOf: out.appendingPathComponent("second-glibc-none.csv"))
     #expect(second.column("row").contains("end"), "the second cell's worker did not run: \(result.stderr)")
   }
+
+  /// Exec'd through /proc/self/exe, the kernel names a worker `exe`; it takes its binary's name back.
+  @Test func aWorkerIsNamedAfterItsBinary() throws {
+    var comm: String?
+    let result = try OomlabProcess.run("name: named\nsample: 20ms\nsteps:\n  - hold: 1s\n") { _, csv in
+      if let pid = CSVTable.waitForRow(in: csv, step: "hold") { comm = try? FileIO.read("/proc/\(pid)/comm") }
+    }
+    defer { result.cleanUp() }
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(comm == URL(fileURLWithPath: OomlabProcess.binary).lastPathComponent + "\n")
+  }
 }
