@@ -29,11 +29,12 @@ struct Run: ParsableCommand {
     }.exit()
   }
 
+  /// `NAME-YYYYMMDD-HHMMSS.csv`, with NAME made safe for a file name (`OutputName.safe`).
   static func defaultCSVName(_ name: String) -> String {
     let formatter = DateFormatter()
     formatter.dateFormat = "yyyyMMdd-HHmmss"
     formatter.locale = Locale(identifier: "en_US_POSIX")
-    return "\(name)-\(formatter.string(from: Date())).csv"
+    return "\(OutputName.safe(name))-\(formatter.string(from: Date())).csv"
   }
 }
 

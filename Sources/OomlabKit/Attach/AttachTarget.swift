@@ -13,7 +13,7 @@ package final class AttachTarget {
   /// The program it runs, from /proc/PID/exe, when readable.
   package let executable: String
 
-  /// Takes hold of `pid`, refusing (status 2) a pid that names no process, a thread or oomlab itself.
+  /// Takes hold of `pid`, refusing (status 2) a pid that names no process, a thread, a kernel thread or oomlab itself.
   package init(_ pid: Int32) throws {
     guard pid > 0 else { throw RunRefusal(status: .badInput, description: "attach: a pid is a positive number, got \(pid)") }
     guard pid != getpid() else { throw RunRefusal(status: .badInput, description: "attach: pid \(pid) is this oomlab itself") }
@@ -39,6 +39,11 @@ package final class AttachTarget {
     var buffer = [CChar](repeating: 0, count: 4096)
     let n = readlink("/proc/\(pid)/exe", &buffer, buffer.count - 1)
     executable = n > 0 ? String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : "/proc/\(pid)/exe"
+    // A kernel thread has a pid and a pidfd like a process, but no user memory to record, and no end.
+    if let stat, Array(stat.utf8).withUnsafeBytes({ ProcStatHead.isKernelThread($0) }) == true {
+      close(fd)
+      throw RunRefusal(status: .badInput, description: "attach: pid \(pid) is a kernel thread: it has no user memory")
+    }
     guard !TreeMember.hasExited(fd) else {
       close(fd)
       throw RunRefusal(status: .badInput, description: "attach: pid \(pid) (\(name)) has already exited")

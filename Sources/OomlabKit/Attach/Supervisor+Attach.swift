@@ -68,7 +68,8 @@ extension Supervisor {
       member.endedAt = duration
     }
 
-    let verdict = TreeVerdict(tree, kernelLog: kernelLog, cgroupKills: 0, fatalErrors: [], start: start, nodePids: [])
+    let verdict = TreeVerdict(
+      tree, kernelLog: kernelLog, cgroupKills: 0, cgroupPath: nil, fatalErrors: [], start: start, nodePids: [])
     let rootEnd = verdict.ends.first { $0.member.pid == target.pid }
     let outcome = rootEnd?.outcome ?? .exited
     var notes: [String] = []

@@ -168,15 +168,11 @@ extension Supervisor {
         }
       }
       checkReader()
-      if let enforcement, enforcement.kind == .simulated {
-        let total = rows.reduce(UInt64(0)) { $0 + ($1.status?.rss ?? 0) }
-        if total >= enforcement.limit,
-          let largest = rows.max(by: { ($0.status?.rss ?? 0) < ($1.status?.rss ?? 0) }),
-          let member = tree.member(largest.pid)
-        {
-          member.stoppedBy = .simulatedLimit
-          member.send(SIGKILL)
-        }
+      if let enforcement, enforcement.kind == .simulated,
+        let pid = SimulatedLimit.victim(of: rows, limit: enforcement.limit), let member = tree.member(pid)
+      {
+        member.stoppedBy = .simulatedLimit
+        member.send(SIGKILL)
       }
       if preloadVerdict == nil, let root, rootRunning, let library,
         let maps = try? FileIO.read("/proc/\(root.pid)/maps")
@@ -265,8 +261,8 @@ extension Supervisor {
     let fatalErrors = tee?.finish(waitingUpTo: 2_000_000_000) ?? []
 
     let verdict = TreeVerdict(
-      tree, kernelLog: kernelLog, cgroupKills: enforcement?.killsSinceStart() ?? 0, fatalErrors: fatalErrors,
-      start: start, nodePids: nodePids)
+      tree, kernelLog: kernelLog, cgroupKills: enforcement?.killsSinceStart() ?? 0,
+      cgroupPath: enforcement?.kernelPath, fatalErrors: fatalErrors, start: start, nodePids: nodePids)
     let rootEnd = verdict.ends.first { $0.member.pid == pid }
     let outcome: Outcome
     if allocatorFailure != nil {
@@ -286,6 +282,7 @@ extension Supervisor {
       ?? (outcome == .completed && rootExit == 0)
 
     var notes = enforcement?.notes ?? []
+    if let note = verdict.note { notes.append(note) }
     if let allocatorFailure { notes.append(allocatorFailure) }
     if let interrupt {
       notes.append(
@@ -309,7 +306,7 @@ extension Supervisor {
     if options.node && nodePids.isEmpty {
       notes.append("no Node process reported its heap: node was not started, or started through child_process, which does not pass the report descriptor on")
     }
-    let victim = outcome == .completed ? nil : (verdict.decisive?.member ?? rootEnd?.member).map { "\($0.name) (pid \($0.pid))" }
+    let victim = outcome == .completed ? nil : verdict.victim.map { "\($0.member.name) (pid \($0.member.pid))" }
     var report = RunReport(
       scenario: commandName,
       file: options.executable, command: options.command, allocator: options.allocator?.description ?? "",

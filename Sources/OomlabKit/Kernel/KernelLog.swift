@@ -13,6 +13,16 @@ package final class KernelLog {
   /// Every `Killed process` report read so far, oldest first.
   package private(set) var reports: [KernelOomReport] = []
 
+  /// Whether this process's pid namespace is the kernel's initial one, whose pids the log's lines give.
+  ///
+  /// The initial namespace has the fixed inode PROC_PID_INIT_INO (0xEFFFFFFC) for /proc/self/ns/pid; in
+  /// any other (a container's) a `Killed process` pid names some other process, or none, here.
+  package static let pidsAreOurs: Bool = {
+    var info = stat()
+    guard stat("/proc/self/ns/pid", &info) == 0 else { return true }
+    return info.st_ino == 0xEFFF_FFFC
+  }()
+
   /// Opens the log and skips what is already in it; nil when it cannot be read (no root, dmesg_restrict,
   /// a container without /dev/kmsg), which callers report as "no kernel line available".
   package init?(path: String = "/dev/kmsg") {
@@ -88,7 +98,9 @@ package final class KernelLog {
         contexts[context.pid] = context
       } else if var report = KernelOomReport.parse(record.message) {
         report.timestampMicroseconds = record.timestampMicroseconds
-        report.memoryCgroup = contexts.removeValue(forKey: report.pid)?.memoryCgroup
+        let context = contexts.removeValue(forKey: report.pid)
+        report.memoryCgroup = context?.memoryCgroup
+        report.taskCgroup = context?.taskCgroup
         reports.append(report)
       }
     }

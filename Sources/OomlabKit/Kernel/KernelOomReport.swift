@@ -25,6 +25,8 @@ package struct KernelOomReport: Equatable, Sendable {
   package var line: String
   /// The cgroup that hit its limit (`oom_memcg` of the preceding `oom-kill:` line), when it was read.
   package var memoryCgroup: String?
+  /// The victim's own cgroup (`task_memcg` of the preceding `oom-kill:` line), when it was read.
+  package var taskCgroup: String?
   /// When the kernel logged the line, in microseconds since boot (the /dev/kmsg timestamp), when known.
   package var timestampMicroseconds: UInt64?
 
@@ -56,7 +58,7 @@ package struct KernelOomReport: Equatable, Sendable {
       pid: pid, command: command, totalVM: totalVM, anonRSS: anonRSS, fileRSS: fileRSS,
       shmemRSS: kilobytes(fields["shmem-rss"]) ?? 0, uid: fields["UID"].flatMap { UInt32($0) },
       pageTables: kilobytes(fields["pgtables"]), oomScoreAdj: fields["oom_score_adj"].flatMap { Int($0) },
-      reason: String(reason), line: String(message[..<end]), memoryCgroup: nil, timestampMicroseconds: nil)
+      reason: String(reason), line: String(message[..<end]), memoryCgroup: nil, taskCgroup: nil, timestampMicroseconds: nil)
   }
 
   /// Bytes from a `NkB` field.

@@ -42,6 +42,19 @@ package struct ProcStatHead: Equatable, Sendable {
 
   /// Field 52, `exit_code`: a dead process's status in waitpid(2)'s form, readable while it is a zombie.
   package static func exitStatus(_ bytes: UnsafeRawBufferPointer) -> Int32? {
+    field(52, of: bytes).flatMap { Int32(exactly: $0) }
+  }
+
+  /// PF_KTHREAD of field 9, `flags`: the process is a kernel thread, which has no user memory.
+  package static let kernelThreadFlag: Int64 = 0x0020_0000
+
+  /// Whether field 9, `flags`, marks a kernel thread; nil when it cannot be read.
+  package static func isKernelThread(_ bytes: UnsafeRawBufferPointer) -> Bool? {
+    field(9, of: bytes).map { $0 & kernelThreadFlag != 0 }
+  }
+
+  /// Field `number` (counted from 1, as proc(5) does) as a number, scanning from the `)` that ends the name.
+  static func field(_ number: Int, of bytes: UnsafeRawBufferPointer) -> Int64? {
     var close = bytes.count - 1
     while close >= 0 && bytes[close] != 0x29 { close -= 1 }
     guard close >= 0 else { return nil }
@@ -53,8 +66,8 @@ package struct ProcStatHead: Equatable, Sendable {
       field += 1
       let start = i
       while i < bytes.count && bytes[i] != 0x20 && bytes[i] != 0x0A { i += 1 }
-      if field == 52 {
-        return Int32(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+      if field == number {
+        return Int64(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
       }
     }
     return nil

@@ -7,7 +7,9 @@ package final class ProcessProbe {
   let stat: ProcFile
   let oomScore: ProcFile
   let oomScoreAdj: ProcFile
-  let smapsRollup: ProcFile?
+  /// Reopened when a read fails while the process lives: its descriptor holds the memory of the program
+  /// it was opened in, which an exec replaces.
+  private(set) var smapsRollup: ProcFile?
   private var lastRollup: SmapsRollup?
   private var lastRollupTime: UInt64 = 0
   private var rollupGap: UInt64 = 0
@@ -51,9 +53,16 @@ package final class ProcessProbe {
       } ?? nil
     sample.oomScore = oomScore.withContents { Self.integer($0) } ?? nil
     sample.oomScoreAdj = oomScoreAdj.withContents { Self.integer($0) } ?? nil
-    if let smapsRollup, forceRollup || lastRollup == nil || now &- lastRollupTime >= rollupGap {
+    if forceRollup || lastRollup == nil || now &- lastRollupTime >= rollupGap {
       let started = Clock.now()
-      if let rollup = smapsRollup.withContents({ SmapsRollup.parse($0) }) {
+      var rollup = smapsRollup?.withContents { SmapsRollup.parse($0) }
+      if rollup == nil {
+        // The status read above succeeded, so the process lives: it exec'd, and the old descriptor reads
+        // ESRCH from now on (or the kernel, before 4.14, has no smaps_rollup, and this open fails again).
+        smapsRollup = try? ProcFile("/proc/\(pid)/smaps_rollup", capacity: 2048)
+        rollup = smapsRollup?.withContents { SmapsRollup.parse($0) }
+      }
+      if let rollup {
         lastRollup = rollup
         lastRollupTime = now
       }

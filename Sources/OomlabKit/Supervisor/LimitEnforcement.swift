@@ -33,11 +33,19 @@ final class LimitEnforcement {
   let kernelLog: KernelLog?
   /// Whether `tearDown` ran: a failed removal is reported once, not retried by a later call.
   private var tornDown = false
+  /// The cgroup's path as the kernel's OOM lines print it, from its hierarchy's mount (in a cgroup
+  /// namespace, the end of the kernel's path).
+  let kernelPath: String?
 
-  private init(kind: Kind, limit: UInt64, cgroup: MemoryCgroup?) {
+  private init(kind: Kind, limit: UInt64, cgroup: MemoryCgroup?, mountPoint: String? = nil) {
     self.kind = kind
     self.limit = limit
     self.cgroup = cgroup
+    if let cgroup, let mountPoint, cgroup.directory.hasPrefix(mountPoint) {
+      kernelPath = "/" + cgroup.directory.dropFirst(mountPoint.count).drop { $0 == "/" }
+    } else {
+      kernelPath = nil
+    }
     kernelLog = KernelLog()
     baselineKills = cgroup?.read()?.oomKills ?? 0
   }
@@ -101,7 +109,7 @@ final class LimitEnforcement {
             try? cgroup.remove()
             throw error
           }
-          let enforcement = LimitEnforcement(kind: .cgroup, limit: limit, cgroup: cgroup)
+          let enforcement = LimitEnforcement(kind: .cgroup, limit: limit, cgroup: cgroup, mountPoint: hierarchy.mountPoint)
           enforcement.staleCleanup = stale
           enforcement.swapCapped = swapCapped
           enforcement.leafNote = leafNote
@@ -126,7 +134,8 @@ final class LimitEnforcement {
         // The worker runs in the supervisor's own cgroup, which may lie below the limited one.
         let cgroup = hierarchy.cgroup(at: container.directory)
         cgroup.victimDirectory = hierarchy.ownDirectory
-        let enforcement = LimitEnforcement(kind: .container(where_), limit: container.limit, cgroup: cgroup)
+        let enforcement = LimitEnforcement(
+          kind: .container(where_), limit: container.limit, cgroup: cgroup, mountPoint: hierarchy.mountPoint)
         enforcement.staleCleanup = stale
         if container.limit != limit {
           // The creation note already gives the reason when a cgroup was tried and failed.

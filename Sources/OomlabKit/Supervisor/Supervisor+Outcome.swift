@@ -28,42 +28,24 @@ extension Supervisor {
     _ workers: [WorkerHandle], scenario: Scenario, options: RunOptions, interrupted: Int32?, timedOut: Bool,
     duration: Double, enforcement: LimitEnforcement?
   ) -> RunResult {
-    // An OOM kill needs evidence: SIGKILL and a risen oom_kill counter, tied to this pid by the
-    // kernel's own report where /dev/kmsg is readable, or by being the only SIGKILLed worker.
-    let kills = enforcement?.killsSinceStart() ?? 0
-    let sigkilled = workers.filter { $0.terminatingSignal == SIGKILL && !$0.killedBySimulatedLimit }
-    var kernelReports: [pid_t: KernelOomReport] = [:]
-    if kills > 0, let log = enforcement?.kernelLog {
-      for worker in sigkilled {
-        if let report = log.oomReport(for: worker.pid, waitingUpTo: 500_000_000) { kernelReports[worker.pid] = report }
-      }
-    }
+    let evidence = OomEvidence(
+      workers.map { OomEvidence.End(pid: $0.pid, waitStatus: $0.waitStatus, killedByOomlab: $0.killedBySupervisor) },
+      kernelLog: enforcement?.kernelLog, cgroupKills: enforcement?.killsSinceStart() ?? 0,
+      cgroupPath: enforcement?.kernelPath)
+    let kernelReports = evidence.reports
     var outcomes: [(WorkerHandle, Outcome, String?)] = []
     for worker in workers {
-      let confirmed =
-        kills > 0 && (kernelReports[worker.pid] != nil || (enforcement?.kernelLog == nil && sigkilled.count <= Int(kills)))
-        && worker.terminatingSignal == SIGKILL
       let (outcome, message) = classify(
-        worker, interrupted: interrupted != nil, timedOut: timedOut, oomConfirmed: confirmed)
+        worker, interrupted: interrupted != nil, timedOut: timedOut, oomConfirmed: evidence.killed.contains(worker.pid))
       outcomes.append((worker, outcome, message))
     }
-    // The run's outcome is the most telling worker's: a kill outranks a failure outranks completion.
-    func rank(_ outcome: Outcome) -> Int {
-      switch outcome {
-      case .interrupted, .timedOut: return 0
-      case .oomKill, .simulatedOomKill: return 1
-      case .heapOom: return 2
-      case .allocFailure: return 3
-      case .signalled: return 4
-      case .failed: return 5
-      // A worker's end is always known; these are exec's and attach's.
-      case .exited, .running: return 6
-      case .completed: return 7
-      }
-    }
-    let decisive = outcomes.min { rank($0.1) < rank($1.1) }
+    // The victim is the worker whose own end tells most; one the supervisor stopped is none.
+    let victim = Outcome.victim(among: outcomes, outcome: { $0.1 }, killedByOomlab: { $0.0.killedBySupervisor })
     // What ended the run from outside is its outcome, whatever the workers reached before.
-    let outcome = interrupted != nil ? Outcome.interrupted : timedOut ? .timedOut : (decisive?.1 ?? .failed)
+    let outcome =
+      interrupted != nil
+      ? Outcome.interrupted
+      : timedOut ? .timedOut : (victim?.1 ?? outcomes.first { $0.1 != .completed }?.1 ?? .completed)
     let anyFailed = outcomes.contains { $0.1 == .failed }
     let matched = !anyFailed && (scenario.expect.map { outcome.matches($0) } ?? (outcome == .completed))
     let processes = outcomes.map { worker, outcome, message in
@@ -77,8 +59,8 @@ extension Supervisor {
       limitBytes: enforcement?.limit ?? options.limit, heapLimitBytes: options.heapLimit, enforcement: enforcement?.enforcement, outcome: outcome, expected: scenario.expect,
       matched: matched, durationSeconds: duration, csv: options.csvPath, csvIncomplete: options.csv.incompleteReason,
       intervalSeconds: Double(options.interval) / 1e9, processes: processes,
-      victim: outcome == .completed ? nil : decisive.map { $0.0.name },
-      notes: (enforcement?.notes ?? []) + (timedOut ? [Self.timeoutNote(options.timeout, stopped: "the workers still running were killed")] : []))
+      victim: outcome == .completed ? nil : victim?.0.name,
+      notes: (enforcement?.notes ?? []) + (evidence.note.map { [$0] } ?? []) + (timedOut ? [Self.timeoutNote(options.timeout, stopped: "the workers still running were killed")] : []))
     // A process that could not run (no CAP_SYS_RESOURCE for its oom_score_adj, say) is a failure to run.
     let status = Self.status(interrupted: outcome == .interrupted, failed: anyFailed, csv: options.csv, matched: matched)
     return RunResult(report: report, status: status)

@@ -45,13 +45,12 @@ package enum Supervisor {
     // Whatever happens below, no worker outlives the supervisor's run.
     defer { for worker in workers where worker.isRunning { worker.kill(at: elapsed()) } }
     let environment = Self.environment(adding: options.workerEnvironment)
-    let executable = options.executable ?? WorkerLauncher.currentExecutable()
     for process in scenario.processes {
       let page = try SharedPage.create()
       let contract = try options.contract(for: process, supervisor: getpid()).seal()
       defer { close(contract) }
       let pid = try WorkerLauncher.spawn(
-        executable: executable, environment: environment, page: page, contract: contract,
+        executable: options.executable, environment: environment, page: page, contract: contract,
         cgroupProcs: enforcement?.joinedBeforeExec)
       workers.append(WorkerHandle(name: process.name, pid: pid, page: page))
     }
@@ -90,6 +89,16 @@ package enum Supervisor {
     if let enforcement {
       for worker in workers where worker.isRunning { try enforcement.admit(worker.pid) }
     }
+    // The workers share the simulated limit: at their RSS summed >= limit, the largest is killed.
+    func enforceSimulatedLimit(at seconds: Double) {
+      guard let enforcement, enforcement.kind == .simulated else { return }
+      let running = workers.filter(\.isRunning)
+      guard let pid = SimulatedLimit.victim(of: running.compactMap(\.lastSample), limit: enforcement.limit),
+        let worker = running.first(where: { $0.pid == pid })
+      else { return }
+      worker.killedBySimulatedLimit = true
+      worker.kill(at: seconds)
+    }
     func sampleAll(_ chosen: [WorkerHandle], forceRollup: Bool) {
       let now = Clock.now()
       let seconds = Double(now - start) / 1e9
@@ -99,6 +108,7 @@ package enum Supervisor {
           worker, scenario: scenario, allocatorName: options.allocator.description, seconds: seconds, at: now, csv: csv,
           forceRollup: forceRollup, cgroup: reading, enforcement: enforcement)
       }
+      enforceSimulatedLimit(at: seconds)
       checkReader()
     }
     var status = LiveStatus()
@@ -123,6 +133,7 @@ package enum Supervisor {
           forceRollup: false, cgroup: reading, enforcement: enforcement, boundary: boundary)
         boundary.release(on: worker.page)
       }
+      enforceSimulatedLimit(at: seconds)
       checkReader()
     }
     if interrupted == nil {
@@ -233,10 +244,6 @@ package enum Supervisor {
     }
     worker.peaks.update(sample)
     worker.lastSample = sample
-    if let enforcement, enforcement.kind == .simulated, let rss = sample.status?.rss, rss >= enforcement.limit {
-      worker.killedBySimulatedLimit = true
-      worker.kill(at: seconds)
-    }
   }
 
   static func environment(adding extra: [String: String]) -> [String] {

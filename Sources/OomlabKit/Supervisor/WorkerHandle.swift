@@ -16,6 +16,9 @@ final class WorkerHandle {
   var killedBySimulatedLimit = false
   /// Set when the supervisor killed the worker for not starting within `Supervisor.startupTimeout`.
   var killedAtStartup = false
+  /// Set when the supervisor killed the worker (a limit, a timeout, an interrupt, a failed start): such a
+  /// SIGKILL is no evidence of an OOM kill.
+  private(set) var killedBySupervisor = false
   /// When the worker was reaped, in seconds since the run started.
   var endedAt: Double?
 
@@ -38,9 +41,10 @@ final class WorkerHandle {
     return true
   }
 
-  /// Kills and reaps the worker.
+  /// Kills and reaps the worker, recording that the supervisor killed it unless it had ended already.
   func kill(at seconds: Double) {
-    guard waitStatus == nil else { return }
+    guard !reap(at: seconds) else { return }
+    killedBySupervisor = true
     Glibc.kill(pid, SIGKILL)
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

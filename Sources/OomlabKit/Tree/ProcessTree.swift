@@ -108,7 +108,7 @@ final class ProcessTree {
     if member.endedAt == nil { member.endedAt = seconds }
   }
 
-  /// Samples every running process and returns their rows; a process found gone is marked ended,
+  /// Samples every running process and returns their rows; a process its pidfd shows gone is marked ended,
   /// with its exit status when it is still a zombie. `fill` adds what the supervisor knows beside /proc.
   func sample(at seconds: Double, now: UInt64, forceRollup: Bool, fill: (inout Sample, TreeMember) -> Void) -> [Sample] {
     var samples: [Sample] = []
@@ -121,8 +121,11 @@ final class ProcessTree {
       sample.pid = member.pid
       sample.step = ""
       guard member.probe.read(into: &sample, now: now, forceRollup: forceRollup) else {
-        member.endedAt = seconds
-        if member.waitStatus == nil { member.waitStatus = member.probe.exitStatus() }
+        // A read fails for a zombie, but also for a process without memory of its own: its pidfd says which.
+        if member.hasExited {
+          member.endedAt = seconds
+          if member.waitStatus == nil { member.waitStatus = member.probe.exitStatus() }
+        }
         continue
       }
       sample.process = member.name

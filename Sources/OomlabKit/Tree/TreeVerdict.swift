@@ -13,33 +13,24 @@ struct TreeVerdict {
   /// Every process, in the order found.
   let ends: [End]
 
+  /// What tied OOM kills to processes when the kernel's pids could not, for the summary.
+  let note: String?
+
   /// Decides every process's end.
   ///
-  /// An OOM kill needs the kernel's own `Killed process` line for that pid, or, where /dev/kmsg cannot
-  /// be read, a SIGKILL oomlab did not send while the cgroup's oom_kill counter rose (as many such
-  /// deaths as kills). Node's `heap-oom` needs its fatal message on standard error, tied to the process
-  /// by the pid V8 prints in its GC trace, or else to the one Node process that ended after the message,
-  /// and an end by SIGABRT where the end is known.
+  /// An OOM kill is decided by `OomEvidence`, as for run's workers. Node's `heap-oom` needs its fatal
+  /// message on standard error, tied to the process by the pid V8 prints in its GC trace, or else to the
+  /// one Node process that ended after the message, and an end by SIGABRT where the end is known.
   init(
-    _ tree: ProcessTree, kernelLog: KernelLog?, cgroupKills: UInt64, fatalErrors: [NodeFatalError],
-    start: UInt64, nodePids: Set<Int32>
+    _ tree: ProcessTree, kernelLog: KernelLog?, cgroupKills: UInt64, cgroupPath: String?,
+    fatalErrors: [NodeFatalError], start: UInt64, nodePids: Set<Int32>
   ) {
     let members = tree.members
     let ended = members.filter { !$0.isRunning }
-    let sigkilled = ended.filter { $0.terminatingSignal == SIGKILL && $0.stoppedBy == nil }
-    var reports: [Int32: KernelOomReport] = [:]
-    if let kernelLog {
-      // The kernel prints its line just after sending SIGKILL; a supervisor can reap the victim first.
-      let waitFor = sigkilled.isEmpty ? 0 : UInt64(500_000_000)
-      var waited = false
-      for member in ended where member.stoppedBy == nil && (member.terminatingSignal ?? SIGKILL) == SIGKILL {
-        let shouldWait = !waited && member.terminatingSignal == SIGKILL
-        if let report = kernelLog.oomReport(for: member.pid, waitingUpTo: shouldWait ? waitFor : 0) {
-          reports[member.pid] = report
-        }
-        if shouldWait { waited = true }
-      }
-    }
+    let evidence = OomEvidence(
+      ended.map { OomEvidence.End(pid: $0.pid, waitStatus: $0.waitStatus, killedByOomlab: $0.stoppedBy != nil) },
+      kernelLog: kernelLog, cgroupKills: cgroupKills, cgroupPath: cgroupPath)
+    note = evidence.note
     var heapOoms: [Int32: NodeFatalError] = [:]
     for error in fatalErrors {
       let candidates = ended.filter { member in
@@ -59,11 +50,9 @@ struct TreeVerdict {
       }
     }
     ends = members.map { member in
-      let report = reports[member.pid]
-      let confirmedWithoutLog =
-        kernelLog == nil && cgroupKills > 0 && member.terminatingSignal == SIGKILL && member.stoppedBy == nil
-        && sigkilled.count <= Int(cgroupKills)
-      let (outcome, message) = Self.classify(member, oom: report != nil || confirmedWithoutLog, heapOom: heapOoms[member.pid])
+      let report = evidence.reports[member.pid]
+      let (outcome, message) = Self.classify(
+        member, oom: evidence.killed.contains(member.pid), heapOom: heapOoms[member.pid])
       return End(member: member, outcome: outcome, message: message, kernelReport: report)
     }
   }
@@ -94,8 +83,12 @@ struct TreeVerdict {
   /// The most telling end in the tree, beside the command's own: an OOM kill anywhere, then a
   /// simulated one, then Node's heap running out; nil when every process ended another way.
   var decisive: End? {
-    ends.first { $0.outcome == .oomKill } ?? ends.first { $0.outcome == .simulatedOomKill }
-      ?? ends.first { $0.outcome == .heapOom }
+    victim.flatMap { $0.outcome.isMemoryEnd ? $0 : nil }
+  }
+
+  /// The process whose own end tells most (`Outcome.victim`); nil when none reached an end of its own.
+  var victim: End? {
+    Outcome.victim(among: ends, outcome: \.outcome, killedByOomlab: { $0.member.stoppedBy != nil })
   }
 
   /// The report lines of every process.

@@ -6,6 +6,10 @@ import Glibc
 package enum Worker {
   /// Runs the worker from the contract and page the supervisor left at their descriptors; returns its exit code.
   package static func main() -> Int32 {
+    // Started through /proc/self/exe, the kernel named it `exe`: ps and the kernel's OOM lines should say oomlab.
+    if let path = CommandLine.arguments.first, let name = path.split(separator: "/").last {
+      try? FileIO.write("/proc/self/comm", String(name))
+    }
     do {
       return run(try WorkerContract.receive(), sharedDescriptor: SharedPage.workerDescriptor)
     } catch {
