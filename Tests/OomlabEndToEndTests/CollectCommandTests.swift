@@ -154,6 +154,10 @@ import OomlabTestSupport
     let retried = try #require(cells.first { $0[1] + ".csv" == failed.last })
     let retry = try OomlabProcess.invoke(arguments + ["--cell", retried[0], "--out", "retry"], directory: directory)
     #expect(retry.status == ExitStatus.matched.rawValue, "\(retry.stdout)\(retry.stderr)")
+    // Its JSON says which library ran, since another of the same short name could have.
+    let json = directory.appendingPathComponent("retry/\(retried[1]).json")
+    let report = try RunReport.decode(Data(contentsOf: json))
+    #expect(report.allocator == "mine" && report.allocatorPath == library, "\(report.allocator) \(report.allocatorPath ?? "nil")")
     let merged = try OomlabProcess.invoke(["collect", "first", "retry", "--cells", "\(cells.count)", "--out", "merged"], directory: directory)
     #expect(merged.status == ExitStatus.environment.rawValue, "one cell still failed: \(merged.stdout)\(merged.stderr)")
     #expect(merged.stderr.contains("keeping the one that ran"), "\(merged.stderr)")

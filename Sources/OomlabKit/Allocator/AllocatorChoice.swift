@@ -14,6 +14,12 @@ package enum AllocatorChoice: Hashable, Sendable, CustomStringConvertible {
     }
   }
 
+  /// The preloaded library's path, nil for glibc and jemalloc.
+  package var libraryPath: String? {
+    if case .library(let path) = self { return path }
+    return nil
+  }
+
   /// The short name used in the CSV's `allocator` column and file names.
   package var description: String {
     switch self {

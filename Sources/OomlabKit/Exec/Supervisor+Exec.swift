@@ -147,7 +147,7 @@ extension Supervisor {
             rssBytes: status.rss, swapBytes: status.swap, pageTableBytes: status.pte,
             oomScoreAdj: sample.oomScoreAdj ?? 0, limitBytes: limit)
         }
-        if let report = channel?.latest[member.pid], report.time >= UInt64(member.firstSeen * 1e9) &+ start &- 1_000_000_000 {
+        if let report = channel?.latest[member.pid], Self.isOwn(report, by: member, since: start) {
           sample.node = report
           sample.nodeReportAge = Double(now > report.time ? now - report.time : 0) / 1e9
           nodePids.insert(member.pid)
@@ -259,6 +259,13 @@ extension Supervisor {
       Clock.sleep(nanoseconds: 5_000_000)
     }
     let fatalErrors = tee?.finish(waitingUpTo: 2_000_000_000) ?? []
+    // The peak heap is the fullest report of all, the last ones before a heap OOM included, not only those a row showed.
+    channel?.drain()
+    for member in tree.members {
+      if let report = channel?.fullest[member.pid], Self.isOwn(report, by: member, since: start) {
+        member.peaks.heapUsedBytes = max(member.peaks.heapUsedBytes, report.heapUsed)
+      }
+    }
 
     let verdict = TreeVerdict(
       tree, kernelLog: kernelLog, cgroupKills: enforcement?.killsSinceStart() ?? 0,
@@ -309,7 +316,7 @@ extension Supervisor {
     let victim = outcome == .completed ? nil : verdict.victim.map { "\($0.member.name) (pid \($0.member.pid))" }
     var report = RunReport(
       scenario: commandName,
-      file: options.executable, command: options.command, allocator: options.allocator?.description ?? "",
+      file: options.executable, command: options.command, allocator: options.allocator?.description ?? "", allocatorPath: options.allocator?.libraryPath,
       tuning: options.tuning, limitBytes: enforcement?.limit ?? options.limit, heapLimitBytes: nil,
       enforcement: enforcement?.enforcement, outcome: outcome, expected: options.expect,
       matched: matched, durationSeconds: duration, csv: options.csv.path, csvIncomplete: options.csv.incompleteReason,
@@ -344,6 +351,11 @@ extension Supervisor {
     var result = RunResult(report: report, status: status, exitCode: exitCode)
     enforcement?.finish(&result)
     return result
+  }
+
+  /// Whether a Node report under the member's pid came from it, not from an earlier process whose pid it reuses.
+  static func isOwn(_ report: NodeReport, by member: TreeMember, since start: UInt64) -> Bool {
+    report.time >= UInt64(member.firstSeen * 1e9) &+ start &- 1_000_000_000
   }
 
   /// The outcome a wait status alone says.

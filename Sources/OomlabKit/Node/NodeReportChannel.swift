@@ -1,7 +1,7 @@
 import COomlabShim
 import Glibc
 
-/// The pipe Node processes of a run report over, and the latest report of each.
+/// The pipe Node processes of a run report over, and the latest and the fullest-heap report of each.
 ///
 /// Both ends are non-blocking: the supervisor drains what arrived at each tick without waiting, and a
 /// Node process whose report does not fit drops it instead of stalling its event loop.
@@ -14,6 +14,9 @@ final class NodeReportChannel {
   let inode: UInt64
   /// The latest report of each process, by pid.
   private(set) var latest: [Int32: NodeReport] = [:]
+  /// The report with the most heap used of each process, by pid: rows show only the latest report at
+  /// each tick, and near its limit V8 can report several times between two ticks of a loaded supervisor.
+  private(set) var fullest: [Int32: NodeReport] = [:]
   private var pending: [UInt8] = []
   private var buffer = [UInt8](repeating: 0, count: 65536)
 
@@ -60,6 +63,7 @@ final class NodeReportChannel {
     pending.removeSubrange(...lastNewline)
     for line in text.split(separator: "\n") {
       guard let report = NodeReport.parse(line) else { continue }
+      if report.heapUsed > fullest[report.pid]?.heapUsed ?? 0 { fullest[report.pid] = report }
       if let known = latest[report.pid], known.time > report.time { continue }
       latest[report.pid] = report
     }

@@ -32,6 +32,8 @@ package struct RunReport: Codable {
   package var command: [String]?
   /// The allocator serving the workers and its tuning.
   package var allocator: String
+  /// The preloaded library's path when the allocator is one, since two libraries can share a short name.
+  package var allocatorPath: String?
   package var tuning: [String: String]
   /// The memory limit in force, nil for none.
   package var limitBytes: UInt64?
@@ -89,7 +91,7 @@ extension RunReport {
     }
     // exec and attach name an allocator only when one was preloaded.
     if command == nil || !allocator.isEmpty {
-      lines.append("allocator \(allocator)" + (tuning.isEmpty ? "" : " (\(tuningText))"))
+      lines.append("allocator \(allocator)" + (allocatorPath.map { " from \($0)" } ?? "") + (tuning.isEmpty ? "" : " (\(tuningText))"))
     }
     lines += [
       limitLine,

@@ -55,7 +55,7 @@ extension Supervisor {
         message: message, kernelReport: kernelReports[worker.pid]?.line, trimUnsupported: worker.page.load(.trimUnsupported), lastSample: outcome == .completed ? nil : worker.lastSample.map(Self.cells))
     }
     let report = RunReport(
-      scenario: scenario.name, file: scenario.file, allocator: options.allocator.description, tuning: options.tuning,
+      scenario: scenario.name, file: scenario.file, allocator: options.allocator.description, allocatorPath: options.allocator.libraryPath, tuning: options.tuning,
       limitBytes: enforcement?.limit ?? options.limit, heapLimitBytes: options.heapLimit, enforcement: enforcement?.enforcement, outcome: outcome, expected: scenario.expect,
       matched: matched, durationSeconds: duration, csv: options.csvPath, csvIncomplete: options.csv.incompleteReason,
       intervalSeconds: Double(options.interval) / 1e9, processes: processes,
