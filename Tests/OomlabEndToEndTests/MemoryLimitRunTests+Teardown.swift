@@ -11,7 +11,6 @@ extension MemoryLimitRunTests {
   @Test func aCgroupLeftBehindIsReportedAndFailsTheRun() throws {
     let hierarchy = try CgroupLocator().locate()
     var moved: String?
-    let started = Date()
     let result = try OomlabProcess.run(
       "name: stuck\nlimit: 128MiB\nsample: 20ms\nsteps:\n  - buffers: { count: 2, size: 4MiB, touch: all }\n  - hold: 600ms\n"
     ) { process, _ in
@@ -26,15 +25,14 @@ extension MemoryLimitRunTests {
       if (try? FileIO.write(directory + "/cgroup.procs", "\(pid)\n")) != nil { moved = directory }
       while process.isRunning { usleep(2000) }
     }
-    let seconds = Date().timeIntervalSince(started)
     defer { result.cleanUp() }
     // The supervisor has exited, so the cgroup it could not remove is empty and unlocked: the test removes it.
     defer { if let moved { rmdir(moved) } }
     let directory = try #require(moved, "the supervisor could not be moved into its cgroup: \(result.stderr)")
     #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
     #expect(result.stderr.contains("cannot remove the cgroup \(directory): oomlab itself"), "\(result.stderr)")
-    // The summary was written before teardown, and no EBUSY retries (about 6 s) were spent.
+    // The summary was written before teardown. (That no EBUSY retries are spent here is pinned without a
+    // clock by MemoryCgroupV2Tests' removeGivesUpAtOnceWhenThisProcessIsInside: timings belong to bench.sh.)
     #expect(result.report?.outcome == .completed)
-    #expect(seconds < 5, "took \(seconds) s")
   }
 }
