@@ -47,6 +47,24 @@ import OomlabTestSupport
     return process
   }
 
+  /// Runs oomlab with its standard output a pipe whose reader is already gone (`| true`) and its standard
+  /// error to a file; returns the process and what it wrote on standard error.
+  static func runWithoutAReader(_ arguments: [String], in directory: URL) throws -> (Process, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: OomlabProcess.binary)
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    let errors = directory.appendingPathComponent("stderr.txt")
+    _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+    let stdout = try closedPipe()
+    process.standardOutput = stdout
+    process.standardError = try FileHandle(forWritingTo: errors)
+    try process.run()
+    try stdout.close()
+    process.waitUntilExit()
+    return (process, try String(contentsOf: errors, encoding: .utf8))
+  }
+
   /// Runs oomlab with its standard output to a pipe that is closed after `lines` lines, like `| head -N`;
   /// returns the process, its standard error and how long it ran.
   static func runUntilTheReaderLeaves(_ arguments: [String], in directory: URL, lines: Int) throws -> (Process, String, Double) {
@@ -191,19 +209,7 @@ import OomlabTestSupport
     let directory = try OomlabProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     try Self.short.write(to: directory.appendingPathComponent("short.yaml"), atomically: true, encoding: .utf8)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: OomlabProcess.binary)
-    process.arguments = command
-    process.currentDirectoryURL = directory
-    let errors = directory.appendingPathComponent("stderr.txt")
-    _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-    let stdout = try Self.closedPipe()
-    process.standardOutput = stdout
-    process.standardError = try FileHandle(forWritingTo: errors)
-    try process.run()
-    try stdout.close()
-    process.waitUntilExit()
-    let stderr = try String(contentsOf: errors, encoding: .utf8)
+    let (process, stderr) = try Self.runWithoutAReader(command, in: directory)
     #expect(process.terminationReason == .exit && process.terminationStatus == ExitStatus.environment.rawValue, "\(stderr)")
     #expect(stderr.contains("outcome   completed"), "\(stderr)")
     #expect(stderr.contains("the JSON summary was not written") && stderr.contains("EPIPE"), "\(stderr)")
@@ -251,19 +257,7 @@ import OomlabTestSupport
     let directory = try OomlabProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     try Self.short.write(to: directory.appendingPathComponent("short.yaml"), atomically: true, encoding: .utf8)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: OomlabProcess.binary)
-    process.arguments = ["run", "short.yaml", "--csv", "-"]
-    process.currentDirectoryURL = directory
-    let errors = directory.appendingPathComponent("stderr.txt")
-    _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-    let stdout = try Self.closedPipe()
-    process.standardOutput = stdout
-    process.standardError = try FileHandle(forWritingTo: errors)
-    try process.run()
-    try stdout.close()
-    process.waitUntilExit()
-    let stderr = try String(contentsOf: errors, encoding: .utf8)
+    let (process, stderr) = try Self.runWithoutAReader(["run", "short.yaml", "--csv", "-"], in: directory)
     #expect(process.terminationReason == .exit && process.terminationStatus == ExitStatus.interrupted.rawValue, "\(stderr)")
     #expect(stderr.contains("the CSV's reader went away before its header"), "\(stderr)")
   }
